@@ -1,0 +1,152 @@
+//! `halden`: the command-line entry point. A thin shell: argument parsing, files and exit codes.
+//! All logic lives in the library crates.
+
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use halden_domain::explain::{Lang, bilingual, explain, explain_community, explain_em_front_door};
+
+/// Halden: software for a correctional service on the Norwegian model.
+#[derive(Parser)]
+#[command(name = "halden", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute a case's key dates, each with its rule, § and arithmetic.
+    ///
+    /// Reads one case in the JSON contract (see docs/calculation.md) from FILE, or from standard
+    /// input when FILE is `-`. Exit code 0 on success, 2 on invalid input.
+    Calc {
+        /// The case file (JSON), or `-` for standard input.
+        file: PathBuf,
+        /// Print the JSON result of the contract instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Language of the table's explanations.
+        #[arg(long, value_enum, default_value_t = LangArg::Nb)]
+        lang: LangArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    /// Norwegian bokmål.
+    Nb,
+    /// English.
+    En,
+}
+
+/// Exit code for invalid input, as the contract fixes it.
+const EXIT_INVALID: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Calc { file, json, lang } => match calc(&file, json, lang) {
+            Ok(code) => code,
+            Err(error) => {
+                if json {
+                    let errors = [halden_domain::validate::FieldError::new("file", None, format!("{error:#}"))];
+                    println!("{}", halden_wire::errors_json(&errors));
+                } else {
+                    eprintln!("halden: {error:#}");
+                }
+                ExitCode::from(EXIT_INVALID)
+            }
+        },
+    }
+}
+
+fn read_input(file: &PathBuf) -> anyhow::Result<String> {
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+    } else {
+        text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    Ok(text)
+}
+
+fn calc(file: &PathBuf, json: bool, lang: LangArg) -> anyhow::Result<ExitCode> {
+    let text = read_input(file)?;
+    if json {
+        let (document, code) = match halden_wire::calculate_json(&text) {
+            halden_wire::Outcome::Computed(v) => (v, ExitCode::SUCCESS),
+            halden_wire::Outcome::Invalid(v) => (v, ExitCode::from(EXIT_INVALID)),
+        };
+        println!("{}", serde_json::to_string_pretty(&document)?);
+        return Ok(code);
+    }
+    let lang = match lang {
+        LangArg::Nb => Lang::Nb,
+        LangArg::En => Lang::En,
+    };
+    let case = match halden_wire::parse_case_str(&text) {
+        Ok(case) => case,
+        Err(errors) => return Ok(print_errors(&errors, lang)),
+    };
+    match halden_domain::calculate(&case) {
+        Ok(calc) => {
+            print_table(&calc, case.unfit_to_serve, lang);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(halden_domain::CalcError::Invalid(errors)) => Ok(print_errors(&errors, lang)),
+    }
+}
+
+fn print_errors(errors: &[halden_domain::validate::FieldError], lang: Lang) -> ExitCode {
+    eprintln!("{}", if lang == Lang::En { "The case is invalid:" } else { "Saken er ugyldig:" });
+    for error in errors {
+        eprintln!("  {error}");
+    }
+    ExitCode::from(EXIT_INVALID)
+}
+
+fn print_table(calc: &halden_domain::Calculation, unfit: bool, lang: Lang) {
+    let pick = |en: &'static str, nb: &'static str| if lang == Lang::En { en } else { nb };
+    let parole = match (lang, calc.parole) {
+        (Lang::En, p) => p.as_str().replace('_', " "),
+        (Lang::Nb, halden_domain::calc::ParoleStatus::Ordinary) => "ordinær".into(),
+        (Lang::Nb, halden_domain::calc::ParoleStatus::ExceptionalOnly) => "bare ved tungtveiende grunner".into(),
+        (Lang::Nb, halden_domain::calc::ParoleStatus::None) => "ingen (sones fullt ut)".into(),
+    };
+    println!(
+        "{} {} {}; {} {} {}; {} {parole}{}",
+        pick("Term", "Straffetid"),
+        calc.term_days,
+        pick("days", "dager"),
+        pick("to serve", "å sone"),
+        calc.to_serve_days,
+        pick("days", "dager"),
+        pick("parole:", "prøveløslatelse:"),
+        if calc.nothing_to_serve { pick("; nothing to serve", "; ingenting å sone") } else { "" },
+    );
+    println!();
+    println!("{:<12} {:<40} {:<12} {}", pick("Date", "Dato"), pick("What", "Hva"), pick("Rule", "Regel"), "§");
+    println!("{}", "-".repeat(96));
+    for (key, date) in calc.dates.iter() {
+        let (en, nb) = key.label();
+        println!("{:<12} {:<40} {:<12} {}", date.date.to_string(), pick(en, nb), date.rule.id(), date.reference);
+        println!("{:<12} {}", "", explain(calc, date, lang));
+        println!();
+    }
+    if calc.to_serve_days > 0 {
+        let b = bilingual(|l| explain_em_front_door(calc, unfit, l));
+        println!("{}", if lang == Lang::En { b.en } else { b.nb });
+    }
+    if let Some(c) = &calc.community {
+        println!("{}", explain_community(calc, c, lang));
+    }
+    if !calc.warnings.is_empty() {
+        println!();
+        println!("{}", pick("Warnings:", "Advarsler:"));
+        for warning in &calc.warnings {
+            println!("  {warning}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Halden's domain: the law of sentence execution as pure functions.
+//!
+//! This crate is the heart the rest of Halden depends on. It knows nothing about databases, HTTP,
+//! JSON, clocks or files: "today" and every other fact arrive as parameters, and every result is a
+//! value. That keeps the legal rules testable by hand-worked examples alone.
+//!
+//! - [`law`]: the rule catalogue (ids, §, status) and every legal figure, named once.
+//! - [`policy`]: the conventions and open questions of RULES.md as explicit choices.
+//! - [`calendar`]: integer day arithmetic on civil dates.
+//! - [`case`]: the input of a calculation.
+//! - [`validate`]: checks against the law, every error naming its field.
+//! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
+//! - [`explain`]: each computed date as a sentence with its rule and arithmetic, in English and
+//!   bokmål.
+
+pub mod calc;
+pub mod calendar;
+pub mod case;
+pub mod explain;
+pub mod law;
+pub mod policy;
+pub mod validate;
+
+pub use calc::{Calculation, CalcError, calculate};
+pub use case::Case;
