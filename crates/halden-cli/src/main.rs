@@ -51,7 +51,11 @@ fn main() -> ExitCode {
             Ok(code) => code,
             Err(error) => {
                 if json {
-                    let errors = [halden_domain::validate::FieldError::new("file", None, format!("{error:#}"))];
+                    let errors = [halden_domain::validate::FieldError::new(
+                        "file",
+                        None,
+                        format!("{error:#}"),
+                    )];
                     println!("{}", halden_wire::errors_json(&errors));
                 } else {
                     eprintln!("halden: {error:#}");
@@ -65,9 +69,12 @@ fn main() -> ExitCode {
 fn read_input(file: &PathBuf) -> anyhow::Result<String> {
     let mut text = String::new();
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input")?;
     } else {
-        text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
     }
     Ok(text)
 }
@@ -100,7 +107,14 @@ fn calc(file: &PathBuf, json: bool, lang: LangArg) -> anyhow::Result<ExitCode> {
 }
 
 fn print_errors(errors: &[halden_domain::validate::FieldError], lang: Lang) -> ExitCode {
-    eprintln!("{}", if lang == Lang::En { "The case is invalid:" } else { "Saken er ugyldig:" });
+    eprintln!(
+        "{}",
+        if lang == Lang::En {
+            "The case is invalid:"
+        } else {
+            "Saken er ugyldig:"
+        }
+    );
     for error in errors {
         eprintln!("  {error}");
     }
@@ -112,7 +126,9 @@ fn print_table(calc: &halden_domain::Calculation, unfit: bool, lang: Lang) {
     let parole = match (lang, calc.parole) {
         (Lang::En, p) => p.as_str().replace('_', " "),
         (Lang::Nb, halden_domain::calc::ParoleStatus::Ordinary) => "ordinær".into(),
-        (Lang::Nb, halden_domain::calc::ParoleStatus::ExceptionalOnly) => "bare ved tungtveiende grunner".into(),
+        (Lang::Nb, halden_domain::calc::ParoleStatus::ExceptionalOnly) => {
+            "bare ved tungtveiende grunner".into()
+        }
         (Lang::Nb, halden_domain::calc::ParoleStatus::None) => "ingen (sones fullt ut)".into(),
     };
     println!(
@@ -124,14 +140,29 @@ fn print_table(calc: &halden_domain::Calculation, unfit: bool, lang: Lang) {
         calc.to_serve_days,
         pick("days", "dager"),
         pick("parole:", "prøveløslatelse:"),
-        if calc.nothing_to_serve { pick("; nothing to serve", "; ingenting å sone") } else { "" },
+        if calc.nothing_to_serve {
+            pick("; nothing to serve", "; ingenting å sone")
+        } else {
+            ""
+        },
     );
     println!();
-    println!("{:<12} {:<40} {:<12} {}", pick("Date", "Dato"), pick("What", "Hva"), pick("Rule", "Regel"), "§");
+    println!(
+        "{:<12} {:<40} {:<12} §",
+        pick("Date", "Dato"),
+        pick("What", "Hva"),
+        pick("Rule", "Regel"),
+    );
     println!("{}", "-".repeat(96));
     for (key, date) in calc.dates.iter() {
         let (en, nb) = key.label();
-        println!("{:<12} {:<40} {:<12} {}", date.date.to_string(), pick(en, nb), date.rule.id(), date.reference);
+        println!(
+            "{:<12} {:<40} {:<12} {}",
+            date.date.to_string(),
+            pick(en, nb),
+            date.rule.id(),
+            date.reference
+        );
         println!("{:<12} {}", "", explain(calc, date, lang));
         println!();
     }

@@ -7,10 +7,15 @@
 use jiff::civil::Date;
 
 use crate::{
-    calendar::{CalendarLength, OutOfRange, add_days, add_months, day_number, days_between, length_in_days},
-    case::{Case, NonCountingInterval, SentenceKind},
+    calendar::{
+        CalendarLength, OutOfRange, add_days, add_months, add_months_to_day_number, day_number,
+        days_between, from_day_number, length_in_days, nth_day,
+    },
+    case::{Case, SentenceKind},
     law::{self, RuleId},
-    policy::{ExpectedRelease, MonthAnchor, Policy, ProportionalRounding, ThresholdBase},
+    policy::{
+        ExpectedRelease, MonthAnchor, MonthConversion, Policy, ProportionalRounding, ThresholdBase,
+    },
     validate::{FieldError, Warning, validate},
 };
 
@@ -120,12 +125,27 @@ impl DateKey {
             DateKey::HomeServingS16 => ("§ 16 home serving from", "§ 16-soning fra"),
             DateKey::LeaveEligibility => ("Ordinary leave from", "Ordinær permisjon fra"),
             DateKey::FrigangEligibility => ("Day release (frigang) from", "Frigang fra"),
-            DateKey::LowerSecurityReview => ("Lower-security review", "Vurdering av lavere sikkerhet"),
-            DateKey::ForvaringMinimumEnd => ("Forvaring: minimum term ends", "Forvaring: minstetid utløper"),
-            DateKey::ForvaringFrameEnd => ("Forvaring: time frame ends", "Forvaring: tidsramme utløper"),
-            DateKey::ForvaringExtensionDeadline => ("Forvaring: extension case by", "Forvaring: forlengelsessak senest"),
-            DateKey::ForvaringEarliestPetition => ("Forvaring: earliest parole petition", "Forvaring: tidligste begjæring om løslatelse"),
-            DateKey::ForvaringLeaveEligibility => ("Forvaring: leave from", "Forvaring: permisjon fra"),
+            DateKey::LowerSecurityReview => {
+                ("Lower-security review", "Vurdering av lavere sikkerhet")
+            }
+            DateKey::ForvaringMinimumEnd => (
+                "Forvaring: minimum term ends",
+                "Forvaring: minstetid utløper",
+            ),
+            DateKey::ForvaringFrameEnd => {
+                ("Forvaring: time frame ends", "Forvaring: tidsramme utløper")
+            }
+            DateKey::ForvaringExtensionDeadline => (
+                "Forvaring: extension case by",
+                "Forvaring: forlengelsessak senest",
+            ),
+            DateKey::ForvaringEarliestPetition => (
+                "Forvaring: earliest parole petition",
+                "Forvaring: tidligste begjæring om løslatelse",
+            ),
+            DateKey::ForvaringLeaveEligibility => {
+                ("Forvaring: leave from", "Forvaring: permisjon fra")
+            }
         }
     }
 }
@@ -137,14 +157,22 @@ pub struct DayCount {
     pub k: i32,
     /// Admission − remand deduction (C-3).
     pub effective_start: Date,
-    /// The date of day k before non-counting days: `effective_start + k − 1`.
-    pub unshifted: Date,
+    /// The day number (see [`crate::calendar::day_number`]) of day k before non-counting days:
+    /// `effective_start + k − 1`.
+    pub unshifted_day_number: i32,
     /// Non-counting days that moved the date later (R-CALC-5).
     pub non_counting_days: i32,
     /// The date was before admission and moved to it ("eligible from start", C-5).
     pub moved_to_admission: bool,
     /// The resulting date.
     pub date: Date,
+}
+
+impl DayCount {
+    /// The date of day k before non-counting days and before any move to admission.
+    pub fn unshifted(&self) -> Date {
+        from_day_number(self.unshifted_day_number).unwrap_or(self.date)
+    }
 }
 
 /// How a date was reached: the rule's arithmetic with its actual figures.
@@ -322,9 +350,18 @@ impl KeyDates {
             (DateKey::LowerSecurityReview, &self.lower_security_review),
             (DateKey::ForvaringMinimumEnd, &self.forvaring_minimum_end),
             (DateKey::ForvaringFrameEnd, &self.forvaring_frame_end),
-            (DateKey::ForvaringExtensionDeadline, &self.forvaring_extension_deadline),
-            (DateKey::ForvaringEarliestPetition, &self.forvaring_earliest_petition),
-            (DateKey::ForvaringLeaveEligibility, &self.forvaring_leave_eligibility),
+            (
+                DateKey::ForvaringExtensionDeadline,
+                &self.forvaring_extension_deadline,
+            ),
+            (
+                DateKey::ForvaringEarliestPetition,
+                &self.forvaring_earliest_petition,
+            ),
+            (
+                DateKey::ForvaringLeaveEligibility,
+                &self.forvaring_leave_eligibility,
+            ),
         ]
         .into_iter()
         .filter_map(|(key, date)| date.as_ref().map(|d| (key, d)))
@@ -369,14 +406,19 @@ pub struct ExactFraction {
 impl ExactFraction {
     fn new(numerator: u64, denominator: u64) -> ExactFraction {
         let g = gcd(numerator, denominator).max(1);
-        ExactFraction { numerator: numerator / g, denominator: (denominator / g).max(1) }
+        ExactFraction {
+            numerator: numerator / g,
+            denominator: (denominator / g).max(1),
+        }
     }
 
     /// Rounded by the Q8 policy.
     pub fn rounded(self, rounding: ProportionalRounding) -> u64 {
         match rounding {
             ProportionalRounding::FavourConvicted => self.numerator / self.denominator,
-            ProportionalRounding::Nearest => (2 * self.numerator + self.denominator) / (2 * self.denominator),
+            ProportionalRounding::Nearest => {
+                (2 * self.numerator + self.denominator) / (2 * self.denominator)
+            }
         }
     }
 }
@@ -504,43 +546,58 @@ pub fn calculate(case: &Case) -> Result<Calculation, CalcError> {
     })
 }
 
-/// Counting days from the effective start, with non-counting intervals (R-CALC-5).
-struct Counter<'a> {
+/// Counting days from the effective start, with non-counting intervals (R-CALC-5), in day numbers.
+struct Counter {
     admission: Date,
+    admission_day: i32,
     effective_start: Date,
-    intervals: &'a [NonCountingInterval],
+    effective_start_day: i32,
+    /// (first day number, length) of each non-counting interval, in date order.
+    intervals: Vec<(i32, i32)>,
 }
 
-impl Counter<'_> {
+impl Counter {
     /// Day k, moved by non-counting days; not before admission when `eligibility` (C-5).
     fn day(&self, k: i32, eligibility: bool) -> Result<DayCount, OutOfRange> {
-        let unshifted = day_number(self.effective_start, k)?;
-        let (mut date, moved) = if eligibility && unshifted < self.admission {
-            (self.admission, true)
-        } else {
-            (unshifted, false)
-        };
-        let mut non_counting_days = 0;
-        if !moved {
-            (date, non_counting_days) = self.shift(date)?;
+        let unshifted = self
+            .effective_start_day
+            .checked_add(k.checked_sub(1).ok_or(OutOfRange)?)
+            .ok_or(OutOfRange)?;
+        if eligibility && unshifted < self.admission_day {
+            return Ok(DayCount {
+                k,
+                effective_start: self.effective_start,
+                unshifted_day_number: unshifted,
+                non_counting_days: 0,
+                moved_to_admission: true,
+                date: self.admission,
+            });
         }
-        Ok(DayCount { k, effective_start: self.effective_start, unshifted, non_counting_days, moved_to_admission: moved, date })
+        let (day, non_counting_days) = self.shift(unshifted)?;
+        Ok(DayCount {
+            k,
+            effective_start: self.effective_start,
+            unshifted_day_number: unshifted,
+            non_counting_days,
+            moved_to_admission: false,
+            date: from_day_number(day)?,
+        })
     }
 
-    /// Moves `date` later by every interval starting on or before it (intervals in date order).
-    fn shift(&self, mut date: Date) -> Result<(Date, i32), OutOfRange> {
+    /// Moves day number `day` later by every interval starting on or before it.
+    fn shift(&self, mut day: i32) -> Result<(i32, i32), OutOfRange> {
         let mut added = 0;
-        for interval in self.intervals {
-            if interval.from <= date {
-                let n = interval.days();
-                date = add_days(date, n)?;
-                added += n;
+        for &(from, length) in &self.intervals {
+            if from <= day {
+                day = day.checked_add(length).ok_or(OutOfRange)?;
+                added += length;
             }
         }
-        Ok((date, added))
+        Ok((day, added))
     }
 }
 
+#[inline(always)]
 fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRange> {
     let policy = case.policy;
     let admission = case.admission;
@@ -550,22 +607,36 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         MonthAnchor::AdmissionDate => admission,
         MonthAnchor::RemandAdjustedStart => effective_start,
     };
-    let months_to_days = |length: CalendarLength| length_in_days(anchor, length, policy.month_conversion);
+    let anchor_day = day_number(anchor);
+    let months_to_days = |length: CalendarLength| match policy.month_conversion {
+        MonthConversion::Calendar => {
+            Ok(add_months_to_day_number(anchor, i64::from(length.total_months()))? - anchor_day)
+        }
+        MonthConversion::FixedLength => length_in_days(anchor, length, policy.month_conversion),
+    };
 
     let term = aggregate_term(case, anchor, &months_to_days)?;
     let t = term.total;
-    let to_serve = if case.deemed_served { 0 } else { (t - remand).max(0) };
+    let to_serve = if case.deemed_served {
+        0
+    } else {
+        (t - remand).max(0)
+    };
 
     // Intervals in date order; validation guarantees they do not overlap.
-    let mut sorted;
-    let intervals: &[NonCountingInterval] = if case.non_counting.is_sorted_by_key(|i| i.from) {
-        &case.non_counting
-    } else {
-        sorted = case.non_counting.clone();
-        sorted.sort_by_key(|i| i.from);
-        &sorted
+    let mut intervals: Vec<(i32, i32)> = case
+        .non_counting
+        .iter()
+        .map(|i| (day_number(i.from), i.days()))
+        .collect();
+    intervals.sort_unstable();
+    let counter = Counter {
+        admission,
+        admission_day: day_number(admission),
+        effective_start,
+        effective_start_day: day_number(effective_start),
+        intervals,
     };
-    let counter = Counter { admission, effective_start, intervals };
     let em_limit = law::em_limit_months(case.decision_date);
     let em_reference = law::em_reference(case.decision_date);
 
@@ -594,7 +665,9 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             if parolable > 0 {
                 let two_thirds = law::PAROLE_FRACTION.ceil_of(base);
                 let foreign_cap = if term.long_foreign_transfer {
-                    Some(months_to_days(CalendarLength::years(law::FOREIGN_PAROLE_YEARS))?)
+                    Some(months_to_days(CalendarLength::years(
+                        law::FOREIGN_PAROLE_YEARS,
+                    ))?)
                 } else {
                     None
                 };
@@ -644,7 +717,9 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             // Back-door EM (R-EM-3, Q16).
             let (expected_release, expected_is_parole) =
                 match (parole, parole_date, policy.expected_release) {
-                    (ParoleStatus::Ordinary, Some(p), ExpectedRelease::ParoleDateIfEligible) => (p, true),
+                    (ParoleStatus::Ordinary, Some(p), ExpectedRelease::ParoleDateIfEligible) => {
+                        (p, true)
+                    }
                     _ => (end_date, false),
                 };
             let limit_date = add_months(expected_release, -i64::from(em_limit))?;
@@ -672,7 +747,11 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 date: half.date,
                 rule: RuleId::Home1,
                 reference: RuleId::Home1.reference(),
-                derivation: Derivation::Fraction { fraction: law::ONE_HALF, base, count: half },
+                derivation: Derivation::Fraction {
+                    fraction: law::ONE_HALF,
+                    base,
+                    count: half,
+                },
             });
 
             // Ordinary leave (R-LEAVE-1, Q6).
@@ -682,18 +761,29 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             if policy.leave_long_sentence_cap
                 && base > months_to_days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_YEARS))?
             {
-                let four_years = months_to_days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_CAP_YEARS))?;
+                let four_years =
+                    months_to_days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_CAP_YEARS))?;
                 leave_k = leave_k.min(four_years);
                 cap = Some(four_years);
             }
             let leave = counter.day(leave_k, true)?;
             if leave.date <= end_date {
-                let rule = if min_days > 0 || cap.is_some() { RuleId::Leave1b } else { RuleId::Leave1 };
+                let rule = if min_days > 0 || cap.is_some() {
+                    RuleId::Leave1b
+                } else {
+                    RuleId::Leave1
+                };
                 dates.leave_eligibility = Some(KeyDate {
                     date: leave.date,
                     rule,
                     reference: rule.reference(),
-                    derivation: Derivation::Leave { base, third: third_k, min_days, cap, count: leave },
+                    derivation: Derivation::Leave {
+                        base,
+                        third: third_k,
+                        min_days,
+                        cap,
+                        count: leave,
+                    },
                 });
             }
 
@@ -705,7 +795,12 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                     date: frigang.date,
                     rule: RuleId::Frigang1,
                     reference: RuleId::Frigang1.reference(),
-                    derivation: Derivation::Frigang { base, third: third_k, four_months, count: frigang },
+                    derivation: Derivation::Frigang {
+                        base,
+                        third: third_k,
+                        four_months,
+                        count: frigang,
+                    },
                 });
             }
 
@@ -716,13 +811,19 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                     date: raw.max(admission),
                     rule: RuleId::Sec3,
                     reference: RuleId::Sec3.reference(),
-                    derivation: Derivation::LowerSecurityReview { parole: parole_date, raw, moved_to_admission: raw < admission },
+                    derivation: Derivation::LowerSecurityReview {
+                        parole: parole_date,
+                        raw,
+                        moved_to_admission: raw < admission,
+                    },
                 });
             }
 
             // Direct placement hints (R-SEC-2).
-            placement.two_years_days = months_to_days(CalendarLength::years(law::DIRECT_LOWER_SECURITY_YEARS))?;
-            placement.one_year_days = months_to_days(CalendarLength::years(law::DIRECT_HALFWAY_HOUSE_YEARS))?;
+            placement.two_years_days =
+                months_to_days(CalendarLength::years(law::DIRECT_LOWER_SECURITY_YEARS))?;
+            placement.one_year_days =
+                months_to_days(CalendarLength::years(law::DIRECT_HALFWAY_HOUSE_YEARS))?;
             placement.consider_lower_security = t <= placement.two_years_days;
             placement.consider_halfway_house = t <= placement.one_year_days;
         }
@@ -735,14 +836,23 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             date: frame.date,
             rule: RuleId::Forv1,
             reference: RuleId::Forv1.reference(),
-            derivation: Derivation::ForvaringLength { years: pd.frame_years, days: frame_days, count: frame },
+            derivation: Derivation::ForvaringLength {
+                years: pd.frame_years,
+                days: frame_days,
+                count: frame,
+            },
         });
-        let extension = add_months(frame.date, -i64::from(law::FORVARING_EXTENSION_NOTICE_MONTHS))?;
+        let extension = add_months(
+            frame.date,
+            -i64::from(law::FORVARING_EXTENSION_NOTICE_MONTHS),
+        )?;
         dates.forvaring_extension_deadline = Some(KeyDate {
             date: extension,
             rule: RuleId::Forv2,
             reference: RuleId::Forv2.reference(),
-            derivation: Derivation::ForvaringExtension { frame_end: frame.date },
+            derivation: Derivation::ForvaringExtension {
+                frame_end: frame.date,
+            },
         });
         if let Some(minimum_years) = pd.minimum_years.filter(|&m| m > 0) {
             let minimum_days = months_to_days(CalendarLength::years(minimum_years))?;
@@ -751,18 +861,28 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 date: minimum.date,
                 rule: RuleId::Forv3,
                 reference: RuleId::Forv3.reference(),
-                derivation: Derivation::ForvaringLength { years: minimum_years, days: minimum_days, count: minimum },
+                derivation: Derivation::ForvaringLength {
+                    years: minimum_years,
+                    days: minimum_days,
+                    count: minimum,
+                },
             });
             let leave = counter.day(law::FORVARING_LEAVE_FRACTION.ceil_of(minimum_days), true)?;
             dates.forvaring_leave_eligibility = Some(KeyDate {
                 date: leave.date,
                 rule: RuleId::Leave6,
                 reference: RuleId::Leave6.reference(),
-                derivation: Derivation::ForvaringLeave { minimum_days, count: leave },
+                derivation: Derivation::ForvaringLeave {
+                    minimum_days,
+                    count: leave,
+                },
             });
         }
         if let Some(judgment_final) = pd.judgment_final {
-            let petition = add_months(judgment_final, 12 * i64::from(law::FORVARING_PETITION_YEARS))?;
+            let petition = add_months(
+                judgment_final,
+                12 * i64::from(law::FORVARING_PETITION_YEARS),
+            )?;
             dates.forvaring_earliest_petition = Some(KeyDate {
                 date: petition,
                 rule: RuleId::Forv4,
@@ -786,8 +906,14 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 execution_period_days: execution,
                 deduction_days: deduction,
                 reduced_alternative_days: reduced,
-                reduced_hours: ExactFraction::new(u64::from(community.hours) * reduced as u64, denominator),
-                reduced_execution_period: ExactFraction::new(execution as u64 * reduced as u64, denominator),
+                reduced_hours: ExactFraction::new(
+                    u64::from(community.hours) * reduced as u64,
+                    denominator,
+                ),
+                reduced_execution_period: ExactFraction::new(
+                    execution as u64 * reduced as u64,
+                    denominator,
+                ),
                 rounding: policy.proportional_rounding,
             })
         }
@@ -797,7 +923,11 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
     let youth = match case.youth_sentence {
         Some(youth) => {
             let days = months_to_days(CalendarLength::months(youth.execution_period_months))?;
-            Some(YouthSentenceDates { months: youth.execution_period_months, days, end: day_number(admission, days)? })
+            Some(YouthSentenceDates {
+                months: youth.execution_period_months,
+                days,
+                end: nth_day(admission, days)?,
+            })
         }
         None => None,
     };
@@ -817,7 +947,10 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
 
     let community_left = community.is_some_and(|c| c.reduced_alternative_days > 0);
     let nothing_to_serve = case.deemed_served
-        || (to_serve == 0 && case.preventive_detention.is_none() && !community_left && case.youth_sentence.is_none());
+        || (to_serve == 0
+            && case.preventive_detention.is_none()
+            && !community_left
+            && case.youth_sentence.is_none());
     if case.deemed_served {
         parole = ParoleStatus::None;
     }
@@ -848,7 +981,9 @@ fn term_in_days(
     months_to_days: &dyn Fn(CalendarLength) -> Result<i32, OutOfRange>,
 ) -> Result<i32, OutOfRange> {
     let days = i32::try_from(term.day_part()).map_err(|_| OutOfRange)?;
-    months_to_days(term.calendar())?.checked_add(days).ok_or(OutOfRange)
+    months_to_days(term.calendar())?
+        .checked_add(days)
+        .ok_or(OutOfRange)
 }
 
 /// R-CALC-2: months of all sentences summed and converted once from the anchor, days added.
@@ -874,7 +1009,8 @@ fn aggregate_term(
             SentenceKind::ForeignTransfer => {
                 let c = sentence.term.calendar();
                 let over = c.total_months() > law::FOREIGN_LONG_SENTENCE_YEARS * 12
-                    || (c.total_months() == law::FOREIGN_LONG_SENTENCE_YEARS * 12 && sentence.term.day_part() > 0);
+                    || (c.total_months() == law::FOREIGN_LONG_SENTENCE_YEARS * 12
+                        && sentence.term.day_part() > 0);
                 long_foreign_transfer |= over;
             }
             SentenceKind::Prison => {}
@@ -882,17 +1018,34 @@ fn aggregate_term(
     }
     let to_i32 = |v: i64| i32::try_from(v).map_err(|_| OutOfRange);
     let months_in_days = months_to_days(length)?;
-    let total = months_in_days.checked_add(to_i32(days)?).ok_or(OutOfRange)?;
+    let total = months_in_days
+        .checked_add(to_i32(days)?)
+        .ok_or(OutOfRange)?;
     let fine_days = to_i32(fine_days)?;
     let base = match case.policy.threshold_base {
         ThresholdBase::UnconditionalPartOnly => total - fine_days,
         ThresholdBase::WholeSentence => {
-            months_to_days(whole)?.checked_add(to_i32(whole_days)?).ok_or(OutOfRange)? - fine_days
+            months_to_days(whole)?
+                .checked_add(to_i32(whole_days)?)
+                .ok_or(OutOfRange)?
+                - fine_days
         }
     };
-    Ok(TermBreakdown { anchor, length, months_in_days, days: to_i32(days)?, fine_days, total, base, long_foreign_transfer })
+    Ok(TermBreakdown {
+        anchor,
+        length,
+        months_in_days,
+        days: to_i32(days)?,
+        fine_days,
+        total,
+        base,
+        long_foreign_transfer,
+    })
 }
 
 fn add_lengths(a: CalendarLength, b: CalendarLength) -> Option<CalendarLength> {
-    Some(CalendarLength { years: a.years.checked_add(b.years)?, months: a.months.checked_add(b.months)? })
+    Some(CalendarLength {
+        years: a.years.checked_add(b.years)?,
+        months: a.months.checked_add(b.months)?,
+    })
 }

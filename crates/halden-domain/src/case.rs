@@ -5,7 +5,10 @@
 
 use jiff::civil::{Date, DateTime};
 
-use crate::{calendar::CalendarLength, policy::{NonCountingDays, Policy}};
+use crate::{
+    calendar::CalendarLength,
+    policy::{NonCountingDays, Policy},
+};
 
 /// Everything the engine needs for one person's key dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,17 +120,28 @@ pub struct Term {
 impl Term {
     /// A term in days.
     pub const fn days(days: u32) -> Term {
-        Term { years: None, months: None, days: Some(days) }
+        Term {
+            years: None,
+            months: None,
+            days: Some(days),
+        }
     }
 
     /// A term in years and months.
     pub const fn years_months(years: u32, months: u32) -> Term {
-        Term { years: Some(years), months: Some(months), days: None }
+        Term {
+            years: Some(years),
+            months: Some(months),
+            days: None,
+        }
     }
 
     /// The calendar part (years and months; zero when absent).
     pub fn calendar(self) -> CalendarLength {
-        CalendarLength { years: self.years.unwrap_or(0), months: self.months.unwrap_or(0) }
+        CalendarLength {
+            years: self.years.unwrap_or(0),
+            months: self.months.unwrap_or(0),
+        }
     }
 
     /// The day part (zero when absent).
@@ -157,7 +171,12 @@ pub struct Sentence {
 impl Sentence {
     /// An unconditional prison sentence.
     pub const fn prison(term: Term) -> Sentence {
-        Sentence { kind: SentenceKind::Prison, term, unconditional: None, legacy: false }
+        Sentence {
+            kind: SentenceKind::Prison,
+            term,
+            unconditional: None,
+            legacy: false,
+        }
     }
 }
 
@@ -241,7 +260,9 @@ impl NonCountingReason {
             NonCountingReason::Evasion => ("evasion", "unndragelse"),
             NonCountingReason::FailureToReturn => ("failure to return", "uteblivelse"),
             NonCountingReason::Interruption => ("interruption", "straffavbrudd"),
-            NonCountingReason::RemandOtherCase => ("remand in another case", "varetekt i annen sak"),
+            NonCountingReason::RemandOtherCase => {
+                ("remand in another case", "varetekt i annen sak")
+            }
             NonCountingReason::OtherSanction => ("another sanction", "annen reaksjon"),
         }
     }
@@ -291,7 +312,11 @@ impl NonCountingInterval {
         let (from, to) = match policy {
             NonCountingDays::WholeDays => {
                 let midnight = jiff::civil::Time::midnight();
-                let from = if left.time() == midnight { left.date() } else { left.date().tomorrow().ok()? };
+                let from = if left.time() == midnight {
+                    left.date()
+                } else {
+                    left.date().tomorrow().ok()?
+                };
                 let to = returned.date().yesterday().ok()?;
                 (from, to)
             }

@@ -249,18 +249,30 @@ pub const QUEUE_MONTHS: u32 = 2;
 
 /// The EM length limit in force on the decision date (R-EM-1).
 pub fn em_limit_months(decision_date: Date) -> u32 {
-    if decision_date < EM_SIX_MONTHS_FROM { EM_LIMIT_MONTHS_BEFORE_2020 } else { EM_LIMIT_MONTHS }
+    if decision_date < EM_SIX_MONTHS_FROM {
+        EM_LIMIT_MONTHS_BEFORE_2020
+    } else {
+        EM_LIMIT_MONTHS
+    }
 }
 
 /// The statute reference for EM in force on the decision date (R-EM-1): § 16 second paragraph
 /// before 2020-09-01, § 16 a from then.
 pub fn em_reference(decision_date: Date) -> &'static str {
-    if decision_date < EM_SIX_MONTHS_FROM { "strgjfl § 16 annet ledd" } else { "strgjfl § 16 a" }
+    if decision_date < EM_SIX_MONTHS_FROM {
+        "strgjfl § 16 annet ledd"
+    } else {
+        "strgjfl § 16 a"
+    }
 }
 
 /// The remand-deduction provision in force on the decision date (R-CALC-3).
 pub fn remand_deduction_reference(decision_date: Date) -> &'static str {
-    if decision_date < PENAL_CODE_2005_FROM { "strl 1902 § 60" } else { "strl § 83" }
+    if decision_date < PENAL_CODE_2005_FROM {
+        "strl 1902 § 60"
+    } else {
+        "strl § 83"
+    }
 }
 
 /// A proper fraction of a term, applied with integer ceiling (C-5, C-6).
@@ -276,7 +288,10 @@ impl Fraction {
     /// A fraction; the denominator must be positive (checked at compile time for constants).
     pub const fn new(numerator: i32, denominator: i32) -> Fraction {
         assert!(denominator > 0);
-        Fraction { numerator, denominator }
+        Fraction {
+            numerator,
+            denominator,
+        }
     }
 
     /// `ceil(days × n / d)` in integers: "has served two thirds" means at least that many whole

@@ -21,5 +21,5 @@ pub mod law;
 pub mod policy;
 pub mod validate;
 
-pub use calc::{Calculation, CalcError, calculate};
+pub use calc::{CalcError, Calculation, calculate};
 pub use case::Case;

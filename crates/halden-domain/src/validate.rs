@@ -25,15 +25,30 @@ pub struct FieldError {
 
 impl FieldError {
     /// A problem with `field`.
-    pub fn new(field: impl Into<String>, rule: Option<RuleId>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), rule, message: message.into() }
+    pub fn new(
+        field: impl Into<String>,
+        rule: Option<RuleId>,
+        message: impl Into<String>,
+    ) -> FieldError {
+        FieldError {
+            field: field.into(),
+            rule,
+            message: message.into(),
+        }
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.rule {
-            Some(rule) => write!(f, "{}: {} ({}, {})", self.field, self.message, rule, rule.reference()),
+            Some(rule) => write!(
+                f,
+                "{}: {} ({}, {})",
+                self.field,
+                self.message,
+                rule,
+                rule.reference()
+            ),
             None => write!(f, "{}: {}", self.field, self.message),
         }
     }
@@ -52,7 +67,12 @@ pub struct Findings {
 }
 
 impl Findings {
-    fn error(&mut self, field: impl Into<String>, rule: Option<RuleId>, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        field: impl Into<String>,
+        rule: Option<RuleId>,
+        message: impl Into<String>,
+    ) {
         self.errors.push(FieldError::new(field, rule, message));
     }
 
@@ -63,7 +83,11 @@ impl Findings {
     /// An error, or a warning when the form check is relaxed (Q10).
     fn form_problem(&mut self, relaxed: bool, field: String, rule: RuleId, message: String) {
         if relaxed {
-            self.warn(field, Some(rule), format!("{message} (accepted with a warning, Q10)"));
+            self.warn(
+                field,
+                Some(rule),
+                format!("{message} (accepted with a warning, Q10)"),
+            );
         } else {
             self.error(field, Some(rule), message);
         }
@@ -95,7 +119,10 @@ pub fn validate(case: &Case) -> Findings {
         findings.error(
             "remand_deduction_days",
             Some(RuleId::Rem4),
-            format!("{} days is more than 100 years of custody", case.remand_deduction_days),
+            format!(
+                "{} days is more than 100 years of custody",
+                case.remand_deduction_days
+            ),
         );
     }
     if case.offence_class == OffenceClass::MultipleGrave {
@@ -116,8 +143,16 @@ pub fn validate(case: &Case) -> Findings {
                 check_section_31_form(&mut findings, sentence.term, relaxed, &path);
                 if sentence.term.calendar().total_months() > max_years * 12 {
                     findings.error(
-                        path(if sentence.term.years.is_some() { "years" } else { "months" }),
-                        Some(if case.offence_class == OffenceClass::Ordinary { RuleId::Len2 } else { RuleId::Len3 }),
+                        path(if sentence.term.years.is_some() {
+                            "years"
+                        } else {
+                            "months"
+                        }),
+                        Some(if case.offence_class == OffenceClass::Ordinary {
+                            RuleId::Len2
+                        } else {
+                            RuleId::Len3
+                        }),
                         format!(
                             "{} exceeds the maximum of {max_years} years for offence class {}",
                             describe_term(sentence.term),
@@ -127,7 +162,13 @@ pub fn validate(case: &Case) -> Findings {
                 }
                 if let Some(unconditional) = sentence.unconditional {
                     let upath = |part: &str| format!("sentences[{i}].unconditional.{part}");
-                    check_section_31_form_shape(&mut findings, unconditional, relaxed, &upath, false);
+                    check_section_31_form_shape(
+                        &mut findings,
+                        unconditional,
+                        relaxed,
+                        &upath,
+                        false,
+                    );
                     let whole = term_days(anchor, sentence.term, conversion);
                     let part = term_days(anchor, unconditional, conversion);
                     if let (Some(whole), Some(part)) = (whole, part) {
@@ -155,18 +196,32 @@ pub fn validate(case: &Case) -> Findings {
             SentenceKind::FineDefault => {
                 if sentence.term.has_calendar_part() {
                     findings.error(
-                        path(if sentence.term.years.is_some() { "years" } else { "months" }),
+                        path(if sentence.term.years.is_some() {
+                            "years"
+                        } else {
+                            "months"
+                        }),
                         Some(RuleId::Calc4),
                         "alternative imprisonment for a fine is given in days",
                     );
                 }
                 match sentence.term.days {
-                    None => findings.error(path("days"), Some(RuleId::Calc4), "the number of days is required"),
-                    Some(0) => findings.error(path("days"), Some(RuleId::Calc4), "must be at least 1 day"),
+                    None => findings.error(
+                        path("days"),
+                        Some(RuleId::Calc4),
+                        "the number of days is required",
+                    ),
+                    Some(0) => {
+                        findings.error(path("days"), Some(RuleId::Calc4), "must be at least 1 day")
+                    }
                     Some(_) => {}
                 }
                 if sentence.unconditional.is_some() {
-                    findings.error(path("unconditional"), None, "only a prison sentence can be partially suspended");
+                    findings.error(
+                        path("unconditional"),
+                        None,
+                        "only a prison sentence can be partially suspended",
+                    );
                 }
             }
             SentenceKind::ForeignTransfer => {
@@ -179,7 +234,11 @@ pub fn validate(case: &Case) -> Findings {
                     );
                 }
                 if sentence.unconditional.is_some() {
-                    findings.error(path("unconditional"), None, "only a prison sentence can be partially suspended");
+                    findings.error(
+                        path("unconditional"),
+                        None,
+                        "only a prison sentence can be partially suspended",
+                    );
                 }
             }
         }
@@ -188,7 +247,11 @@ pub fn validate(case: &Case) -> Findings {
     let age_at_offence = match (case.offender_birth_date, case.offence_date) {
         (Some(birth), Some(offence)) => {
             if offence < birth {
-                findings.error("offence_date", None, "the offence date is before the birth date");
+                findings.error(
+                    "offence_date",
+                    None,
+                    "the offence date is before the birth date",
+                );
                 None
             } else {
                 Some(age_on(birth, offence))
@@ -206,7 +269,12 @@ pub fn validate(case: &Case) -> Findings {
                     law::AGE_OF_CRIMINAL_RESPONSIBILITY
                 ),
             );
-        } else if age < law::AGE_OF_MAJORITY && case.sentences.iter().any(|s| s.kind == SentenceKind::Prison) {
+        } else if age < law::AGE_OF_MAJORITY
+            && case
+                .sentences
+                .iter()
+                .any(|s| s.kind == SentenceKind::Prison)
+        {
             findings.warn(
                 "offence_date",
                 Some(RuleId::Youth2),
@@ -230,7 +298,13 @@ pub fn validate(case: &Case) -> Findings {
                 "a youth sentence is only for an offender under 18 at the time of the act",
             );
         }
-        check_section_31_form_shape(&mut findings, youth.alternative, false, &|part: &str| format!("youth_sentence.alternative_{part}"), false);
+        check_section_31_form_shape(
+            &mut findings,
+            youth.alternative,
+            false,
+            &|part: &str| format!("youth_sentence.alternative_{part}"),
+            false,
+        );
         let alternative = term_days(anchor, youth.alternative, conversion);
         let two_years = length_in_days(anchor, CalendarLength::years(2), conversion).ok();
         let longest = match (alternative, two_years) {
@@ -292,7 +366,12 @@ fn describe_term(term: Term) -> String {
 }
 
 /// R-LEN-1 (strl § 31) for a whole prison sentence: the form and the 14-day minimum.
-fn check_section_31_form(findings: &mut Findings, term: Term, relaxed: bool, path: &dyn Fn(&str) -> String) {
+fn check_section_31_form(
+    findings: &mut Findings,
+    term: Term,
+    relaxed: bool,
+    path: &dyn Fn(&str) -> String,
+) {
     check_section_31_form_shape(findings, term, relaxed, path, true);
 }
 
@@ -307,12 +386,12 @@ fn check_section_31_form_shape(
 ) {
     match (term.days, term.has_calendar_part()) {
         (Some(_), true) => findings.error(
-            path("days"),
+            whole_path(path),
             Some(RuleId::Len1),
             "give either `days` or `years`/`months`, not both (strl § 31: up to 120 days in days, over 4 months in months and years)",
         ),
         (None, false) => findings.error(
-            path("days"),
+            whole_path(path),
             Some(RuleId::Len1),
             "a length is required: `days`, or `years`/`months`",
         ),
@@ -358,6 +437,12 @@ fn check_section_31_form_shape(
     }
 }
 
+/// The path of the object (or field group) a term belongs to: `sentences[0]`,
+/// `sentences[0].unconditional`, `community_sentence.alternative`.
+fn whole_path(path: &dyn Fn(&str) -> String) -> String {
+    path("").trim_end_matches(['.', '_']).to_owned()
+}
+
 fn check_preventive_detention(
     findings: &mut Findings,
     case: &Case,
@@ -371,7 +456,11 @@ fn check_preventive_detention(
         OffenceClass::Ordinary => law::MAXIMUM_YEARS_ORDINARY,
     };
     if frame == 0 {
-        findings.error("preventive_detention.frame_years", Some(RuleId::Forv1), "the time frame must be at least 1 year");
+        findings.error(
+            "preventive_detention.frame_years",
+            Some(RuleId::Forv1),
+            "the time frame must be at least 1 year",
+        );
     } else if pd.under_18_at_offence && frame > law::FORVARING_FRAME_YOUTH_MAXIMUM_YEARS {
         findings.error(
             "preventive_detention.frame_years",
@@ -391,13 +480,19 @@ fn check_preventive_detention(
         findings.warn(
             "preventive_detention.frame_years",
             Some(RuleId::Forv1),
-            format!("for an offender under 18 the time frame should normally not exceed {} years", law::FORVARING_FRAME_YOUTH_NORMAL_YEARS),
+            format!(
+                "for an offender under 18 the time frame should normally not exceed {} years",
+                law::FORVARING_FRAME_YOUTH_NORMAL_YEARS
+            ),
         );
     } else if !pd.under_18_at_offence && frame > law::FORVARING_FRAME_NORMAL_YEARS {
         findings.warn(
             "preventive_detention.frame_years",
             Some(RuleId::Forv1),
-            format!("the time frame should normally not exceed {} years", law::FORVARING_FRAME_NORMAL_YEARS),
+            format!(
+                "the time frame should normally not exceed {} years",
+                law::FORVARING_FRAME_NORMAL_YEARS
+            ),
         );
     }
     if let Some(minimum) = pd.minimum_years {
@@ -450,7 +545,9 @@ fn check_community_sentence(
     conversion: crate::policy::MonthConversion,
     community: crate::case::CommunitySentence,
 ) {
-    if community.hours < law::COMMUNITY_MINIMUM_HOURS || community.hours > law::COMMUNITY_MAXIMUM_HOURS {
+    if community.hours < law::COMMUNITY_MINIMUM_HOURS
+        || community.hours > law::COMMUNITY_MAXIMUM_HOURS
+    {
         findings.error(
             "community_sentence.hours",
             Some(RuleId::Samf2),
@@ -468,23 +565,42 @@ fn check_community_sentence(
     let exec = community.execution_period;
     let exec_path = |part: &str| format!("community_sentence.execution_period_{part}");
     if exec.days.is_some() && exec.has_calendar_part() {
-        findings.error(exec_path("days"), Some(RuleId::Samf2), "give either days or months, not both");
+        findings.error(
+            exec_path("days"),
+            Some(RuleId::Samf2),
+            "give either days or months, not both",
+        );
         return;
     }
     if exec.days.is_none() && !exec.has_calendar_part() {
-        findings.error(exec_path("days"), Some(RuleId::Samf2), "the execution period is required");
+        findings.error(
+            exec_path("days"),
+            Some(RuleId::Samf2),
+            "the execution period is required",
+        );
         return;
     }
     if findings.errors.len() > errors_before {
         return;
     }
-    let (Some(alt_days), Some(exec_days)) = (term_days(anchor, community.alternative, conversion), term_days(anchor, exec, conversion)) else {
+    let (Some(alt_days), Some(exec_days)) = (
+        term_days(anchor, community.alternative, conversion),
+        term_days(anchor, exec, conversion),
+    ) else {
         return;
     };
-    let exec_field = exec_path(if exec.days.is_some() { "days" } else { "months" });
+    let exec_field = exec_path(if exec.days.is_some() {
+        "days"
+    } else {
+        "months"
+    });
     let longest = alt_days.max(law::COMMUNITY_EXECUTION_PERIOD_FLOOR_DAYS as i32);
     if exec_days == 0 {
-        findings.error(exec_field, Some(RuleId::Samf2), "the execution period must be at least 1 day");
+        findings.error(
+            exec_field,
+            Some(RuleId::Samf2),
+            "the execution period must be at least 1 day",
+        );
     } else if exec_days > longest {
         findings.error(
             exec_field,
@@ -500,21 +616,33 @@ fn check_community_sentence(
             format!("the execution period ({exec_days} days) is normally equal to the alternative sentence ({alt_days} days)"),
         );
     }
-    if let Ok(one_year) = length_in_days(anchor, CalendarLength::years(law::COMMUNITY_NORMAL_MAXIMUM_YEARS), conversion) {
-        if alt_days > one_year {
-            findings.warn(
-                alt_path(if community.alternative.days.is_some() { "days" } else { "years" }),
-                Some(RuleId::Samf1),
-                "a community sentence normally replaces at most 1 year of imprisonment",
-            );
-        }
+    let one_year = length_in_days(
+        anchor,
+        CalendarLength::years(law::COMMUNITY_NORMAL_MAXIMUM_YEARS),
+        conversion,
+    );
+    if one_year.is_ok_and(|one_year| alt_days > one_year) {
+        let field = if community.alternative.days.is_some() {
+            "days"
+        } else {
+            "years"
+        };
+        findings.warn(
+            alt_path(field),
+            Some(RuleId::Samf1),
+            "a community sentence normally replaces at most 1 year of imprisonment",
+        );
     }
 }
 
 fn check_non_counting(findings: &mut Findings, case: &Case) {
     for (i, interval) in case.non_counting.iter().enumerate() {
         if interval.to < interval.from {
-            findings.error(format!("non_counting[{i}].to"), Some(RuleId::Calc5), format!("{} is before `from` ({})", interval.to, interval.from));
+            findings.error(
+                format!("non_counting[{i}].to"),
+                Some(RuleId::Calc5),
+                format!("{} is before `from` ({})", interval.to, interval.from),
+            );
         }
         if interval.from < case.admission {
             findings.error(

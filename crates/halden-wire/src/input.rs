@@ -6,12 +6,12 @@
 
 use halden_domain::{
     case::{
-        Case, CommunitySentence, NonCountingInterval, NonCountingReason, OffenceClass, PreventiveDetention, Sentence,
-        SentenceKind, Term, YouthSentence,
+        Case, CommunitySentence, NonCountingInterval, NonCountingReason, OffenceClass,
+        PreventiveDetention, Sentence, SentenceKind, Term, YouthSentence,
     },
     policy::{
-        EarlyParole, ExpectedRelease, JudgmentFormCheck, MonthAnchor, MonthConversion, NonCountingDays, Policy,
-        ProportionalRounding, ReleaseDayShift, ThresholdBase,
+        EarlyParole, ExpectedRelease, JudgmentFormCheck, MonthAnchor, MonthConversion,
+        NonCountingDays, Policy, ProportionalRounding, ReleaseDayShift, ThresholdBase,
     },
     validate::FieldError,
 };
@@ -25,9 +25,8 @@ use serde_json::{Map, Value};
 /// The list of problems: JSON syntax, types, unknown fields and missing fields. Legal validation
 /// happens afterwards, in [`halden_domain::calculate`].
 pub fn parse_case_str(text: &str) -> Result<Case, Vec<FieldError>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        vec![FieldError::new("$", None, format!("not valid JSON: {e}"))]
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| vec![FieldError::new("$", None, format!("not valid JSON: {e}"))])?;
     parse_case(&value)
 }
 
@@ -57,7 +56,11 @@ struct Object<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl Reader {
@@ -67,15 +70,24 @@ impl Reader {
 
     fn object<'a>(&mut self, path: &str, value: &'a Value, allowed: &[&str]) -> Option<Object<'a>> {
         let Some(map) = value.as_object() else {
-            self.error(if path.is_empty() { "$" } else { path }, format!("must be an object, not {}", kind(value)));
+            self.error(
+                if path.is_empty() { "$" } else { path },
+                format!("must be an object, not {}", kind(value)),
+            );
             return None;
         };
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.error(join(path, key), format!("unknown field; expected one of: {}", allowed.join(", ")));
+                self.error(
+                    join(path, key),
+                    format!("unknown field; expected one of: {}", allowed.join(", ")),
+                );
             }
         }
-        Some(Object { path: path.to_owned(), map })
+        Some(Object {
+            path: path.to_owned(),
+            map,
+        })
     }
 
     fn date(&mut self, obj: &Object<'_>, key: &str) -> Option<Date> {
@@ -90,7 +102,10 @@ impl Reader {
                 }
             },
             None => {
-                self.error(field, format!("must be a date string YYYY-MM-DD, not {}", kind(value)));
+                self.error(
+                    field,
+                    format!("must be a date string YYYY-MM-DD, not {}", kind(value)),
+                );
                 None
             }
         }
@@ -139,7 +154,10 @@ impl Reader {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.error(join(&obj.path, key), format!("must be true or false, not {}", kind(other)));
+                self.error(
+                    join(&obj.path, key),
+                    format!("must be true or false, not {}", kind(other)),
+                );
                 false
             }
         }
@@ -149,10 +167,16 @@ impl Reader {
     fn choice(&mut self, obj: &Object<'_>, key: &str, choices: &[&str]) -> Option<usize> {
         let value = obj.map.get(key).filter(|v| !v.is_null())?;
         let field = join(&obj.path, key);
-        match value.as_str().and_then(|s| choices.iter().position(|c| *c == s)) {
+        match value
+            .as_str()
+            .and_then(|s| choices.iter().position(|c| *c == s))
+        {
             Some(i) => Some(i),
             None => {
-                self.error(field, format!("must be one of: {}; got {value}", choices.join(", ")));
+                self.error(
+                    field,
+                    format!("must be one of: {}; got {value}", choices.join(", ")),
+                );
                 None
             }
         }
@@ -160,23 +184,51 @@ impl Reader {
 
     fn case(&mut self, value: &Value) -> Option<Case> {
         const FIELDS: &[&str] = &[
-            "admission", "decision_date", "remand_deduction_days", "offence_class", "sentences",
-            "preventive_detention", "community_sentence", "youth_sentence", "non_counting",
-            "offender_birth_date", "offence_date", "unfit_to_serve", "deemed_served", "received", "policy",
+            "admission",
+            "decision_date",
+            "remand_deduction_days",
+            "offence_class",
+            "sentences",
+            "preventive_detention",
+            "community_sentence",
+            "youth_sentence",
+            "non_counting",
+            "offender_birth_date",
+            "offence_date",
+            "unfit_to_serve",
+            "deemed_served",
+            "received",
+            "policy",
         ];
         let obj = self.object("", value, FIELDS)?;
         let admission = self.required_date(&obj, "admission");
         let decision_date = self.date(&obj, "decision_date");
         let remand_deduction_days = self.count(&obj, "remand_deduction_days").unwrap_or(0);
-        let offence_class = match self.choice(&obj, "offence_class", &["ordinary", "multiple_grave", "max_30"]) {
+        let offence_class = match self.choice(
+            &obj,
+            "offence_class",
+            &["ordinary", "multiple_grave", "max_30"],
+        ) {
             Some(1) => OffenceClass::MultipleGrave,
             Some(2) => OffenceClass::Max30,
             _ => OffenceClass::Ordinary,
         };
         let sentences = self.array(&obj, "sentences", |r, path, v| r.sentence(path, v));
-        let preventive_detention = obj.map.get("preventive_detention").filter(|v| !v.is_null()).and_then(|v| self.preventive_detention(v));
-        let community_sentence = obj.map.get("community_sentence").filter(|v| !v.is_null()).and_then(|v| self.community(v));
-        let youth_sentence = obj.map.get("youth_sentence").filter(|v| !v.is_null()).and_then(|v| self.youth(v));
+        let preventive_detention = obj
+            .map
+            .get("preventive_detention")
+            .filter(|v| !v.is_null())
+            .and_then(|v| self.preventive_detention(v));
+        let community_sentence = obj
+            .map
+            .get("community_sentence")
+            .filter(|v| !v.is_null())
+            .and_then(|v| self.community(v));
+        let youth_sentence = obj
+            .map
+            .get("youth_sentence")
+            .filter(|v| !v.is_null())
+            .and_then(|v| self.youth(v));
         let non_counting = self.array(&obj, "non_counting", |r, path, v| r.interval(path, v));
         let offender_birth_date = self.date(&obj, "offender_birth_date");
         let offence_date = self.date(&obj, "offence_date");
@@ -207,7 +259,12 @@ impl Reader {
         })
     }
 
-    fn array<T>(&mut self, obj: &Object<'_>, key: &str, mut item: impl FnMut(&mut Reader, &str, &Value) -> Option<T>) -> Vec<T> {
+    fn array<T>(
+        &mut self,
+        obj: &Object<'_>,
+        key: &str,
+        mut item: impl FnMut(&mut Reader, &str, &Value) -> Option<T>,
+    ) -> Vec<T> {
         let Some(value) = obj.map.get(key).filter(|v| !v.is_null()) else {
             return Vec::new();
         };
@@ -216,7 +273,11 @@ impl Reader {
             self.error(path, format!("must be a list, not {}", kind(value)));
             return Vec::new();
         };
-        items.iter().enumerate().filter_map(|(i, v)| item(self, &format!("{path}[{i}]"), v)).collect()
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| item(self, &format!("{path}[{i}]"), v))
+            .collect()
     }
 
     fn term(&mut self, obj: &Object<'_>, prefix: &str) -> Term {
@@ -228,11 +289,22 @@ impl Reader {
     }
 
     fn sentence(&mut self, path: &str, value: &Value) -> Option<Sentence> {
-        let obj = self.object(path, value, &["kind", "days", "years", "months", "unconditional", "legacy"])?;
-        let kinds = [SentenceKind::Prison, SentenceKind::FineDefault, SentenceKind::ForeignTransfer];
+        let obj = self.object(
+            path,
+            value,
+            &["kind", "days", "years", "months", "unconditional", "legacy"],
+        )?;
+        let kinds = [
+            SentenceKind::Prison,
+            SentenceKind::FineDefault,
+            SentenceKind::ForeignTransfer,
+        ];
         let names = kinds.map(SentenceKind::as_str);
         if obj.map.get("kind").is_none_or(Value::is_null) {
-            self.error(join(path, "kind"), format!("is required: one of {}", names.join(", ")));
+            self.error(
+                join(path, "kind"),
+                format!("is required: one of {}", names.join(", ")),
+            );
         }
         let kind = self.choice(&obj, "kind", &names).map(|i| kinds[i]);
         let term = self.term(&obj, "");
@@ -245,20 +317,35 @@ impl Reader {
             None => None,
         };
         let legacy = self.flag(&obj, "legacy");
-        Some(Sentence { kind: kind?, term, unconditional, legacy })
+        Some(Sentence {
+            kind: kind?,
+            term,
+            unconditional,
+            legacy,
+        })
     }
 
     fn preventive_detention(&mut self, value: &Value) -> Option<PreventiveDetention> {
         let obj = self.object(
             "preventive_detention",
             value,
-            &["frame_years", "minimum_years", "judgment_final", "under_18_at_offence"],
+            &[
+                "frame_years",
+                "minimum_years",
+                "judgment_final",
+                "under_18_at_offence",
+            ],
         )?;
         let frame_years = self.required_count(&obj, "frame_years");
         let minimum_years = self.count(&obj, "minimum_years");
         let judgment_final = self.date(&obj, "judgment_final");
         let under_18_at_offence = self.flag(&obj, "under_18_at_offence");
-        Some(PreventiveDetention { frame_years: frame_years?, minimum_years, judgment_final, under_18_at_offence })
+        Some(PreventiveDetention {
+            frame_years: frame_years?,
+            minimum_years,
+            judgment_final,
+            under_18_at_offence,
+        })
     }
 
     fn community(&mut self, value: &Value) -> Option<CommunitySentence> {
@@ -266,8 +353,12 @@ impl Reader {
             "community_sentence",
             value,
             &[
-                "hours", "alternative_days", "alternative_months", "alternative_years",
-                "execution_period_days", "execution_period_months",
+                "hours",
+                "alternative_days",
+                "alternative_months",
+                "alternative_years",
+                "execution_period_days",
+                "execution_period_months",
             ],
         )?;
         let hours = self.required_count(&obj, "hours");
@@ -277,18 +368,30 @@ impl Reader {
             months: self.count(&obj, "execution_period_months"),
             days: self.count(&obj, "execution_period_days"),
         };
-        Some(CommunitySentence { hours: hours?, alternative, execution_period })
+        Some(CommunitySentence {
+            hours: hours?,
+            alternative,
+            execution_period,
+        })
     }
 
     fn youth(&mut self, value: &Value) -> Option<YouthSentence> {
         let obj = self.object(
             "youth_sentence",
             value,
-            &["execution_period_months", "alternative_days", "alternative_months", "alternative_years"],
+            &[
+                "execution_period_months",
+                "alternative_days",
+                "alternative_months",
+                "alternative_years",
+            ],
         )?;
         let months = self.required_count(&obj, "execution_period_months");
         let alternative = self.term(&obj, "alternative_");
-        Some(YouthSentence { execution_period_months: months?, alternative })
+        Some(YouthSentence {
+            execution_period_months: months?,
+            alternative,
+        })
     }
 
     fn interval(&mut self, path: &str, value: &Value) -> Option<NonCountingInterval> {
@@ -297,17 +400,34 @@ impl Reader {
         let to = self.required_date(&obj, "to");
         let names = NonCountingReason::ALL.map(NonCountingReason::as_str);
         if obj.map.get("reason").is_none_or(Value::is_null) {
-            self.error(join(path, "reason"), format!("is required: one of {}", names.join(", ")));
+            self.error(
+                join(path, "reason"),
+                format!("is required: one of {}", names.join(", ")),
+            );
         }
-        let reason = self.choice(&obj, "reason", &names).map(|i| NonCountingReason::ALL[i]);
-        Some(NonCountingInterval { from: from?, to: to?, reason: reason? })
+        let reason = self
+            .choice(&obj, "reason", &names)
+            .map(|i| NonCountingReason::ALL[i]);
+        Some(NonCountingInterval {
+            from: from?,
+            to: to?,
+            reason: reason?,
+        })
     }
 
     fn policy(&mut self, value: &Value) -> Policy {
         const FIELDS: &[&str] = &[
-            "month_conversion", "month_anchor", "non_counting_days", "release_day_shift", "early_parole",
-            "leave_min_days", "leave_long_sentence_cap", "proportional_rounding", "judgment_form_check",
-            "expected_release", "threshold_base",
+            "month_conversion",
+            "month_anchor",
+            "non_counting_days",
+            "release_day_shift",
+            "early_parole",
+            "leave_min_days",
+            "leave_long_sentence_cap",
+            "proportional_rounding",
+            "judgment_form_check",
+            "expected_release",
+            "threshold_base",
         ];
         let mut policy = Policy::default();
         let Some(obj) = self.object("policy", value, FIELDS) else {
@@ -316,11 +436,16 @@ impl Reader {
         if let Some(i) = self.choice(&obj, "month_conversion", &["calendar", "fixed_length"]) {
             policy.month_conversion = [MonthConversion::Calendar, MonthConversion::FixedLength][i];
         }
-        if let Some(i) = self.choice(&obj, "month_anchor", &["admission_date", "remand_adjusted_start"]) {
+        if let Some(i) = self.choice(
+            &obj,
+            "month_anchor",
+            &["admission_date", "remand_adjusted_start"],
+        ) {
             policy.month_anchor = [MonthAnchor::AdmissionDate, MonthAnchor::RemandAdjustedStart][i];
         }
         if let Some(i) = self.choice(&obj, "non_counting_days", &["whole_days", "commenced_days"]) {
-            policy.non_counting_days = [NonCountingDays::WholeDays, NonCountingDays::CommencedDays][i];
+            policy.non_counting_days =
+                [NonCountingDays::WholeDays, NonCountingDays::CommencedDays][i];
         }
         if self.choice(&obj, "release_day_shift", &["none"]).is_some() {
             policy.release_day_shift = ReleaseDayShift::None;
@@ -332,17 +457,45 @@ impl Reader {
             policy.leave_min_days = days;
         }
         policy.leave_long_sentence_cap = self.flag(&obj, "leave_long_sentence_cap");
-        if let Some(i) = self.choice(&obj, "proportional_rounding", &["favour_convicted", "nearest"]) {
-            policy.proportional_rounding = [ProportionalRounding::FavourConvicted, ProportionalRounding::Nearest][i];
+        if let Some(i) = self.choice(
+            &obj,
+            "proportional_rounding",
+            &["favour_convicted", "nearest"],
+        ) {
+            policy.proportional_rounding = [
+                ProportionalRounding::FavourConvicted,
+                ProportionalRounding::Nearest,
+            ][i];
         }
-        if let Some(i) = self.choice(&obj, "judgment_form_check", &["reject", "accept_with_warning"]) {
-            policy.judgment_form_check = [JudgmentFormCheck::Reject, JudgmentFormCheck::AcceptWithWarning][i];
+        if let Some(i) = self.choice(
+            &obj,
+            "judgment_form_check",
+            &["reject", "accept_with_warning"],
+        ) {
+            policy.judgment_form_check = [
+                JudgmentFormCheck::Reject,
+                JudgmentFormCheck::AcceptWithWarning,
+            ][i];
         }
-        if let Some(i) = self.choice(&obj, "expected_release", &["parole_date_if_eligible", "end_date"]) {
-            policy.expected_release = [ExpectedRelease::ParoleDateIfEligible, ExpectedRelease::EndDate][i];
+        if let Some(i) = self.choice(
+            &obj,
+            "expected_release",
+            &["parole_date_if_eligible", "end_date"],
+        ) {
+            policy.expected_release = [
+                ExpectedRelease::ParoleDateIfEligible,
+                ExpectedRelease::EndDate,
+            ][i];
         }
-        if let Some(i) = self.choice(&obj, "threshold_base", &["unconditional_part_only", "whole_sentence"]) {
-            policy.threshold_base = [ThresholdBase::UnconditionalPartOnly, ThresholdBase::WholeSentence][i];
+        if let Some(i) = self.choice(
+            &obj,
+            "threshold_base",
+            &["unconditional_part_only", "whole_sentence"],
+        ) {
+            policy.threshold_base = [
+                ThresholdBase::UnconditionalPartOnly,
+                ThresholdBase::WholeSentence,
+            ][i];
         }
         policy
     }
@@ -354,7 +507,10 @@ fn parse_date(text: &str) -> Option<Date> {
     let well_formed = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !well_formed {
         return None;
     }
@@ -384,7 +540,10 @@ mod tests {
         assert_eq!(parse_date("2025-02-30"), None);
         assert_eq!(parse_date("2025-2-3"), None);
         assert_eq!(parse_date("2025-02-03T00:00"), None);
-        assert_eq!(parse_date("2024-02-29"), Some(jiff::civil::date(2024, 2, 29)));
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Some(jiff::civil::date(2024, 2, 29))
+        );
     }
 
     #[test]
@@ -396,6 +555,15 @@ mod tests {
         )
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["colour", "admission", "remand_deduction_days", "sentences[0].days", "sentences[1].kind"]);
+        assert_eq!(
+            fields,
+            [
+                "colour",
+                "admission",
+                "remand_deduction_days",
+                "sentences[0].days",
+                "sentences[1].kind"
+            ]
+        );
     }
 }

@@ -40,7 +40,10 @@ pub fn calculation_json(calc: &Calculation, unfit_to_serve: bool) -> Value {
     out.insert("to_serve_days".into(), json!(calc.to_serve_days));
     out.insert("nothing_to_serve".into(), json!(calc.nothing_to_serve));
     out.insert("parole".into(), json!(calc.parole.as_str()));
-    out.insert("em_front_door_eligible".into(), json!(calc.em_front_door_eligible));
+    out.insert(
+        "em_front_door_eligible".into(),
+        json!(calc.em_front_door_eligible),
+    );
     out.insert("dates".into(), Value::Object(dates));
     if let Some(c) = &calc.community {
         out.insert(
@@ -132,9 +135,15 @@ pub fn calculation_json(calc: &Calculation, unfit_to_serve: bool) -> Value {
             }),
         );
     }
-    out.insert("warnings".into(), Value::Array(calc.warnings.iter().map(field_error_json).collect()));
+    out.insert(
+        "warnings".into(),
+        Value::Array(calc.warnings.iter().map(field_error_json).collect()),
+    );
     out.insert("policy".into(), policy_json(&calc.policy));
-    out.insert("engine".into(), json!({"name": "halden", "version": env!("CARGO_PKG_VERSION")}));
+    out.insert(
+        "engine".into(),
+        json!({"name": "halden", "version": env!("CARGO_PKG_VERSION")}),
+    );
     Value::Object(out)
 }
 
