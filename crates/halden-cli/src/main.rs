@@ -161,7 +161,7 @@ fn print_table(calc: &halden_domain::Calculation, unfit: bool, lang: Lang) {
             date.date.to_string(),
             pick(en, nb),
             date.rule.id(),
-            date.reference
+            date.reference()
         );
         println!("{:<12} {}", "", explain(calc, date, lang));
         println!();

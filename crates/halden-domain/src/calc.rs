@@ -299,10 +299,21 @@ pub struct KeyDate {
     pub date: Date,
     /// The rule it applies.
     pub rule: RuleId,
-    /// The statute reference in force for this case (date-effective where the law changed).
-    pub reference: &'static str,
     /// The figures.
     pub derivation: Derivation,
+}
+
+impl KeyDate {
+    /// The statute reference in force for this case: the rule's §, or for EM the provision in
+    /// force on the decision date (§ 16 second paragraph before 2020-09-01, § 16 a from then).
+    pub fn reference(&self) -> &'static str {
+        match self.derivation {
+            Derivation::EmBackDoor { limit_months, .. } => {
+                law::em_reference_for_limit(limit_months)
+            }
+            _ => self.rule.reference(),
+        }
+    }
 }
 
 /// Every key date of a case; each is present when it applies.
@@ -638,7 +649,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         intervals,
     };
     let em_limit = law::em_limit_months(case.decision_date);
-    let em_reference = law::em_reference(case.decision_date);
 
     let mut dates = KeyDates::default();
     let mut parole = ParoleStatus::None;
@@ -651,7 +661,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         dates.end_of_sentence = Some(KeyDate {
             date: end_date,
             rule: RuleId::C4,
-            reference: RuleId::C4.reference(),
             derivation: Derivation::EndOfSentence { count: end },
         });
 
@@ -689,7 +698,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                     dates.parole_eligibility = Some(KeyDate {
                         date: count.date,
                         rule,
-                        reference: rule.reference(),
                         derivation: Derivation::Parole {
                             base,
                             two_thirds,
@@ -703,7 +711,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                     dates.probation_end = Some(KeyDate {
                         date: end_date,
                         rule: RuleId::Par4,
-                        reference: RuleId::Par4.reference(),
                         derivation: Derivation::ProbationEnd { end: end_date },
                     });
                     parole_date = Some(count.date);
@@ -729,7 +736,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             dates.em_back_door = Some(KeyDate {
                 date: em_date,
                 rule: RuleId::Em3,
-                reference: em_reference,
                 derivation: Derivation::EmBackDoor {
                     expected_release,
                     expected_is_parole,
@@ -746,7 +752,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             dates.home_serving_s16 = Some(KeyDate {
                 date: half.date,
                 rule: RuleId::Home1,
-                reference: RuleId::Home1.reference(),
                 derivation: Derivation::Fraction {
                     fraction: law::ONE_HALF,
                     base,
@@ -776,7 +781,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 dates.leave_eligibility = Some(KeyDate {
                     date: leave.date,
                     rule,
-                    reference: rule.reference(),
                     derivation: Derivation::Leave {
                         base,
                         third: third_k,
@@ -794,7 +798,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 dates.frigang_eligibility = Some(KeyDate {
                     date: frigang.date,
                     rule: RuleId::Frigang1,
-                    reference: RuleId::Frigang1.reference(),
                     derivation: Derivation::Frigang {
                         base,
                         third: third_k,
@@ -810,7 +813,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 dates.lower_security_review = Some(KeyDate {
                     date: raw.max(admission),
                     rule: RuleId::Sec3,
-                    reference: RuleId::Sec3.reference(),
                     derivation: Derivation::LowerSecurityReview {
                         parole: parole_date,
                         raw,
@@ -835,7 +837,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         dates.forvaring_frame_end = Some(KeyDate {
             date: frame.date,
             rule: RuleId::Forv1,
-            reference: RuleId::Forv1.reference(),
             derivation: Derivation::ForvaringLength {
                 years: pd.frame_years,
                 days: frame_days,
@@ -849,7 +850,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         dates.forvaring_extension_deadline = Some(KeyDate {
             date: extension,
             rule: RuleId::Forv2,
-            reference: RuleId::Forv2.reference(),
             derivation: Derivation::ForvaringExtension {
                 frame_end: frame.date,
             },
@@ -860,7 +860,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             dates.forvaring_minimum_end = Some(KeyDate {
                 date: minimum.date,
                 rule: RuleId::Forv3,
-                reference: RuleId::Forv3.reference(),
                 derivation: Derivation::ForvaringLength {
                     years: minimum_years,
                     days: minimum_days,
@@ -871,7 +870,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             dates.forvaring_leave_eligibility = Some(KeyDate {
                 date: leave.date,
                 rule: RuleId::Leave6,
-                reference: RuleId::Leave6.reference(),
                 derivation: Derivation::ForvaringLeave {
                     minimum_days,
                     count: leave,
@@ -886,7 +884,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
             dates.forvaring_earliest_petition = Some(KeyDate {
                 date: petition,
                 rule: RuleId::Forv4,
-                reference: RuleId::Forv4.reference(),
                 derivation: Derivation::ForvaringPetition { judgment_final },
             });
         }

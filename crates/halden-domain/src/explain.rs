@@ -230,7 +230,7 @@ pub fn explain(calc: &Calculation, key_date: &KeyDate, lang: Lang) -> String {
     let ctx = Context::of(calc);
     let ctx = &ctx;
     let rule = key_date.rule;
-    let reference = key_date.reference;
+    let reference = key_date.reference();
     let date = key_date.date;
     let d = lang.pick("days", "dager");
     match key_date.derivation {

@@ -266,6 +266,16 @@ pub fn em_reference(decision_date: Date) -> &'static str {
     }
 }
 
+/// The EM provision that sets a given limit (R-EM-1): 4 months was § 16 second paragraph, 6 months
+/// is § 16 a.
+pub fn em_reference_for_limit(limit_months: u32) -> &'static str {
+    if limit_months == EM_LIMIT_MONTHS_BEFORE_2020 {
+        "strgjfl § 16 annet ledd"
+    } else {
+        "strgjfl § 16 a"
+    }
+}
+
 /// The remand-deduction provision in force on the decision date (R-CALC-3).
 pub fn remand_deduction_reference(decision_date: Date) -> &'static str {
     if decision_date < PENAL_CODE_2005_FROM {

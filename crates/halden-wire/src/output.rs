@@ -30,7 +30,7 @@ pub fn calculation_json(calc: &Calculation, unfit_to_serve: bool) -> Value {
             json!({
                 "date": date.date.to_string(),
                 "rule": date.rule.id(),
-                "reference": date.reference,
+                "reference": date.reference(),
                 "explanation": text(bilingual(|lang| explain(calc, date, lang))),
             }),
         );
