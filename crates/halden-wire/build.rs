@@ -11,10 +11,10 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<String>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, root, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            if let Ok(relative) = path.strip_prefix(root) {
-                out.push(relative.to_string_lossy().replace('\\', "/"));
-            }
+        } else if path.extension().is_some_and(|e| e == "toml")
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            out.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }
 }

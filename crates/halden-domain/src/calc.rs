@@ -403,6 +403,8 @@ pub struct TermBreakdown {
     pub base: i32,
     /// A transferred foreign sentence over 21 years is part of T (R-PAR-6).
     pub long_foreign_transfer: bool,
+    /// How many sentences make up T.
+    pub sentence_count: usize,
 }
 
 /// A proportionally reduced figure: `value × numerator / denominator` kept exact.
@@ -891,8 +893,12 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
 
     let community = match case.community_sentence {
         Some(community) => {
-            let alternative = term_in_days(community.alternative, &months_to_days)?;
-            let execution = term_in_days(community.execution_period, &months_to_days)?;
+            let alternative = community
+                .alternative
+                .in_days(anchor, policy.month_conversion)?;
+            let execution = community
+                .execution_period
+                .in_days(anchor, policy.month_conversion)?;
             // R-REM-6: the deduction goes to the prison part first.
             let deduction = if t > 0 { (remand - t).max(0) } else { remand };
             let reduced = (alternative - deduction).max(0);
@@ -973,16 +979,6 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
     })
 }
 
-fn term_in_days(
-    term: crate::case::Term,
-    months_to_days: &dyn Fn(CalendarLength) -> Result<i32, OutOfRange>,
-) -> Result<i32, OutOfRange> {
-    let days = i32::try_from(term.day_part()).map_err(|_| OutOfRange)?;
-    months_to_days(term.calendar())?
-        .checked_add(days)
-        .ok_or(OutOfRange)
-}
-
 /// R-CALC-2: months of all sentences summed and converted once from the anchor, days added.
 fn aggregate_term(
     case: &Case,
@@ -1037,6 +1033,7 @@ fn aggregate_term(
         total,
         base,
         long_foreign_transfer,
+        sentence_count: case.sentences.len(),
     })
 }
 

@@ -149,6 +149,23 @@ impl Term {
         self.days.unwrap_or(0)
     }
 
+    /// The term in days from `anchor`: its calendar part converted by `conversion` (C-1, Q1),
+    /// plus its day part.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::calendar::OutOfRange`] when the length leaves the calendar's range.
+    pub fn in_days(
+        self,
+        anchor: Date,
+        conversion: crate::policy::MonthConversion,
+    ) -> Result<i32, crate::calendar::OutOfRange> {
+        let days = i32::try_from(self.day_part()).map_err(|_| crate::calendar::OutOfRange)?;
+        crate::calendar::length_in_days(anchor, self.calendar(), conversion)?
+            .checked_add(days)
+            .ok_or(crate::calendar::OutOfRange)
+    }
+
     /// Whether years or months are given.
     pub fn has_calendar_part(self) -> bool {
         self.years.is_some() || self.months.is_some()

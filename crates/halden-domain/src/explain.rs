@@ -236,9 +236,7 @@ pub fn explain(calc: &Calculation, key_date: &KeyDate, lang: Lang) -> String {
     match key_date.derivation {
         Derivation::EndOfSentence { count } => {
             let term = term_words(lang, ctx, &calc.term);
-            let several = if calc.term.length.total_months() > 0 && calc.term.days > 0
-                || count_sentences_hint(calc)
-            {
+            let several = if calc.term.sentence_count > 1 {
                 lang.pick(
                     " served as one (R-CALC-2)",
                     " sonet i sammenheng (R-CALC-2)",
@@ -537,11 +535,6 @@ pub fn explain(calc: &Calculation, key_date: &KeyDate, lang: Lang) -> String {
             day_count(lang, ctx, &count)
         ),
     }
-}
-
-/// Whether T came from more than one kind of part (so "served as one" is worth saying).
-fn count_sentences_hint(calc: &Calculation) -> bool {
-    calc.term.fine_days > 0 && calc.term.fine_days < calc.term.total
 }
 
 /// R-SAMF-4: the proportional reduction, with the exact fraction and the rounding policy.

@@ -350,10 +350,9 @@ fn offence_class_name(class: OffenceClass) -> &'static str {
     }
 }
 
-/// A term in days from the anchor, or `None` if out of range.
+/// A term in days from the anchor, or `None` if out of range (reported elsewhere).
 fn term_days(anchor: Date, term: Term, conversion: crate::policy::MonthConversion) -> Option<i32> {
-    let months = length_in_days(anchor, term.calendar(), conversion).ok()?;
-    months.checked_add(i32::try_from(term.day_part()).ok()?)
+    term.in_days(anchor, conversion).ok()
 }
 
 fn describe_term(term: Term) -> String {
