@@ -37,3 +37,11 @@ pub fn calculate_case(case: &halden_domain::Case) -> Outcome {
         Err(halden_domain::CalcError::Invalid(errors)) => Outcome::Invalid(errors_json(&errors)),
     }
 }
+
+/// Parses, validates and computes one case given as a JSON value (see [`calculate_json`]).
+pub fn calculate_case_json(value: &Value) -> Outcome {
+    match parse_case(value) {
+        Ok(case) => calculate_case(&case),
+        Err(errors) => Outcome::Invalid(errors_json(&errors)),
+    }
+}

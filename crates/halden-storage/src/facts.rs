@@ -1,0 +1,510 @@
+//! What a register entry records: one typed payload per kind, with validation that names the
+//! field at fault.
+//!
+//! Payloads are stored as JSON in `entries.payload`; the JSON shape is the API's shape, so an entry
+//! read back is exactly what was submitted. A correction carries a payload of the same kind as the
+//! entry it corrects (the whole corrected record), or `Retraction` to void it.
+
+use halden_domain::{
+    register::{CustodyBasis, MovementKind, SecurityLevel, identity_number_is_valid},
+    validate::FieldError,
+};
+use jiff::civil::{Date, DateTime};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A person's identity (personopplysninger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// National identity number (fødselsnummer or D-nummer, 11 digits), when known.
+    #[serde(default)]
+    pub identity_number: Option<String>,
+    /// A temporary id, when the identity number is not known (e.g. `T-000123`).
+    #[serde(default)]
+    pub temporary_id: Option<String>,
+    /// Family name.
+    pub family_name: String,
+    /// Given names.
+    pub given_names: String,
+    /// Birth date.
+    pub birth_date: Date,
+    /// `female`, `male` or `unspecified`.
+    pub sex: String,
+    /// Citizenship, ISO 3166-1 alpha-2 (`NO`), or `XX` when stateless or unknown.
+    pub citizenship: String,
+    /// Languages, ISO 639-1 codes (`nb`, `pl`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Whether an interpreter is needed (tolkebehov).
+    #[serde(default)]
+    pub interpreter_needed: bool,
+    /// Home municipality (bostedskommune), by name.
+    #[serde(default)]
+    pub home_municipality: Option<String>,
+}
+
+/// A judgment (dom): the court's decision, in the sentence engine's input shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Judgment {
+    /// The court's case number (saksnummer).
+    pub case_number: String,
+    /// The court (e.g. `Oslo tingrett`).
+    pub court: String,
+    /// Day of the judgment.
+    pub decision_date: Date,
+    /// Day it became final (rettskraftig).
+    #[serde(default)]
+    pub final_date: Option<Date>,
+    /// Remand days the court deducted (straffeloven § 83).
+    #[serde(default)]
+    pub remand_deduction_days: u32,
+    /// `ordinary` or `max_30`, as in `halden calc`.
+    #[serde(default = "ordinary")]
+    pub offence_class: String,
+    /// The sentences, exactly as `halden calc` takes them.
+    #[serde(default)]
+    pub sentences: Vec<Value>,
+    /// Preventive detention, as `halden calc` takes it.
+    #[serde(default)]
+    pub preventive_detention: Option<Value>,
+    /// A community sentence, as `halden calc` takes it.
+    #[serde(default)]
+    pub community_sentence: Option<Value>,
+}
+
+fn ordinary() -> String {
+    "ordinary".into()
+}
+
+/// Restrictions a remand order imposes (straffeprosessloven §§ 186, 186 a).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemandRestrictions {
+    /// Full isolation (fullstendig isolasjon).
+    #[serde(default)]
+    pub full_isolation: bool,
+    /// Partial isolation (delvis isolasjon).
+    #[serde(default)]
+    pub partial_isolation: bool,
+    /// Ban on letters (brevforbud).
+    #[serde(default)]
+    pub letter_ban: bool,
+    /// Ban on visits (besøksforbud).
+    #[serde(default)]
+    pub visit_ban: bool,
+}
+
+/// A remand order (kjennelse om varetektsfengsling).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemandOrder {
+    /// The court.
+    pub court: String,
+    /// First day.
+    pub from: Date,
+    /// Last day ordered.
+    pub until: Date,
+    /// Restrictions.
+    #[serde(default)]
+    pub restrictions: RemandRestrictions,
+    /// The remand prisoner's wish: `apart` (kept apart from convicted persons) or
+    /// `with_convicted`; absent when not stated (strgjfl § 3 fifth paragraph).
+    #[serde(default)]
+    pub placement_wish: Option<String>,
+}
+
+/// A movement (bevegelse) in or out of custody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovementFact {
+    /// One of the movement kinds (`admission`, `transfer`, `leave_out`, …).
+    pub movement: String,
+    /// When, Europe/Oslo civil time.
+    pub at: DateTime,
+    /// The prison (estate id) moved to: required for admission and transfer.
+    #[serde(default)]
+    pub prison: Option<String>,
+    /// The basis of custody: required for admission and basis change.
+    #[serde(default)]
+    pub basis: Option<String>,
+    /// A free-text note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A security level decision (sikkerhetsnivå).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityLevelFact {
+    /// `high`, `lower` or `halfway`.
+    pub level: String,
+    /// From which day.
+    pub from: Date,
+    /// The written reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Days that do not count toward the sentence, recorded directly (e.g. an interruption).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonCountingFact {
+    /// First day not counted.
+    pub from: Date,
+    /// Last day not counted.
+    pub to: Date,
+    /// As in `halden calc`: `escape`, `evasion`, `failure_to_return`, `interruption`, ….
+    pub reason: String,
+}
+
+/// A period under a probation office (friomsorgskontor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisionFact {
+    /// `electronic_monitoring`, `parole` or `community_sentence`.
+    pub supervision: String,
+    /// The office's estate id (`F001`).
+    pub office: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub until: Date,
+}
+
+/// The payload of one entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    /// The person is registered, or their identity corrected.
+    Identity(Identity),
+    /// A judgment.
+    Judgment(Judgment),
+    /// A remand order.
+    RemandOrder(RemandOrder),
+    /// A movement.
+    Movement(MovementFact),
+    /// A security level.
+    SecurityLevel(SecurityLevelFact),
+    /// Non-counting days.
+    NonCounting(NonCountingFact),
+    /// Supervision by a probation office.
+    Supervision(SupervisionFact),
+    /// Voids the entry it corrects (registered in error).
+    Retraction,
+}
+
+/// Every entry kind's machine name.
+pub const KINDS: [&str; 8] = [
+    "identity",
+    "judgment",
+    "remand_order",
+    "movement",
+    "security_level",
+    "non_counting",
+    "supervision",
+    "retraction",
+];
+
+impl Fact {
+    /// The entry kind's machine name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fact::Identity(_) => "identity",
+            Fact::Judgment(_) => "judgment",
+            Fact::RemandOrder(_) => "remand_order",
+            Fact::Movement(_) => "movement",
+            Fact::SecurityLevel(_) => "security_level",
+            Fact::NonCounting(_) => "non_counting",
+            Fact::Supervision(_) => "supervision",
+            Fact::Retraction => "retraction",
+        }
+    }
+
+    /// The payload as JSON.
+    pub fn payload(&self) -> Value {
+        let value = match self {
+            Fact::Identity(x) => serde_json::to_value(x),
+            Fact::Judgment(x) => serde_json::to_value(x),
+            Fact::RemandOrder(x) => serde_json::to_value(x),
+            Fact::Movement(x) => serde_json::to_value(x),
+            Fact::SecurityLevel(x) => serde_json::to_value(x),
+            Fact::NonCounting(x) => serde_json::to_value(x),
+            Fact::Supervision(x) => serde_json::to_value(x),
+            Fact::Retraction => Ok(Value::Object(serde_json::Map::new())),
+        };
+        // Serialising these plain structs cannot fail; fall back to null rather than panic.
+        value.unwrap_or(Value::Null)
+    }
+
+    /// Reads a payload of `kind`, reporting problems under `prefix` (e.g. `payload`).
+    ///
+    /// # Errors
+    ///
+    /// The problems found: unknown kind, shape (types, unknown or missing fields) and content.
+    pub fn from_payload(
+        kind: &str,
+        payload: &Value,
+        prefix: &str,
+    ) -> Result<Fact, Vec<FieldError>> {
+        fn read<T: serde::de::DeserializeOwned>(
+            payload: &Value,
+            prefix: &str,
+        ) -> Result<T, Vec<FieldError>> {
+            serde_path_to_error::deserialize(payload).map_err(|e| {
+                let path = e.path().to_string();
+                let field = match (prefix.is_empty(), path.as_str()) {
+                    (true, _) => path.clone(),
+                    (false, ".") => prefix.to_string(),
+                    (false, p) => format!("{prefix}.{p}"),
+                };
+                vec![FieldError::new(field, None, e.into_inner().to_string())]
+            })
+        }
+        let fact = match kind {
+            "identity" => Fact::Identity(read(payload, prefix)?),
+            "judgment" => Fact::Judgment(read(payload, prefix)?),
+            "remand_order" => Fact::RemandOrder(read(payload, prefix)?),
+            "movement" => Fact::Movement(read(payload, prefix)?),
+            "security_level" => Fact::SecurityLevel(read(payload, prefix)?),
+            "non_counting" => Fact::NonCounting(read(payload, prefix)?),
+            "supervision" => Fact::Supervision(read(payload, prefix)?),
+            "retraction" => Fact::Retraction,
+            other => {
+                return Err(vec![FieldError::new(
+                    "kind",
+                    None,
+                    format!(
+                        "unknown entry kind '{other}'; expected one of {}",
+                        KINDS.join(", ")
+                    ),
+                )]);
+            }
+        };
+        let problems = fact.problems(prefix);
+        if problems.is_empty() {
+            Ok(fact)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Content problems (beyond shape), each naming its field under `prefix`.
+    pub fn problems(&self, prefix: &str) -> Vec<FieldError> {
+        let mut p = Problems {
+            prefix,
+            list: Vec::new(),
+        };
+        match self {
+            Fact::Identity(x) => x.check(&mut p),
+            Fact::Judgment(x) => x.check(&mut p),
+            Fact::RemandOrder(x) => {
+                p.text("court", &x.court, 200);
+                if x.until < x.from {
+                    p.add("until", "is before 'from'");
+                }
+                if let Some(wish) = &x.placement_wish
+                    && !matches!(wish.as_str(), "apart" | "with_convicted")
+                {
+                    p.add("placement_wish", "must be 'apart' or 'with_convicted'");
+                }
+            }
+            Fact::Movement(x) => {
+                match MovementKind::parse(&x.movement) {
+                    None => p.add(
+                        "movement",
+                        format!(
+                            "unknown movement '{}'; expected one of {}",
+                            x.movement,
+                            MovementKind::ALL.map(MovementKind::as_str).join(", ")
+                        ),
+                    ),
+                    Some(kind) => {
+                        if kind.needs_prison() && x.prison.is_none() {
+                            p.add("prison", "is required for this movement");
+                        }
+                        if kind.needs_basis() && x.basis.is_none() {
+                            p.add("basis", "is required for this movement");
+                        }
+                    }
+                }
+                if let Some(basis) = &x.basis
+                    && CustodyBasis::parse(basis).is_none()
+                {
+                    p.add(
+                        "basis",
+                        format!(
+                            "unknown basis '{basis}'; expected one of {}",
+                            CustodyBasis::ALL.map(CustodyBasis::as_str).join(", ")
+                        ),
+                    );
+                }
+                if let Some(note) = &x.note {
+                    p.text("note", note, 2000);
+                }
+            }
+            Fact::SecurityLevel(x) => {
+                if SecurityLevel::parse(&x.level).is_none() {
+                    p.add("level", "must be 'high', 'lower' or 'halfway'");
+                }
+                if let Some(reason) = &x.reason {
+                    p.text("reason", reason, 4000);
+                }
+            }
+            Fact::NonCounting(x) => {
+                if x.to < x.from {
+                    p.add("to", "is before 'from'");
+                }
+                const REASONS: [&str; 6] = [
+                    "escape",
+                    "evasion",
+                    "failure_to_return",
+                    "interruption",
+                    "remand_other_case",
+                    "other_sanction",
+                ];
+                if !REASONS.contains(&x.reason.as_str()) {
+                    p.add("reason", format!("must be one of {}", REASONS.join(", ")));
+                }
+            }
+            Fact::Supervision(x) => {
+                if !matches!(
+                    x.supervision.as_str(),
+                    "electronic_monitoring" | "parole" | "community_sentence"
+                ) {
+                    p.add(
+                        "supervision",
+                        "must be 'electronic_monitoring', 'parole' or 'community_sentence'",
+                    );
+                }
+                if x.until < x.from {
+                    p.add("until", "is before 'from'");
+                }
+            }
+            Fact::Retraction => {}
+        }
+        p.list
+    }
+}
+
+impl Identity {
+    fn check(&self, p: &mut Problems<'_>) {
+        match (&self.identity_number, &self.temporary_id) {
+            (None, None) => p.add(
+                "identity_number",
+                "give an identity number, or a temporary id when it is not known",
+            ),
+            (Some(number), _) if !identity_number_is_valid(number) => p.add(
+                "identity_number",
+                "must be 11 digits with valid control digits (fødselsnummer or D-nummer)",
+            ),
+            _ => {}
+        }
+        if let Some(id) = &self.temporary_id {
+            p.text("temporary_id", id, 40);
+        }
+        p.text("family_name", &self.family_name, 100);
+        p.text("given_names", &self.given_names, 100);
+        if self.birth_date.year() < 1900 {
+            p.add("birth_date", "is before 1900");
+        }
+        if !matches!(self.sex.as_str(), "female" | "male" | "unspecified") {
+            p.add("sex", "must be 'female', 'male' or 'unspecified'");
+        }
+        if self.citizenship.len() != 2 || !self.citizenship.chars().all(|c| c.is_ascii_uppercase())
+        {
+            p.add(
+                "citizenship",
+                "must be a two-letter ISO 3166 code in capitals, e.g. NO (XX when unknown)",
+            );
+        }
+        for (i, language) in self.languages.iter().enumerate() {
+            if !(2..=3).contains(&language.len())
+                || !language.chars().all(|c| c.is_ascii_lowercase())
+            {
+                p.add(
+                    &format!("languages[{i}]"),
+                    "must be an ISO 639 code in lower case, e.g. nb",
+                );
+            }
+        }
+        if let Some(home) = &self.home_municipality {
+            p.text("home_municipality", home, 100);
+        }
+    }
+}
+
+impl Judgment {
+    fn check(&self, p: &mut Problems<'_>) {
+        p.text("case_number", &self.case_number, 60);
+        p.text("court", &self.court, 200);
+        if let Some(final_date) = self.final_date
+            && final_date < self.decision_date
+        {
+            p.add("final_date", "is before the decision date");
+        }
+        if self.sentences.is_empty()
+            && self.preventive_detention.is_none()
+            && self.community_sentence.is_none()
+        {
+            p.add(
+                "sentences",
+                "a judgment needs at least one sentence, preventive detention or a community sentence",
+            );
+        }
+        // The sentence part is checked by the engine's own contract parser and validation, with a
+        // provisional admission on the day the judgment became final.
+        let probe = self.engine_input(self.final_date.unwrap_or(self.decision_date));
+        let errors = match halden_wire::parse_case(&probe) {
+            Ok(case) => halden_domain::validate::validate(&case).errors,
+            Err(errors) => errors,
+        };
+        for e in errors {
+            p.add(&e.field, e.message);
+        }
+    }
+
+    /// The judgment as `halden calc` input, with `admission` on the given day.
+    pub fn engine_input(&self, admission: Date) -> Value {
+        let mut input = serde_json::json!({
+            "admission": admission.to_string(),
+            "decision_date": self.decision_date.to_string(),
+            "remand_deduction_days": self.remand_deduction_days,
+            "offence_class": self.offence_class,
+            "sentences": self.sentences,
+        });
+        if let Some(obj) = input.as_object_mut() {
+            if let Some(pd) = &self.preventive_detention {
+                obj.insert("preventive_detention".into(), pd.clone());
+            }
+            if let Some(cs) = &self.community_sentence {
+                obj.insert("community_sentence".into(), cs.clone());
+            }
+        }
+        input
+    }
+}
+
+struct Problems<'a> {
+    prefix: &'a str,
+    list: Vec<FieldError>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        let field = if self.prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.prefix)
+        };
+        self.list.push(FieldError::new(field, None, message));
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.add(field, "must not be empty");
+        } else if value.chars().count() > max {
+            self.add(field, format!("is longer than {max} characters"));
+        }
+    }
+}

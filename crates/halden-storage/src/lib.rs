@@ -1,0 +1,248 @@
+//! Halden's storage: the append-only register, users and sessions, the access log and
+//! idempotency records, on SQLite (embedded, the default) or PostgreSQL (production).
+//!
+//! One code path serves both databases: queries go through `sqlx::Any` with `$n` placeholders,
+//! which both backends accept, and only the migrations differ (`migrations/sqlite`,
+//! `migrations/postgres`, kept in step). Values cross the boundary as text and 64-bit integers.
+//!
+//! Invariants:
+//! - `entries` and `access_log` are append-only; triggers in both databases refuse UPDATE and
+//!   DELETE, so not even a bug here can rewrite history.
+//! - A person's projection (`persons` row) is rewritten in the same transaction as every entry
+//!   appended for them, from all their effective entries; `version` counts those entries, and an
+//!   append that names a stale version is refused.
+//! - On SQLite, writes go through a single connection (one writer at a time, no busy retries);
+//!   reads use a pool. Every acknowledged write is committed (WAL, synchronous=FULL).
+
+mod audit;
+mod estate;
+pub mod facts;
+mod idempotency;
+pub mod projection;
+mod register;
+pub mod testing;
+mod users;
+
+pub use audit::{AccessEntry, AccessQuery};
+pub use estate::{PrisonRow, ProbationOfficeRow};
+pub use idempotency::StoredAnswer;
+pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
+pub use users::{NewUser, Session, SessionKind, User};
+
+use halden_domain::validate::FieldError;
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyConnectOptions, AnyPoolOptions},
+};
+use std::{str::FromStr, time::Duration};
+
+/// Set on every SQLite connection: enforce references, wait for the writer rather than fail,
+/// and make every commit durable before it is acknowledged.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, embedded, a file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The input breaks a rule; nothing was written.
+    #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// No such record.
+    #[error("not found")]
+    NotFound,
+    /// The caller's version is stale; nothing was written.
+    #[error("stale version: the record is at version {current}, the request named {expected}")]
+    Conflict {
+        /// The version the request named.
+        expected: i64,
+        /// The version stored.
+        current: i64,
+    },
+    /// Stored data could not be read back (a bug or a hand-edited database).
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// The database URL names no supported database.
+    #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+impl StorageError {
+    /// An invalid-input error with one problem.
+    pub fn invalid(field: &str, message: impl Into<String>) -> StorageError {
+        StorageError::Invalid(vec![FieldError::new(field, None, message)])
+    }
+}
+
+/// The store: a handle on the database, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` creates the file when missing; `sqlite::memory:` for a
+    /// private in-memory database; `postgres://…`).
+    ///
+    /// # Errors
+    ///
+    /// An unsupported URL or a database that cannot be reached.
+    pub async fn connect(url: &str) -> Result<Store, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(url.to_string()));
+        };
+        match backend {
+            Backend::Sqlite => {
+                let memory = url.contains(":memory:");
+                let url = if memory || url.contains("mode=") {
+                    url.to_string()
+                } else if url.contains('?') {
+                    format!("{url}&mode=rwc")
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let options = AnyConnectOptions::from_str(&url)?;
+                // One writer: SQLite serialises writes anyway, and a single connection avoids
+                // lock-upgrade failures under concurrency. An in-memory database is private to its
+                // connection, so it gets exactly one for everything.
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options.clone())
+                    .await?;
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&write)
+                    .await?;
+                let read = if memory {
+                    write.clone()
+                } else {
+                    AnyPoolOptions::new()
+                        .max_connections(8)
+                        .acquire_timeout(Duration::from_secs(30))
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                conn.execute(SQLITE_PRAGMAS).await?;
+                                Ok(())
+                            })
+                        })
+                        .connect_with(options)
+                        .await?
+                };
+                Ok(Store {
+                    read,
+                    write,
+                    backend,
+                })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Ok(Store {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                })
+            }
+        }
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Brings the schema up to date.
+    ///
+    /// # Errors
+    ///
+    /// A migration that fails, or one applied earlier that has changed.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.write)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.write)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the register holds no person yet (a fresh database to seed).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn is_empty(&self) -> Result<bool, StorageError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM persons")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n == 0)
+    }
+
+    /// Checks that the database answers.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+}
+
+/// The current instant, as stored (RFC 3339, UTC).
+pub(crate) fn now_text() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Today's date in Europe/Oslo.
+pub fn today_in_oslo() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .in_tz("Europe/Oslo")
+        .map(|z| z.date())
+        .unwrap_or_else(|_| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        })
+}
+
+/// Reads an integer flag stored as 0/1.
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}

@@ -1,0 +1,368 @@
+//! From a person's entries to their current state: which entries are in effect after
+//! corrections, where the person is, and their key dates from the sentence engine.
+//!
+//! Pure: the caller supplies the entries, the estate's prisons and nothing else, so the same
+//! function serves appends (inside their transaction) and bulk seeding (in memory).
+
+use std::collections::HashMap;
+
+use halden_domain::{
+    register::{CustodyBasis, CustodyState, Movement, MovementError, MovementKind, SecurityLevel},
+    validate::FieldError,
+};
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::facts::{Fact, Identity, Judgment, SupervisionFact};
+
+/// An entry as the projection needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFact {
+    /// The entry's id (position in the register).
+    pub id: i64,
+    /// The entry it corrects, if it is a correction.
+    pub corrects: Option<i64>,
+    /// What it records.
+    pub fact: Fact,
+}
+
+/// A prison's facts the projection needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrisonFacts {
+    /// Prison unit (fengselsenhet).
+    pub unit: String,
+    /// Security level of the department.
+    pub level: SecurityLevel,
+}
+
+/// A person's current state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// The identity in effect.
+    pub identity: Identity,
+    /// Custody state from the movements in effect.
+    pub custody: CustodyState,
+    /// The unit of the current prison.
+    pub unit: Option<String>,
+    /// The security level in effect: the last decision in the current episode, else the level of
+    /// the department the person is placed in.
+    pub security_level: Option<SecurityLevel>,
+    /// The latest supervision in effect.
+    pub supervision: Option<SupervisionFact>,
+    /// The engine's result for the current serving (the `halden calc --json` document), or its
+    /// errors document when the judgments do not compute.
+    pub dates: Option<Value>,
+    /// End of sentence from `dates`, for lists.
+    pub end_of_sentence: Option<Date>,
+    /// Every key date from `dates`, `name=date` joined by `;`, for lists.
+    pub key_dates: Option<String>,
+}
+
+/// The entries in effect: each original entry with its latest correction applied, retracted
+/// ones left out, in the order of the originals.
+pub fn effective(entries: &[EntryFact]) -> Vec<(i64, &Fact)> {
+    let mut root_of: HashMap<i64, i64> = HashMap::new();
+    let mut current: HashMap<i64, Option<&Fact>> = HashMap::new();
+    let mut order: Vec<i64> = Vec::new();
+    for entry in entries {
+        let root = match entry.corrects {
+            Some(target) => root_of.get(&target).copied().unwrap_or(target),
+            None => {
+                order.push(entry.id);
+                entry.id
+            }
+        };
+        root_of.insert(entry.id, root);
+        let fact = match entry.fact {
+            Fact::Retraction => None,
+            ref fact => Some(fact),
+        };
+        current.insert(root, fact);
+    }
+    order
+        .into_iter()
+        .filter_map(|root| current.get(&root).copied().flatten().map(|f| (root, f)))
+        .collect()
+}
+
+/// A movement fact as the domain fold takes it.
+pub fn movement_of(fact: &crate::facts::MovementFact) -> Option<Movement> {
+    Some(Movement {
+        kind: MovementKind::parse(&fact.movement)?,
+        at: fact.at,
+        prison: fact.prison.clone(),
+        basis: fact.basis.as_deref().and_then(CustodyBasis::parse),
+    })
+}
+
+/// Projects a person's entries.
+///
+/// # Errors
+///
+/// When the movements in effect do not follow each other (the problem names the field of the
+/// movement), a movement names an unknown prison, or no identity is in effect.
+pub fn project(
+    entries: &[EntryFact],
+    prisons: &HashMap<String, PrisonFacts>,
+) -> Result<Projection, Vec<FieldError>> {
+    let in_effect = effective(entries);
+    let identity = in_effect
+        .iter()
+        .rev()
+        .find_map(|(_, f)| match f {
+            Fact::Identity(identity) => Some(identity.clone()),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            vec![FieldError::new(
+                "identity",
+                None,
+                "the person's identity entry cannot be retracted",
+            )]
+        })?;
+
+    let mut movements: Vec<Movement> = Vec::new();
+    for (_, fact) in &in_effect {
+        if let Fact::Movement(m) = fact {
+            if let Some(prison) = &m.prison
+                && !prisons.contains_key(prison)
+            {
+                return Err(vec![FieldError::new(
+                    "prison",
+                    None,
+                    format!("no prison with id '{prison}' in the estate"),
+                )]);
+            }
+            if let Some(movement) = movement_of(m) {
+                movements.push(movement);
+            }
+        }
+    }
+    // Movements fold in time order; a late registration slots into place.
+    movements.sort_by_key(|m| m.at);
+    let custody = CustodyState::project(&movements)
+        .map_err(|MovementError { field, message }| vec![FieldError::new(field, None, message)])?;
+
+    let unit = custody
+        .prison
+        .as_ref()
+        .and_then(|p| prisons.get(p))
+        .map(|p| p.unit.clone());
+    let decided_level = custody.episode_start.and_then(|start| {
+        in_effect.iter().rev().find_map(|(_, f)| match f {
+            Fact::SecurityLevel(s) if s.from >= start => SecurityLevel::parse(&s.level),
+            _ => None,
+        })
+    });
+    let security_level = decided_level.or_else(|| {
+        custody
+            .prison
+            .as_ref()
+            .and_then(|p| prisons.get(p))
+            .map(|p| p.level)
+    });
+    let supervision = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Supervision(s) => Some(s.clone()),
+            _ => None,
+        })
+        .max_by_key(|s| s.from);
+
+    let dates = engine_result(&in_effect, &movements, &custody);
+    let (end_of_sentence, key_dates) = match &dates {
+        Some(doc) => summary(doc),
+        None => (None, None),
+    };
+    Ok(Projection {
+        identity,
+        custody,
+        unit,
+        security_level,
+        supervision,
+        dates,
+        end_of_sentence,
+        key_dates,
+    })
+}
+
+/// The engine's result for the current serving: the judgments that became final after the last
+/// release before this episode, with `admission` on the first day of serving and the non-counting
+/// days of this serving. `None` when the person is not serving or has no such judgment.
+fn engine_result(
+    in_effect: &[(i64, &Fact)],
+    movements: &[Movement],
+    custody: &CustodyState,
+) -> Option<Value> {
+    let serving_start = custody.serving_start?;
+    let episode_start = custody.episode_start?;
+    let previous_release = movements
+        .iter()
+        .filter(|m| m.kind == MovementKind::Release && m.at.date() < episode_start)
+        .map(|m| m.at.date())
+        .max();
+    let judgments: Vec<&Judgment> = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Judgment(j) => Some(j),
+            _ => None,
+        })
+        .filter(|j| {
+            let day = j.final_date.unwrap_or(j.decision_date);
+            previous_release.is_none_or(|released| day > released)
+        })
+        .collect();
+    let latest = judgments.iter().max_by_key(|j| j.decision_date)?;
+    let mut input = latest.engine_input(serving_start);
+    let obj = input.as_object_mut()?;
+    let sentences: Vec<Value> = judgments
+        .iter()
+        .flat_map(|j| j.sentences.iter().cloned())
+        .collect();
+    let deduction: u32 = judgments.iter().map(|j| j.remand_deduction_days).sum();
+    let max_30 = judgments.iter().any(|j| j.offence_class == "max_30");
+    obj.insert("sentences".into(), Value::Array(sentences));
+    obj.insert("remand_deduction_days".into(), deduction.into());
+    if max_30 {
+        obj.insert("offence_class".into(), "max_30".into());
+    }
+    if let Some(pd) = judgments
+        .iter()
+        .find_map(|j| j.preventive_detention.clone())
+    {
+        obj.insert("preventive_detention".into(), pd);
+    }
+    let mut non_counting: Vec<Value> = custody
+        .non_counting
+        .iter()
+        .map(|i| {
+            serde_json::json!({"from": i.from.to_string(), "to": i.to.to_string(), "reason": "escape"})
+        })
+        .collect();
+    non_counting.extend(in_effect.iter().filter_map(|(_, f)| match f {
+        Fact::NonCounting(n) if n.from >= serving_start => Some(serde_json::json!({
+            "from": n.from.to_string(), "to": n.to.to_string(), "reason": n.reason
+        })),
+        _ => None,
+    }));
+    if !non_counting.is_empty() {
+        obj.insert("non_counting".into(), Value::Array(non_counting));
+    }
+    Some(match halden_wire::calculate_case_json(&input) {
+        halden_wire::Outcome::Computed(doc) | halden_wire::Outcome::Invalid(doc) => doc,
+    })
+}
+
+/// End of sentence and the compact list of key dates from an engine document.
+fn summary(doc: &Value) -> (Option<Date>, Option<String>) {
+    let Some(dates) = doc.get("dates").and_then(Value::as_object) else {
+        return (None, None);
+    };
+    let end = dates
+        .get("end_of_sentence")
+        .and_then(|d| d.get("date"))
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok());
+    let list: Vec<String> = dates
+        .iter()
+        .filter_map(|(name, d)| Some(format!("{name}={}", d.get("date")?.as_str()?)))
+        .collect();
+    (end, Some(list.join(";")))
+}
+
+/// The next key date on or after `today` from a compact list (`name=date;…`).
+pub fn next_key_date(key_dates: &str, today: Date) -> Option<(String, Date)> {
+    key_dates
+        .split(';')
+        .filter_map(|pair| {
+            let (name, date) = pair.split_once('=')?;
+            Some((name.to_string(), date.parse::<Date>().ok()?))
+        })
+        .filter(|(_, date)| *date >= today)
+        .min_by_key(|(_, date)| *date)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test fixtures")]
+    use super::*;
+    use crate::facts::MovementFact;
+    use jiff::civil::{date, datetime};
+
+    fn identity(name: &str) -> Fact {
+        Fact::Identity(Identity {
+            identity_number: None,
+            temporary_id: Some("T-1".into()),
+            family_name: name.into(),
+            given_names: "Kari".into(),
+            birth_date: date(1990, 1, 1),
+            sex: "female".into(),
+            citizenship: "NO".into(),
+            languages: vec![],
+            interpreter_needed: false,
+            home_municipality: None,
+        })
+    }
+
+    fn entry(id: i64, corrects: Option<i64>, fact: Fact) -> EntryFact {
+        EntryFact { id, corrects, fact }
+    }
+
+    #[test]
+    fn a_correction_replaces_and_a_retraction_removes() {
+        let admission = Fact::Movement(MovementFact {
+            movement: "admission".into(),
+            at: datetime(2025, 3, 3, 9, 0, 0, 0),
+            prison: Some("P001".into()),
+            basis: Some("sentence".into()),
+            note: None,
+        });
+        let leave = Fact::Movement(MovementFact {
+            movement: "leave_out".into(),
+            at: datetime(2025, 3, 10, 9, 0, 0, 0),
+            prison: None,
+            basis: None,
+            note: None,
+        });
+        let entries = vec![
+            entry(1, None, identity("Nordmann")),
+            entry(2, None, admission),
+            entry(3, None, leave),
+            entry(4, Some(1), identity("Hansen")),
+            entry(5, Some(3), Fact::Retraction),
+        ];
+        let in_effect = effective(&entries);
+        assert_eq!(in_effect.len(), 2, "the leave is retracted");
+        assert_eq!(
+            in_effect[0].0, 1,
+            "the identity keeps its original position"
+        );
+        assert!(matches!(in_effect[0].1, Fact::Identity(i) if i.family_name == "Hansen"));
+
+        let prisons = HashMap::from([(
+            "P001".to_string(),
+            PrisonFacts {
+                unit: "Oslo fengsel".into(),
+                level: SecurityLevel::High,
+            },
+        )]);
+        let projection = project(&entries, &prisons).unwrap();
+        assert_eq!(
+            projection.custody.status,
+            halden_domain::register::CustodyStatus::Present
+        );
+        assert_eq!(projection.unit.as_deref(), Some("Oslo fengsel"));
+        assert_eq!(projection.security_level, Some(SecurityLevel::High));
+    }
+
+    #[test]
+    fn the_next_key_date_is_the_earliest_not_yet_passed() {
+        let list =
+            "end_of_sentence=2026-05-01;parole_eligibility=2026-01-10;leave_eligibility=2025-11-01";
+        assert_eq!(
+            next_key_date(list, date(2025, 12, 1)),
+            Some(("parole_eligibility".to_string(), date(2026, 1, 10)))
+        );
+        assert_eq!(next_key_date(list, date(2026, 6, 1)), None);
+    }
+}

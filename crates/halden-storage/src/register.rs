@@ -1,0 +1,912 @@
+//! The register: persons and their append-only entries, with the projection written in the same
+//! transaction as each entry.
+
+use std::collections::HashMap;
+
+use halden_domain::{register::SecurityLevel, validate::FieldError};
+use jiff::civil::Date;
+use sqlx::{Any, Transaction};
+
+use crate::{
+    Backend, StorageError, Store,
+    facts::{Fact, Identity, Judgment},
+    flag, now_text,
+    projection::{EntryFact, PrisonFacts, Projection, project},
+};
+
+/// Who writes: the user (absent for the system itself, e.g. the demo seed) and their name as
+/// shown in histories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user's id.
+    pub user_id: Option<i64>,
+    /// The name recorded with the entry.
+    pub name: String,
+}
+
+/// A person's projection row.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    /// Id.
+    pub id: i64,
+    /// Number of entries appended for the person.
+    pub version: i64,
+    /// When registered.
+    pub created_at: String,
+    /// Identity number.
+    pub identity_number: Option<String>,
+    /// Temporary id.
+    pub temporary_id: Option<String>,
+    /// Family name.
+    pub family_name: String,
+    /// Given names.
+    pub given_names: String,
+    /// Birth date.
+    pub birth_date: String,
+    /// Sex.
+    pub sex: String,
+    /// Citizenship.
+    pub citizenship: String,
+    /// Languages, comma-separated.
+    pub languages: String,
+    /// 1 when an interpreter is needed.
+    pub interpreter_needed: i64,
+    /// Home municipality.
+    pub home_municipality: Option<String>,
+    /// Custody status (`present`, `on_leave`, …).
+    pub status: String,
+    /// Current prison.
+    pub prison_id: Option<String>,
+    /// Current prison unit.
+    pub unit: Option<String>,
+    /// Basis of custody.
+    pub basis: Option<String>,
+    /// Security level.
+    pub security_level: Option<String>,
+    /// Start of the custody episode.
+    pub episode_start: Option<String>,
+    /// Start of serving.
+    pub serving_start: Option<String>,
+    /// Latest supervision kind.
+    pub supervision_kind: Option<String>,
+    /// Latest supervision office.
+    pub supervision_office: Option<String>,
+    /// Latest supervision's last day.
+    pub supervision_until: Option<String>,
+    /// End of sentence.
+    pub end_of_sentence: Option<String>,
+    /// Key dates, `name=date;…`.
+    pub key_dates: Option<String>,
+    /// The engine's document.
+    pub dates_json: Option<String>,
+}
+
+impl PersonRow {
+    /// Whether an interpreter is needed.
+    pub fn needs_interpreter(&self) -> bool {
+        flag(self.interpreter_needed)
+    }
+
+    /// Whether the person is in a custody episode today.
+    pub fn in_custody(&self) -> bool {
+        !matches!(self.status.as_str(), "not_admitted" | "released")
+    }
+
+    /// Whether the person is under the given probation office on `today`.
+    pub fn supervised_by(&self, office: &str, today: Date) -> bool {
+        self.supervision_office.as_deref() == Some(office)
+            && self
+                .supervision_until
+                .as_deref()
+                .is_some_and(|until| until >= today.to_string().as_str())
+    }
+
+    /// "Family, Given".
+    pub fn display_name(&self) -> String {
+        format!("{}, {}", self.family_name, self.given_names)
+    }
+}
+
+/// One entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EntryRow {
+    /// Id.
+    pub id: i64,
+    /// The person.
+    pub person_id: i64,
+    /// Kind.
+    pub kind: String,
+    /// Payload, JSON.
+    pub payload: String,
+    /// When recorded (RFC 3339).
+    pub recorded_at: String,
+    /// Who recorded it.
+    pub recorded_by_name: String,
+    /// The entry it corrects.
+    pub corrects: Option<i64>,
+    /// Why (for corrections).
+    pub reason: Option<String>,
+}
+
+impl EntryRow {
+    /// The payload as JSON.
+    pub fn payload_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
+    }
+
+    fn fact(&self) -> Result<EntryFact, StorageError> {
+        let payload = self.payload_json();
+        let fact = Fact::from_payload(&self.kind, &payload, "").map_err(|e| {
+            StorageError::Corrupt(format!(
+                "entry {}: {}",
+                self.id,
+                e.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
+        Ok(EntryFact {
+            id: self.id,
+            corrects: self.corrects,
+            fact,
+        })
+    }
+}
+
+/// One record of a court file: who, and the judgment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    /// The person, matched by identity number or temporary id, registered when new.
+    pub identity: Identity,
+    /// The judgment.
+    pub judgment: Judgment,
+}
+
+/// Which persons to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFilter {
+    /// Only persons in custody in this prison unit.
+    pub unit: Option<String>,
+    /// Only persons in custody in this prison.
+    pub prison: Option<String>,
+    /// Only persons under this probation office on `today`.
+    pub supervision_office: Option<String>,
+    /// The day supervision is checked against.
+    pub today: Option<Date>,
+    /// Only this person.
+    pub person: Option<i64>,
+    /// Only persons in custody.
+    pub in_custody: bool,
+    /// Name or identity number begins with this.
+    pub search: Option<String>,
+    /// At most this many (capped at 1 000).
+    pub limit: i64,
+    /// Skip this many.
+    pub offset: i64,
+}
+
+/// A count of persons by custody status.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusCount {
+    /// Status.
+    pub status: String,
+    /// Count.
+    pub count: i64,
+}
+
+const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
+    given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
+    status, prison_id, unit, basis, security_level, episode_start, serving_start, \
+    supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json";
+
+const ENTRY_COLUMNS: &str =
+    "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
+
+/// The projection's column values, in the order of `PROJECTION_COLUMNS`.
+struct ProjectionValues {
+    text: [Option<String>; 18],
+    interpreter: i64,
+}
+
+const PROJECTION_COLUMNS: [&str; 18] = [
+    "identity_number",
+    "temporary_id",
+    "family_name",
+    "given_names",
+    "birth_date",
+    "sex",
+    "citizenship",
+    "languages",
+    "home_municipality",
+    "status",
+    "prison_id",
+    "unit",
+    "basis",
+    "security_level",
+    "episode_start",
+    "serving_start",
+    "supervision_kind",
+    "supervision_office",
+];
+
+const PROJECTION_TAIL: [&str; 4] = [
+    "supervision_until",
+    "end_of_sentence",
+    "key_dates",
+    "dates_json",
+];
+
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 4]) {
+    let i = &p.identity;
+    let c = &p.custody;
+    let text = [
+        i.identity_number.clone(),
+        i.temporary_id.clone(),
+        Some(i.family_name.clone()),
+        Some(i.given_names.clone()),
+        Some(i.birth_date.to_string()),
+        Some(i.sex.clone()),
+        Some(i.citizenship.clone()),
+        Some(i.languages.join(",")),
+        i.home_municipality.clone(),
+        Some(c.status.as_str().to_string()),
+        c.prison.clone(),
+        p.unit.clone(),
+        c.basis.map(|b| b.as_str().to_string()),
+        p.security_level.map(|l| l.as_str().to_string()),
+        c.episode_start.map(|d| d.to_string()),
+        c.serving_start.map(|d| d.to_string()),
+        p.supervision.as_ref().map(|s| s.supervision.clone()),
+        p.supervision.as_ref().map(|s| s.office.clone()),
+    ];
+    let tail = [
+        p.supervision.as_ref().map(|s| s.until.to_string()),
+        p.end_of_sentence.map(|d| d.to_string()),
+        p.key_dates.clone(),
+        p.dates.as_ref().map(ToString::to_string),
+    ];
+    (
+        ProjectionValues {
+            text,
+            interpreter: i64::from(i.interpreter_needed),
+        },
+        tail,
+    )
+}
+
+fn unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            let message = db.message().to_ascii_lowercase();
+            message.contains("unique") || message.contains("duplicate key")
+        }
+        _ => false,
+    }
+}
+
+impl Store {
+    /// The estate's prisons as the projection needs them.
+    async fn prison_facts(
+        tx: &mut Transaction<'static, Any>,
+    ) -> Result<HashMap<String, PrisonFacts>, StorageError> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT id, unit, security_level FROM prisons")
+                .fetch_all(&mut **tx)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, unit, level)| {
+                Some((
+                    id,
+                    PrisonFacts {
+                        unit,
+                        level: SecurityLevel::parse(&level)?,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    async fn insert_entry(
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        person_id: i64,
+        fact: &Fact,
+        corrects: Option<i64>,
+        reason: Option<&str>,
+    ) -> Result<i64, StorageError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO entries (person_id, kind, payload, recorded_at, recorded_by, \
+             recorded_by_name, corrects, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
+        )
+        .bind(person_id)
+        .bind(fact.kind())
+        .bind(fact.payload().to_string())
+        .bind(now_text())
+        .bind(actor.user_id)
+        .bind(actor.name.as_str())
+        .bind(corrects)
+        .bind(reason)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    async fn entries_in(
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+    ) -> Result<Vec<EntryRow>, StorageError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE person_id = $1 ORDER BY id"
+        ))
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
+    /// Re-projects the person from all their entries and writes the projection with the new
+    /// version, provided the stored version is still `expected`.
+    async fn reproject(
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+        expected: i64,
+        new_version: i64,
+    ) -> Result<(), StorageError> {
+        let rows = Self::entries_in(tx, person_id).await?;
+        let facts = rows
+            .iter()
+            .map(EntryRow::fact)
+            .collect::<Result<Vec<_>, _>>()?;
+        let prisons = Self::prison_facts(tx).await?;
+        let projection = project(&facts, &prisons).map_err(StorageError::Invalid)?;
+        let (values, tail) = projection_values(&projection);
+        let mut sets: Vec<String> = PROJECTION_COLUMNS
+            .iter()
+            .chain(PROJECTION_TAIL.iter())
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let n = sets.len();
+        sets.push(format!("interpreter_needed = ${}", n + 1));
+        sets.push(format!("version = ${}", n + 2));
+        let sql = format!(
+            "UPDATE persons SET {} WHERE id = ${} AND version = ${}",
+            sets.join(", "),
+            n + 3,
+            n + 4
+        );
+        let mut query = sqlx::query(&sql);
+        for value in values.text.iter().chain(tail.iter()) {
+            query = query.bind(value.clone());
+        }
+        let result = query
+            .bind(values.interpreter)
+            .bind(new_version)
+            .bind(person_id)
+            .bind(expected)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| {
+                if unique_violation(&e) {
+                    StorageError::invalid(
+                        "identity_number",
+                        "another person is registered with this identity number or temporary id",
+                    )
+                } else {
+                    e.into()
+                }
+            })?;
+        if result.rows_affected() == 0 {
+            let current = Self::version_in(tx, person_id).await?;
+            return Err(StorageError::Conflict { expected, current });
+        }
+        Ok(())
+    }
+
+    async fn version_in(
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+    ) -> Result<i64, StorageError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT version FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.map(|(v,)| v).ok_or(StorageError::NotFound)
+    }
+
+    async fn find_person_in(
+        tx: &mut Transaction<'static, Any>,
+        identity: &Identity,
+    ) -> Result<Option<i64>, StorageError> {
+        let row: Option<(i64,)> = if let Some(number) = &identity.identity_number {
+            sqlx::query_as("SELECT id FROM persons WHERE identity_number = $1")
+                .bind(number.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+        } else if let Some(temporary) = &identity.temporary_id {
+            sqlx::query_as("SELECT id FROM persons WHERE temporary_id = $1")
+                .bind(temporary.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+        } else {
+            None
+        };
+        Ok(row.map(|(id,)| id))
+    }
+
+    async fn create_person_in(
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        identity: &Identity,
+    ) -> Result<i64, StorageError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO persons (version, created_at, identity_number, temporary_id, \
+             family_name, given_names, birth_date, sex, citizenship, languages, \
+             interpreter_needed, home_municipality, status) \
+             VALUES (0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'not_admitted') RETURNING id",
+        )
+        .bind(now_text())
+        .bind(identity.identity_number.clone())
+        .bind(identity.temporary_id.clone())
+        .bind(identity.family_name.as_str())
+        .bind(identity.given_names.as_str())
+        .bind(identity.birth_date.to_string())
+        .bind(identity.sex.as_str())
+        .bind(identity.citizenship.as_str())
+        .bind(identity.languages.join(","))
+        .bind(i64::from(identity.interpreter_needed))
+        .bind(identity.home_municipality.clone())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| {
+            if unique_violation(&e) {
+                StorageError::invalid(
+                    "identity_number",
+                    "a person with this identity number or temporary id is already registered",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+        Self::insert_entry(tx, actor, id, &Fact::Identity(identity.clone()), None, None).await?;
+        Ok(id)
+    }
+
+    /// Registers a person with their identity and, optionally, further facts (e.g. the
+    /// admission), all in one transaction. Returns the person's id and version.
+    ///
+    /// # Errors
+    ///
+    /// `Invalid` when a fact breaks a rule or the identity is already registered; nothing is
+    /// written then.
+    pub async fn register_person(
+        &self,
+        actor: &Actor,
+        identity: &Identity,
+        then: &[Fact],
+    ) -> Result<(i64, i64), StorageError> {
+        let problems = Fact::Identity(identity.clone()).problems("identity");
+        if !problems.is_empty() {
+            return Err(StorageError::Invalid(problems));
+        }
+        let mut tx = self.write.begin().await?;
+        let id = Self::create_person_in(&mut tx, actor, identity).await?;
+        for fact in then {
+            Self::insert_entry(&mut tx, actor, id, fact, None, None).await?;
+        }
+        let version = 1 + then.len() as i64;
+        Self::reproject(&mut tx, id, 0, version).await?;
+        tx.commit().await?;
+        Ok((id, version))
+    }
+
+    /// Appends one entry for a person whose version is `expected_version`; `corrects` makes it a
+    /// correction of an earlier entry of the same kind (or a retraction), which needs a reason.
+    /// Returns the new entry's id and the person's new version.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound`, `Conflict` on a stale version, `Invalid` when the entry breaks a rule (e.g.
+    /// a movement that cannot follow the ones before it); nothing is written then.
+    pub async fn append(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        expected_version: i64,
+        fact: &Fact,
+        corrects: Option<i64>,
+        reason: Option<&str>,
+    ) -> Result<(i64, i64), StorageError> {
+        let mut tx = self.write.begin().await?;
+        let current = Self::version_in(&mut tx, person_id).await?;
+        if current != expected_version {
+            return Err(StorageError::Conflict {
+                expected: expected_version,
+                current,
+            });
+        }
+        if let Some(target) = corrects {
+            let row: Option<(String, i64)> =
+                sqlx::query_as("SELECT kind, person_id FROM entries WHERE id = $1")
+                    .bind(target)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match row {
+                Some((kind, owner)) if owner == person_id => {
+                    if !matches!(fact, Fact::Retraction) && kind != fact.kind() {
+                        return Err(StorageError::invalid(
+                            "kind",
+                            format!(
+                                "entry {target} is a {kind}; correct it with a {kind} or a retraction"
+                            ),
+                        ));
+                    }
+                    if kind == "identity" && matches!(fact, Fact::Retraction) {
+                        return Err(StorageError::invalid(
+                            "kind",
+                            "an identity cannot be retracted; correct it instead",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(StorageError::invalid(
+                        "corrects",
+                        format!("this person has no entry {target}"),
+                    ));
+                }
+            }
+            if reason.is_none_or(|r| r.trim().is_empty()) {
+                return Err(StorageError::invalid(
+                    "reason",
+                    "a correction needs a reason",
+                ));
+            }
+        } else if matches!(fact, Fact::Retraction) {
+            return Err(StorageError::invalid(
+                "corrects",
+                "a retraction must name the entry it retracts",
+            ));
+        }
+        let entry_id =
+            Self::insert_entry(&mut tx, actor, person_id, fact, corrects, reason).await?;
+        let version = current + 1;
+        Self::reproject(&mut tx, person_id, current, version).await?;
+        tx.commit().await?;
+        Ok((entry_id, version))
+    }
+
+    /// Imports a court file: every record's person is found (by identity number or temporary
+    /// id) or registered, and the judgment appended, all in one transaction. Returns, per record,
+    /// the person's id and the judgment entry's id.
+    ///
+    /// # Errors
+    ///
+    /// `Invalid` with every problem, each naming `judgments[i].<field>`; nothing is written then.
+    pub async fn import_judgments(
+        &self,
+        actor: &Actor,
+        records: &[ImportRecord],
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let mut problems: Vec<FieldError> = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            problems.extend(
+                Fact::Identity(record.identity.clone()).problems(&format!("judgments[{i}].person")),
+            );
+            problems.extend(
+                Fact::Judgment(record.judgment.clone()).problems(&format!("judgments[{i}]")),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(StorageError::Invalid(problems));
+        }
+        let mut tx = self.write.begin().await?;
+        let mut answer = Vec::with_capacity(records.len());
+        for (i, record) in records.iter().enumerate() {
+            let person = match Self::find_person_in(&mut tx, &record.identity).await? {
+                Some(id) => id,
+                None => {
+                    let id = Self::create_person_in(&mut tx, actor, &record.identity).await?;
+                    Self::reproject(&mut tx, id, 0, 1).await?;
+                    id
+                }
+            };
+            let existing = Self::entries_in(&mut tx, person).await?;
+            let duplicate = existing.iter().any(|e| {
+                e.kind == "judgment"
+                    && e.payload_json().get("case_number").and_then(|v| v.as_str())
+                        == Some(record.judgment.case_number.as_str())
+            });
+            if duplicate {
+                problems.push(FieldError::new(
+                    format!("judgments[{i}].case_number"),
+                    None,
+                    format!(
+                        "judgment {} is already registered for this person",
+                        record.judgment.case_number
+                    ),
+                ));
+                continue;
+            }
+            let version = Self::version_in(&mut tx, person).await?;
+            let entry = Self::insert_entry(
+                &mut tx,
+                actor,
+                person,
+                &Fact::Judgment(record.judgment.clone()),
+                None,
+                None,
+            )
+            .await?;
+            Self::reproject(&mut tx, person, version, version + 1)
+                .await
+                .map_err(|e| match e {
+                    StorageError::Invalid(list) => StorageError::Invalid(
+                        list.into_iter()
+                            .map(|f| {
+                                FieldError::new(
+                                    format!("judgments[{i}].{}", f.field),
+                                    None,
+                                    f.message,
+                                )
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                })?;
+            answer.push((person, entry));
+        }
+        if !problems.is_empty() {
+            // Dropping the transaction rolls every record back.
+            return Err(StorageError::Invalid(problems));
+        }
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    /// One person's projection.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn person(&self, id: i64) -> Result<Option<PersonRow>, StorageError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    /// One person's entries, oldest first (corrections included: the history).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn entries(&self, person_id: i64) -> Result<Vec<EntryRow>, StorageError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE person_id = $1 ORDER BY id"
+        ))
+        .bind(person_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Persons matching a filter, by name.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn persons(&self, filter: &PersonFilter) -> Result<Vec<PersonRow>, StorageError> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        let bind = |binds: &mut Vec<String>, value: String| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(unit) = &filter.unit {
+            let p = bind(&mut binds, unit.clone());
+            conditions.push(format!("unit = {p}"));
+        }
+        if let Some(prison) = &filter.prison {
+            let p = bind(&mut binds, prison.clone());
+            conditions.push(format!("prison_id = {p}"));
+        }
+        if let Some(office) = &filter.supervision_office {
+            let p = bind(&mut binds, office.clone());
+            let today = filter.today.map(|d| d.to_string()).unwrap_or_default();
+            let q = bind(&mut binds, today);
+            conditions.push(format!(
+                "supervision_office = {p} AND supervision_until >= {q}"
+            ));
+        }
+        if let Some(person) = filter.person {
+            // An integer, so it can be written into the statement.
+            conditions.push(format!("id = {person}"));
+        }
+        if filter.in_custody {
+            conditions.push("status NOT IN ('not_admitted', 'released')".into());
+        }
+        if let Some(search) = filter.search.as_ref().filter(|s| !s.trim().is_empty()) {
+            let prefix = format!("{}%", search.trim());
+            let p = bind(&mut binds, prefix);
+            conditions.push(format!(
+                "(family_name LIKE {p} OR given_names LIKE {p} OR identity_number LIKE {p})"
+            ));
+        }
+        let where_clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM persons {where_clause} \
+             ORDER BY family_name, given_names, id LIMIT {} OFFSET {}",
+            filter.limit.clamp(1, 1000),
+            filter.offset.max(0)
+        );
+        let mut query = sqlx::query_as(&sql);
+        for value in binds {
+            query = query.bind(value);
+        }
+        Ok(query.fetch_all(&self.read).await?)
+    }
+
+    /// How many persons are in each custody status, for a prison unit or the whole estate.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn status_counts(
+        &self,
+        unit: Option<&str>,
+    ) -> Result<Vec<StatusCount>, StorageError> {
+        let rows =
+            match unit {
+                Some(unit) => {
+                    sqlx::query_as(
+                        "SELECT status, COUNT(*) AS count FROM persons WHERE unit = $1 \
+                     GROUP BY status ORDER BY status",
+                    )
+                    .bind(unit)
+                    .fetch_all(&self.read)
+                    .await?
+                }
+                None => sqlx::query_as(
+                    "SELECT status, COUNT(*) AS count FROM persons GROUP BY status ORDER BY status",
+                )
+                .fetch_all(&self.read)
+                .await?,
+            };
+        Ok(rows)
+    }
+
+    /// Writes many people at once, each with their entries, computing each projection in
+    /// memory: the demo seed and benchmarks. Entries are attributed to `actor`.
+    ///
+    /// # Errors
+    ///
+    /// A person whose facts do not project (nothing of the batch is written then), or a
+    /// database failure.
+    pub async fn seed_people(
+        &self,
+        actor: &Actor,
+        people: &[Vec<Fact>],
+    ) -> Result<(), StorageError> {
+        let mut tx = self.write.begin().await?;
+        let prisons = Self::prison_facts(&mut tx).await?;
+        let (max_person,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM persons")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (max_entry,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM entries")
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut next_person = max_person.unwrap_or(0) + 1;
+        let mut next_entry = max_entry.unwrap_or(0) + 1;
+        let now = now_text();
+        const BATCH: usize = 100;
+        for chunk in people.chunks(BATCH) {
+            let mut person_rows: Vec<(i64, Projection, i64)> = Vec::with_capacity(chunk.len());
+            let mut entry_rows: Vec<(i64, i64, &Fact)> = Vec::new();
+            for facts in chunk {
+                let person = next_person;
+                next_person += 1;
+                let mut entry_facts = Vec::with_capacity(facts.len());
+                for fact in facts {
+                    entry_facts.push(EntryFact {
+                        id: next_entry,
+                        corrects: None,
+                        fact: fact.clone(),
+                    });
+                    entry_rows.push((next_entry, person, fact));
+                    next_entry += 1;
+                }
+                let projection = project(&entry_facts, &prisons).map_err(StorageError::Invalid)?;
+                person_rows.push((person, projection, facts.len() as i64));
+            }
+            // Persons, many rows per statement.
+            let columns: Vec<&str> = PROJECTION_COLUMNS
+                .iter()
+                .chain(PROJECTION_TAIL.iter())
+                .copied()
+                .collect();
+            let per_row = columns.len() + 4;
+            let mut sql = format!(
+                "INSERT INTO persons (id, version, created_at, interpreter_needed, {}) VALUES ",
+                columns.join(", ")
+            );
+            for (r, _) in person_rows.iter().enumerate() {
+                let placeholders: Vec<String> = (1..=per_row)
+                    .map(|c| format!("${}", r * per_row + c))
+                    .collect();
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                sql.push_str(&placeholders.join(", "));
+                sql.push(')');
+            }
+            let mut query = sqlx::query(&sql);
+            for (id, projection, version) in &person_rows {
+                let (values, tail) = projection_values(projection);
+                query = query
+                    .bind(*id)
+                    .bind(*version)
+                    .bind(now.clone())
+                    .bind(values.interpreter);
+                for value in values.text.into_iter().chain(tail) {
+                    query = query.bind(value);
+                }
+            }
+            query.execute(&mut *tx).await?;
+            // Entries, many rows per statement.
+            for entries in entry_rows.chunks(BATCH) {
+                let mut sql = String::from(
+                    "INSERT INTO entries (id, person_id, kind, payload, recorded_at, \
+                     recorded_by, recorded_by_name) VALUES ",
+                );
+                for r in 0..entries.len() {
+                    if r > 0 {
+                        sql.push_str(", ");
+                    }
+                    let b = r * 7;
+                    sql.push_str(&format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7
+                    ));
+                }
+                let mut query = sqlx::query(&sql);
+                for (id, person, fact) in entries {
+                    query = query
+                        .bind(*id)
+                        .bind(*person)
+                        .bind(fact.kind())
+                        .bind(fact.payload().to_string())
+                        .bind(now.clone())
+                        .bind(actor.user_id)
+                        .bind(actor.name.clone());
+                }
+                query.execute(&mut *tx).await?;
+            }
+        }
+        if self.backend == Backend::Postgres {
+            for table in ["persons", "entries"] {
+                sqlx::query(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

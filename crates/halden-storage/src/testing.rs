@@ -1,0 +1,73 @@
+//! Fresh databases for integration tests, on the backend CI asks for.
+//!
+//! `HALDEN_TEST_BACKEND=sqlite` (the default) gives each test its own SQLite file;
+//! `HALDEN_TEST_BACKEND=postgres` gives each test its own database on the server at
+//! `HALDEN_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`). When PostgreSQL
+//! is asked for and cannot be reached, the test fails: it never quietly runs on SQLite instead.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{Backend, StorageError, Store};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The backend the test run asked for.
+pub fn requested_backend() -> Backend {
+    match std::env::var("HALDEN_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// A unique name for a test database in this process.
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = jiff::Timestamp::now().as_nanosecond() % 1_000_000_000;
+    format!("halden_test_{}_{}_{}", std::process::id(), nanos, n)
+}
+
+/// A fresh, migrated, empty store on the requested backend.
+///
+/// # Errors
+///
+/// The backend cannot be reached or migrated; the message says which and how to start it.
+pub async fn fresh_store() -> Result<Store, StorageError> {
+    let name = unique_name();
+    match requested_backend() {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.sqlite"));
+            let store = Store::connect(&format!("sqlite://{}", path.display())).await?;
+            store.migrate().await?;
+            Ok(store)
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("HALDEN_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+            let admin = Store::connect(&admin_url).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin.write)
+                .await?;
+            admin.write.close().await;
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(base, _)| base.to_string())
+                .unwrap_or(admin_url.clone());
+            let store = Store::connect(&format!("{base}/{name}")).await?;
+            store.migrate().await?;
+            Ok(store)
+        }
+    }
+}
+
+/// Runs a statement directly, bypassing the register's API: for tests that prove the database
+/// itself refuses to rewrite history.
+///
+/// # Errors
+///
+/// Whatever the database answers.
+pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StorageError> {
+    Ok(sqlx::query(sql)
+        .execute(&store.write)
+        .await?
+        .rows_affected())
+}

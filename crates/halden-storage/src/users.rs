@@ -1,0 +1,230 @@
+//! Accounts and sessions. Passwords are stored as argon2 hashes by the caller; session and API
+//! tokens are stored only as SHA-256 hashes, so a copy of the database opens no session.
+
+use sha2::{Digest, Sha256};
+
+use crate::{StorageError, Store, flag, now_text};
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in histories.
+    pub display_name: String,
+    /// argon2 hash (PHC string).
+    pub password_hash: String,
+    /// Role (`officer`, `contact`, `leader`, `placement`, `probation`, `health`, `prisoner`,
+    /// `analyst`, `admin`).
+    pub role: String,
+    /// `unit`, `office`, `national`, `self` or `none`.
+    pub scope_kind: String,
+    /// The unit name or office id of the scope.
+    pub scope_id: Option<String>,
+    /// For a prisoner: their own person id.
+    pub person_id: Option<i64>,
+    /// 1 for a demo account.
+    pub demo: i64,
+    /// When created.
+    pub created_at: String,
+}
+
+impl User {
+    /// Whether this is a demo account.
+    pub fn is_demo(&self) -> bool {
+        flag(self.demo)
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// argon2 hash.
+    pub password_hash: String,
+    /// Role.
+    pub role: String,
+    /// Scope kind.
+    pub scope_kind: String,
+    /// Scope id.
+    pub scope_id: Option<String>,
+    /// Linked person.
+    pub person_id: Option<i64>,
+    /// Demo account.
+    pub demo: bool,
+}
+
+/// Web session or API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser session (cookie, with a CSRF token).
+    Web,
+    /// An API bearer token.
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The user.
+    pub user: User,
+    /// The CSRF token forms must carry.
+    pub csrf_token: String,
+    /// Web or API.
+    pub kind: SessionKind,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, scope_kind, \
+    scope_id, person_id, demo, created_at";
+
+impl Store {
+    /// Creates an account, or returns the existing one's id when the username is taken.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn ensure_user(&self, user: &NewUser) -> Result<i64, StorageError> {
+        if let Some(existing) = self.user_by_name(&user.username).await? {
+            return Ok(existing.id);
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (username, display_name, password_hash, role, scope_kind, \
+             scope_id, person_id, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
+        )
+        .bind(user.username.as_str())
+        .bind(user.display_name.as_str())
+        .bind(user.password_hash.as_str())
+        .bind(user.role.as_str())
+        .bind(user.scope_kind.as_str())
+        .bind(user.scope_id.clone())
+        .bind(user.person_id)
+        .bind(i64::from(user.demo))
+        .bind(now_text())
+        .fetch_one(&self.write)
+        .await?;
+        Ok(id)
+    }
+
+    /// An account by login name.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StorageError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.write)
+        .await?)
+    }
+
+    /// Every account.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn users(&self) -> Result<Vec<User>, StorageError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Opens a session for `user_id` under `token` (kept only as a hash) until `expires_at`
+    /// (RFC 3339).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn open_session(
+        &self,
+        user_id: i64,
+        token: &str,
+        csrf_token: &str,
+        kind: SessionKind,
+        expires_at: &str,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash(token))
+        .bind(user_id)
+        .bind(kind.as_str())
+        .bind(csrf_token)
+        .bind(now_text())
+        .bind(expires_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session under `token` of `kind`, if it has not expired by `now` (RFC 3339).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn session(
+        &self,
+        token: &str,
+        kind: SessionKind,
+        now: &str,
+    ) -> Result<Option<Session>, StorageError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT csrf_token, user_id FROM sessions \
+             WHERE token_hash = $1 AND kind = $2 AND expires_at > $3",
+        )
+        .bind(token_hash(token))
+        .bind(kind.as_str())
+        .bind(now)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((csrf_token, user_id)) = row else {
+            return Ok(None);
+        };
+        let user: Option<User> =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                .bind(user_id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(user.map(|user| Session {
+            user,
+            csrf_token,
+            kind,
+        }))
+    }
+
+    /// Ends the session under `token`.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn close_session(&self, token: &str) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,373 @@
+//! The register on the backend the run asks for (`HALDEN_TEST_BACKEND=sqlite|postgres`).
+
+#![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+use halden_storage::{
+    AccessQuery, Actor, ImportRecord, PersonFilter, PrisonRow, StorageError, Store,
+    facts::{Fact, Identity, Judgment, MovementFact},
+    testing::fresh_store,
+};
+use jiff::civil::{DateTime, date, datetime};
+use serde_json::json;
+
+fn prison(id: &str, unit: &str, level: &str) -> PrisonRow {
+    PrisonRow {
+        id: id.into(),
+        name: format!("{unit} {id}"),
+        unit: unit.into(),
+        municipality: "Oslo".into(),
+        region: "region øst".into(),
+        security_level: level.into(),
+        capacity: 100,
+        women: 0,
+        youth: 0,
+        remand: 1,
+    }
+}
+
+async fn store() -> Store {
+    let store = fresh_store().await.unwrap();
+    store
+        .seed_estate(
+            &[
+                prison("P001", "Oslo fengsel", "high"),
+                prison("P002", "Oslo fengsel", "halfway"),
+                prison("P010", "Bergen fengsel", "high"),
+            ],
+            &[],
+            &[],
+        )
+        .await
+        .unwrap();
+    store
+}
+
+fn officer() -> Actor {
+    Actor {
+        user_id: None,
+        name: "Test Officer".into(),
+    }
+}
+
+fn kari() -> Identity {
+    Identity {
+        identity_number: Some("15076500565".into()),
+        temporary_id: None,
+        family_name: "Nordmann".into(),
+        given_names: "Kari".into(),
+        birth_date: date(1965, 7, 15),
+        sex: "female".into(),
+        citizenship: "NO".into(),
+        languages: vec!["nb".into()],
+        interpreter_needed: false,
+        home_municipality: Some("Oslo".into()),
+    }
+}
+
+fn movement(kind: &str, at: DateTime, prison: Option<&str>, basis: Option<&str>) -> Fact {
+    Fact::Movement(MovementFact {
+        movement: kind.into(),
+        at,
+        prison: prison.map(Into::into),
+        basis: basis.map(Into::into),
+        note: None,
+    })
+}
+
+fn one_year(case_number: &str) -> Judgment {
+    Judgment {
+        case_number: case_number.into(),
+        court: "Oslo tingrett".into(),
+        decision_date: date(2025, 2, 1),
+        final_date: Some(date(2025, 2, 20)),
+        remand_deduction_days: 0,
+        offence_class: "ordinary".into(),
+        sentences: vec![json!({"kind": "prison", "years": 1})],
+        preventive_detention: None,
+        community_sentence: None,
+    }
+}
+
+#[tokio::test]
+async fn an_admission_projects_to_the_roll_with_key_dates_from_the_engine() {
+    let store = store().await;
+    let (id, version) = store
+        .register_person(
+            &officer(),
+            &kari(),
+            &[
+                Fact::Judgment(one_year("25-000001MED-OTIR/01")),
+                movement(
+                    "admission",
+                    datetime(2025, 3, 3, 10, 0, 0, 0),
+                    Some("P001"),
+                    Some("sentence"),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(version, 3, "identity, judgment and admission");
+    let person = store.person(id).await.unwrap().unwrap();
+    assert_eq!(person.status, "present");
+    assert_eq!(person.unit.as_deref(), Some("Oslo fengsel"));
+    assert_eq!(person.security_level.as_deref(), Some("high"));
+    // One year from 2025-03-03: 365 days, the last day served is 2026-03-02 (strgjfl § 42 / C-4:
+    // admission + 365 − 1 days).
+    assert_eq!(person.end_of_sentence.as_deref(), Some("2026-03-02"));
+    let roll = store
+        .persons(&PersonFilter {
+            unit: Some("Oslo fengsel".into()),
+            in_custody: true,
+            limit: 100,
+            ..PersonFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(roll.len(), 1);
+    let elsewhere = store
+        .persons(&PersonFilter {
+            unit: Some("Bergen fengsel".into()),
+            in_custody: true,
+            limit: 100,
+            ..PersonFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(elsewhere.is_empty());
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_and_writes_nothing() {
+    let store = store().await;
+    let (id, version) = store
+        .register_person(
+            &officer(),
+            &kari(),
+            &[movement(
+                "admission",
+                datetime(2025, 3, 3, 10, 0, 0, 0),
+                Some("P001"),
+                Some("remand"),
+            )],
+        )
+        .await
+        .unwrap();
+    let leave = movement("leave_out", datetime(2025, 3, 5, 10, 0, 0, 0), None, None);
+    store
+        .append(&officer(), id, version, &leave, None, None)
+        .await
+        .unwrap();
+    let again = store
+        .append(&officer(), id, version, &leave, None, None)
+        .await;
+    assert!(
+        matches!(again, Err(StorageError::Conflict { expected, current }) if expected == version && current == version + 1),
+        "{again:?}"
+    );
+    assert_eq!(store.entries(id).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_movement_that_cannot_follow_is_refused_naming_the_field() {
+    let store = store().await;
+    let (id, version) = store
+        .register_person(&officer(), &kari(), &[])
+        .await
+        .unwrap();
+    let back = movement(
+        "leave_return",
+        datetime(2025, 3, 5, 10, 0, 0, 0),
+        None,
+        None,
+    );
+    match store
+        .append(&officer(), id, version, &back, None, None)
+        .await
+    {
+        Err(StorageError::Invalid(errors)) => assert_eq!(errors[0].field, "kind"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(store.entries(id).await.unwrap().len(), 1, "nothing written");
+    assert_eq!(store.person(id).await.unwrap().unwrap().version, version);
+}
+
+#[tokio::test]
+async fn corrections_keep_history_and_retractions_void() {
+    let store = store().await;
+    let (id, v1) = store
+        .register_person(
+            &officer(),
+            &kari(),
+            &[movement(
+                "admission",
+                datetime(2025, 3, 3, 10, 0, 0, 0),
+                Some("P010"),
+                Some("remand"),
+            )],
+        )
+        .await
+        .unwrap();
+    let entries = store.entries(id).await.unwrap();
+    let admission_id = entries[1].id;
+    // Wrong prison: correct it to Oslo, with a reason.
+    let corrected = movement(
+        "admission",
+        datetime(2025, 3, 3, 10, 0, 0, 0),
+        Some("P001"),
+        Some("remand"),
+    );
+    let without_reason = store
+        .append(&officer(), id, v1, &corrected, Some(admission_id), None)
+        .await;
+    assert!(matches!(without_reason, Err(StorageError::Invalid(ref e)) if e[0].field == "reason"));
+    let (_, v2) = store
+        .append(
+            &officer(),
+            id,
+            v1,
+            &corrected,
+            Some(admission_id),
+            Some("registered in the wrong prison"),
+        )
+        .await
+        .unwrap();
+    let person = store.person(id).await.unwrap().unwrap();
+    assert_eq!(person.prison_id.as_deref(), Some("P001"));
+    assert_eq!(person.unit.as_deref(), Some("Oslo fengsel"));
+    // The history still holds the original and the correction pointing at it.
+    let history = store.entries(id).await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert!(history[1].payload.contains("P010"));
+    assert_eq!(history[2].corrects, Some(admission_id));
+    // Retract the admission altogether.
+    store
+        .append(
+            &officer(),
+            id,
+            v2,
+            &Fact::Retraction,
+            Some(admission_id),
+            Some("person was never admitted"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.person(id).await.unwrap().unwrap().status,
+        "not_admitted"
+    );
+}
+
+#[tokio::test]
+async fn entries_and_the_access_log_cannot_be_rewritten() {
+    let store = store().await;
+    let (id, _) = store
+        .register_person(&officer(), &kari(), &[])
+        .await
+        .unwrap();
+    store
+        .log_access(1, "officer", "officer", id, "test", None)
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE entries SET kind = 'x'",
+        "DELETE FROM entries",
+        "UPDATE access_log SET view = 'x'",
+        "DELETE FROM access_log",
+    ] {
+        let result = halden_storage::testing::execute_raw(&store, sql).await;
+        assert!(result.is_err(), "{sql} must be refused");
+    }
+    let log = store
+        .access_log(AccessQuery {
+            person: Some(id),
+            user: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert!(!log[0].is_break_glass());
+}
+
+#[tokio::test]
+async fn an_import_with_one_bad_record_writes_nothing() {
+    let store = store().await;
+    let mut bad = one_year("25-000002MED-OTIR/01");
+    bad.sentences = vec![json!({"kind": "prison", "days": 0})];
+    let mut other = kari();
+    other.identity_number = Some("15076500566".into()); // control digit wrong
+    let records = vec![
+        ImportRecord {
+            identity: kari(),
+            judgment: one_year("25-000001MED-OTIR/01"),
+        },
+        ImportRecord {
+            identity: other,
+            judgment: bad,
+        },
+    ];
+    match store.import_judgments(&officer(), &records).await {
+        Err(StorageError::Invalid(errors)) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert!(
+                fields.contains(&"judgments[1].person.identity_number"),
+                "{fields:?}"
+            );
+            assert!(
+                fields
+                    .iter()
+                    .any(|f| f.starts_with("judgments[1].sentences[0]")),
+                "{fields:?}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(store.is_empty().await.unwrap());
+    // The good record alone imports, once; the same judgment again is refused.
+    let ok = store
+        .import_judgments(&officer(), &records[..1])
+        .await
+        .unwrap();
+    assert_eq!(ok.len(), 1);
+    let again = store.import_judgments(&officer(), &records[..1]).await;
+    assert!(
+        matches!(again, Err(StorageError::Invalid(ref e)) if e[0].field == "judgments[0].case_number")
+    );
+}
+
+#[tokio::test]
+async fn idempotent_answers_are_kept_per_user_and_key() {
+    let store = store().await;
+    assert!(
+        store
+            .idempotent_answer(1, "k1", "/x", b"{}")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .keep_answer(1, "k1", "/x", b"{}", 201, "{\"id\":1}")
+        .await
+        .unwrap();
+    let same = store
+        .idempotent_answer(1, "k1", "/x", b"{}")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(same.same_request);
+    assert_eq!((same.status, same.body.as_str()), (201, "{\"id\":1}"));
+    let different = store
+        .idempotent_answer(1, "k1", "/x", b"{\"a\":1}")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!different.same_request);
+    assert!(
+        store
+            .idempotent_answer(2, "k1", "/x", b"{}")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
