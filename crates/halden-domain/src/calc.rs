@@ -8,10 +8,10 @@ use jiff::civil::Date;
 
 use crate::{
     calendar::{
-        CalendarLength, OutOfRange, add_days, add_months, add_months_to_day_number, day_number,
-        days_between, from_day_number, length_in_days, nth_day,
+        CalendarLength, OutOfRange, add_days, add_months, add_months_to_day_number,
+        checked_day_number, day_number, from_day_number, length_in_days, nth_day,
     },
-    case::{Case, SentenceKind},
+    case::{Case, NonCountingInterval, PreventiveDetention, SentenceKind},
     law::{self, RuleId},
     policy::{
         ExpectedRelease, MonthAnchor, MonthConversion, Policy, ProportionalRounding, ThresholdBase,
@@ -150,28 +150,44 @@ impl DateKey {
     }
 }
 
-/// "Day k counted from the effective start": the figures behind most dates.
+/// "Day k counted from the effective start" (admission − remand deduction, C-3): the figures
+/// behind most dates.
+///
+/// Dates are kept as day numbers (see [`crate::calendar::day_number`]): the engine turns into a
+/// [`Date`] only what it outputs ([`KeyDate::date`]), and [`crate::explain`] the rest when it
+/// renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayCount {
     /// The day number k (day 1 = effective start, C-2).
     pub k: i32,
-    /// Admission − remand deduction (C-3).
-    pub effective_start: Date,
-    /// The day number (see [`crate::calendar::day_number`]) of day k before non-counting days:
-    /// `effective_start + k − 1`.
+    /// The day number of day k before non-counting days: `effective_start + k − 1`.
     pub unshifted_day_number: i32,
     /// Non-counting days that moved the date later (R-CALC-5).
     pub non_counting_days: i32,
     /// The date was before admission and moved to it ("eligible from start", C-5).
     pub moved_to_admission: bool,
-    /// The resulting date.
-    pub date: Date,
+    /// The day number of the resulting date; always within the calendar's range.
+    pub day_number: i32,
 }
 
 impl DayCount {
-    /// The date of day k before non-counting days and before any move to admission.
-    pub fn unshifted(&self) -> Date {
-        from_day_number(self.unshifted_day_number).unwrap_or(self.date)
+    /// The resulting date.
+    ///
+    /// # Errors
+    ///
+    /// [`OutOfRange`] only for a `DayCount` not made by the engine, whose day numbers are checked.
+    pub fn date(&self) -> Result<Date, OutOfRange> {
+        from_day_number(self.day_number)
+    }
+
+    /// The date of day k before non-counting days and before any move to admission (the resulting
+    /// date when that day lies outside the calendar's range).
+    ///
+    /// # Errors
+    ///
+    /// As [`DayCount::date`].
+    pub fn unshifted(&self) -> Result<Date, OutOfRange> {
+        from_day_number(self.unshifted_day_number).or_else(|OutOfRange| self.date())
     }
 }
 
@@ -563,10 +579,8 @@ pub fn calculate(case: &Case) -> Result<Calculation, CalcError> {
 struct Counter {
     admission: Date,
     admission_day: i32,
-    effective_start: Date,
     effective_start_day: i32,
-    /// (first day number, length) of each non-counting interval, in date order.
-    intervals: Vec<(i32, i32)>,
+    intervals: Intervals,
 }
 
 impl Counter {
@@ -579,28 +593,35 @@ impl Counter {
         if eligibility && unshifted < self.admission_day {
             return Ok(DayCount {
                 k,
-                effective_start: self.effective_start,
                 unshifted_day_number: unshifted,
                 non_counting_days: 0,
                 moved_to_admission: true,
-                date: self.admission,
+                day_number: self.admission_day,
             });
         }
         let (day, non_counting_days) = self.shift(unshifted)?;
         Ok(DayCount {
             k,
-            effective_start: self.effective_start,
             unshifted_day_number: unshifted,
             non_counting_days,
             moved_to_admission: false,
-            date: from_day_number(day)?,
+            day_number: checked_day_number(day)?,
         })
+    }
+
+    /// The date of a count made by [`Counter::day`].
+    fn date(&self, count: &DayCount) -> Result<Date, OutOfRange> {
+        if count.moved_to_admission {
+            Ok(self.admission)
+        } else {
+            count.date()
+        }
     }
 
     /// Moves day number `day` later by every interval starting on or before it.
     fn shift(&self, mut day: i32) -> Result<(i32, i32), OutOfRange> {
         let mut added = 0;
-        for &(from, length) in &self.intervals {
+        for &(from, length) in self.intervals.as_slice() {
             if from <= day {
                 day = day.checked_add(length).ok_or(OutOfRange)?;
                 added += length;
@@ -610,25 +631,78 @@ impl Counter {
     }
 }
 
-#[inline(always)]
+/// How many non-counting intervals [`Intervals`] holds without allocating.
+const INLINE_INTERVALS: usize = 4;
+
+/// A case's non-counting intervals as (first day number, length in days), in date order. The
+/// usual few are held inline, so that a calculation allocates nothing for them.
+enum Intervals {
+    /// Up to [`INLINE_INTERVALS`]: the first `len` of `items`.
+    Inline {
+        len: usize,
+        items: [(i32, i32); INLINE_INTERVALS],
+    },
+    /// More than that.
+    Heap(Vec<(i32, i32)>),
+}
+
+impl Intervals {
+    /// The intervals of a case, sorted; validation guarantees they do not overlap.
+    fn of(intervals: &[NonCountingInterval]) -> Intervals {
+        let in_days = |interval: &NonCountingInterval| {
+            let from = day_number(interval.from);
+            (from, day_number(interval.to) - from + 1)
+        };
+        let mut result = if intervals.len() <= INLINE_INTERVALS {
+            let mut items = [(0, 0); INLINE_INTERVALS];
+            for (item, interval) in items.iter_mut().zip(intervals) {
+                *item = in_days(interval);
+            }
+            Intervals::Inline {
+                len: intervals.len(),
+                items,
+            }
+        } else {
+            Intervals::Heap(intervals.iter().map(in_days).collect())
+        };
+        result.as_mut_slice().sort_unstable();
+        result
+    }
+
+    fn as_slice(&self) -> &[(i32, i32)] {
+        match self {
+            Intervals::Inline { len, items } => &items[..*len],
+            Intervals::Heap(items) => items,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [(i32, i32)] {
+        match self {
+            Intervals::Inline { len, items } => &mut items[..*len],
+            Intervals::Heap(items) => items,
+        }
+    }
+}
+
 fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRange> {
     let policy = case.policy;
     let admission = case.admission;
+    let admission_day = day_number(admission);
     let remand = case.remand_deduction_days as i32;
-    let effective_start = add_days(admission, -remand)?;
+    // C-3: the effective start, admission − remand deduction.
+    let effective_start_day =
+        checked_day_number(admission_day.checked_sub(remand).ok_or(OutOfRange)?)?;
     let anchor = match policy.month_anchor {
         MonthAnchor::AdmissionDate => admission,
-        MonthAnchor::RemandAdjustedStart => effective_start,
+        MonthAnchor::RemandAdjustedStart => from_day_number(effective_start_day)?,
     };
-    let anchor_day = day_number(anchor);
-    let months_to_days = |length: CalendarLength| match policy.month_conversion {
-        MonthConversion::Calendar => {
-            Ok(add_months_to_day_number(anchor, i64::from(length.total_months()))? - anchor_day)
-        }
-        MonthConversion::FixedLength => length_in_days(anchor, length, policy.month_conversion),
+    let months = MonthsToDays {
+        anchor,
+        anchor_day: day_number(anchor),
+        conversion: policy.month_conversion,
     };
 
-    let term = aggregate_term(case, anchor, &months_to_days)?;
+    let term = aggregate_term(case, &months)?;
     let t = term.total;
     let to_serve = if case.deemed_served {
         0
@@ -636,259 +710,28 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         (t - remand).max(0)
     };
 
-    // Intervals in date order; validation guarantees they do not overlap.
-    let mut intervals: Vec<(i32, i32)> = case
-        .non_counting
-        .iter()
-        .map(|i| (day_number(i.from), i.days()))
-        .collect();
-    intervals.sort_unstable();
     let counter = Counter {
         admission,
-        admission_day: day_number(admission),
-        effective_start,
-        effective_start_day: day_number(effective_start),
-        intervals,
+        admission_day,
+        effective_start_day,
+        intervals: Intervals::of(&case.non_counting),
     };
     let em_limit = law::em_limit_months(case.decision_date);
 
     let mut dates = KeyDates::default();
-    let mut parole = ParoleStatus::None;
-    let mut em_front_door = false;
-    let mut placement = PlacementHints::default();
-
-    if t > 0 {
-        let end = counter.day(t, false)?;
-        let end_date = end.date;
-        dates.end_of_sentence = Some(KeyDate {
-            date: end_date,
-            rule: RuleId::C4,
-            derivation: Derivation::EndOfSentence { count: end },
-        });
-
-        if to_serve > 0 {
-            let base = term.base;
-            let third_k = law::ONE_THIRD.ceil_of(base);
-
-            // Parole (R-PAR-1, C-5, R-PAR-2, R-PAR-6).
-            let mut parole_date = None;
-            let parolable = t - term.fine_days;
-            if parolable > 0 {
-                let two_thirds = law::PAROLE_FRACTION.ceil_of(base);
-                let foreign_cap = if term.long_foreign_transfer {
-                    Some(months_to_days(CalendarLength::years(
-                        law::FOREIGN_PAROLE_YEARS,
-                    ))?)
-                } else {
-                    None
-                };
-                let threshold = foreign_cap.map_or(two_thirds, |cap| two_thirds.min(cap));
-                let p = threshold.max(law::PAROLE_MINIMUM_DAYS) + term.fine_days;
-                if p < t {
-                    let count = counter.day(p, true)?;
-                    let remaining = days_between(count.date, end_date);
-                    parole = if remaining < law::PAROLE_MINIMUM_REMAINDER_DAYS {
-                        ParoleStatus::ExceptionalOnly
-                    } else {
-                        ParoleStatus::Ordinary
-                    };
-                    let rule = match (parole, foreign_cap) {
-                        (ParoleStatus::ExceptionalOnly, _) => RuleId::Par2,
-                        (_, Some(_)) => RuleId::Par6,
-                        _ => RuleId::Par1,
-                    };
-                    dates.parole_eligibility = Some(KeyDate {
-                        date: count.date,
-                        rule,
-                        derivation: Derivation::Parole {
-                            base,
-                            two_thirds,
-                            foreign_cap,
-                            fine_days: term.fine_days,
-                            count,
-                            remaining,
-                            status: parole,
-                        },
-                    });
-                    dates.probation_end = Some(KeyDate {
-                        date: end_date,
-                        rule: RuleId::Par4,
-                        derivation: Derivation::ProbationEnd { end: end_date },
-                    });
-                    parole_date = Some(count.date);
-                }
-            }
-
-            // Front-door EM (R-EM-2, R-EM-1).
-            let em_limit_days = months_to_days(CalendarLength::months(em_limit))?;
-            em_front_door = case.unfit_to_serve || t <= em_limit_days;
-
-            // Back-door EM (R-EM-3, Q16).
-            let (expected_release, expected_is_parole) =
-                match (parole, parole_date, policy.expected_release) {
-                    (ParoleStatus::Ordinary, Some(p), ExpectedRelease::ParoleDateIfEligible) => {
-                        (p, true)
-                    }
-                    _ => (end_date, false),
-                };
-            let limit_date = add_months(expected_release, -i64::from(em_limit))?;
-            let third = counter.day(third_k, false)?;
-            let latest = limit_date.max(third.date);
-            let em_date = latest.max(admission);
-            dates.em_back_door = Some(KeyDate {
-                date: em_date,
-                rule: RuleId::Em3,
-                derivation: Derivation::EmBackDoor {
-                    expected_release,
-                    expected_is_parole,
-                    limit_months: em_limit,
-                    limit_date,
-                    base,
-                    third,
-                    moved_to_admission: latest < admission,
-                },
-            });
-
-            // § 16 home serving (R-HOME-1, C-6).
-            let half = counter.day(law::ONE_HALF.ceil_of(base), true)?;
-            dates.home_serving_s16 = Some(KeyDate {
-                date: half.date,
-                rule: RuleId::Home1,
-                derivation: Derivation::Fraction {
-                    fraction: law::ONE_HALF,
-                    base,
-                    count: half,
-                },
-            });
-
-            // Ordinary leave (R-LEAVE-1, Q6).
-            let min_days = i32::try_from(policy.leave_min_days).unwrap_or(i32::MAX);
-            let mut leave_k = third_k.max(min_days);
-            let mut cap = None;
-            if policy.leave_long_sentence_cap
-                && base > months_to_days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_YEARS))?
-            {
-                let four_years =
-                    months_to_days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_CAP_YEARS))?;
-                leave_k = leave_k.min(four_years);
-                cap = Some(four_years);
-            }
-            let leave = counter.day(leave_k, true)?;
-            if leave.date <= end_date {
-                let rule = if min_days > 0 || cap.is_some() {
-                    RuleId::Leave1b
-                } else {
-                    RuleId::Leave1
-                };
-                dates.leave_eligibility = Some(KeyDate {
-                    date: leave.date,
-                    rule,
-                    derivation: Derivation::Leave {
-                        base,
-                        third: third_k,
-                        min_days,
-                        cap,
-                        count: leave,
-                    },
-                });
-            }
-
-            // Frigang (R-FRIGANG-1).
-            let four_months = months_to_days(CalendarLength::months(law::FRIGANG_MINIMUM_MONTHS))?;
-            let frigang = counter.day(third_k.max(four_months), true)?;
-            if frigang.date <= end_date {
-                dates.frigang_eligibility = Some(KeyDate {
-                    date: frigang.date,
-                    rule: RuleId::Frigang1,
-                    derivation: Derivation::Frigang {
-                        base,
-                        third: third_k,
-                        four_months,
-                        count: frigang,
-                    },
-                });
-            }
-
-            // Lower-security review (R-SEC-3).
-            if let (ParoleStatus::Ordinary, Some(parole_date)) = (parole, parole_date) {
-                let raw = add_months(parole_date, -i64::from(law::LOWER_SECURITY_REVIEW_MONTHS))?;
-                dates.lower_security_review = Some(KeyDate {
-                    date: raw.max(admission),
-                    rule: RuleId::Sec3,
-                    derivation: Derivation::LowerSecurityReview {
-                        parole: parole_date,
-                        raw,
-                        moved_to_admission: raw < admission,
-                    },
-                });
-            }
-
-            // Direct placement hints (R-SEC-2).
-            placement.two_years_days =
-                months_to_days(CalendarLength::years(law::DIRECT_LOWER_SECURITY_YEARS))?;
-            placement.one_year_days =
-                months_to_days(CalendarLength::years(law::DIRECT_HALFWAY_HOUSE_YEARS))?;
-            placement.consider_lower_security = t <= placement.two_years_days;
-            placement.consider_halfway_house = t <= placement.one_year_days;
-        }
-    }
-
+    let PrisonOutcome {
+        mut parole,
+        em_front_door,
+        placement,
+    } = if t > 0 {
+        prison_dates(
+            case, &term, to_serve, em_limit, &counter, &months, &mut dates,
+        )?
+    } else {
+        PrisonOutcome::NONE
+    };
     if let Some(pd) = case.preventive_detention {
-        let frame_days = months_to_days(CalendarLength::years(pd.frame_years))?;
-        let frame = counter.day(frame_days, false)?;
-        dates.forvaring_frame_end = Some(KeyDate {
-            date: frame.date,
-            rule: RuleId::Forv1,
-            derivation: Derivation::ForvaringLength {
-                years: pd.frame_years,
-                days: frame_days,
-                count: frame,
-            },
-        });
-        let extension = add_months(
-            frame.date,
-            -i64::from(law::FORVARING_EXTENSION_NOTICE_MONTHS),
-        )?;
-        dates.forvaring_extension_deadline = Some(KeyDate {
-            date: extension,
-            rule: RuleId::Forv2,
-            derivation: Derivation::ForvaringExtension {
-                frame_end: frame.date,
-            },
-        });
-        if let Some(minimum_years) = pd.minimum_years.filter(|&m| m > 0) {
-            let minimum_days = months_to_days(CalendarLength::years(minimum_years))?;
-            let minimum = counter.day(minimum_days, false)?;
-            dates.forvaring_minimum_end = Some(KeyDate {
-                date: minimum.date,
-                rule: RuleId::Forv3,
-                derivation: Derivation::ForvaringLength {
-                    years: minimum_years,
-                    days: minimum_days,
-                    count: minimum,
-                },
-            });
-            let leave = counter.day(law::FORVARING_LEAVE_FRACTION.ceil_of(minimum_days), true)?;
-            dates.forvaring_leave_eligibility = Some(KeyDate {
-                date: leave.date,
-                rule: RuleId::Leave6,
-                derivation: Derivation::ForvaringLeave {
-                    minimum_days,
-                    count: leave,
-                },
-            });
-        }
-        if let Some(judgment_final) = pd.judgment_final {
-            let petition = add_months(
-                judgment_final,
-                12 * i64::from(law::FORVARING_PETITION_YEARS),
-            )?;
-            dates.forvaring_earliest_petition = Some(KeyDate {
-                date: petition,
-                rule: RuleId::Forv4,
-                derivation: Derivation::ForvaringPetition { judgment_final },
-            });
-        }
+        forvaring_dates(pd, &counter, &months, &mut dates)?;
     }
 
     let community = match case.community_sentence {
@@ -925,7 +768,7 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
 
     let youth = match case.youth_sentence {
         Some(youth) => {
-            let days = months_to_days(CalendarLength::months(youth.execution_period_months))?;
+            let days = months.days(CalendarLength::months(youth.execution_period_months))?;
             Some(YouthSentenceDates {
                 months: youth.execution_period_months,
                 days,
@@ -979,12 +822,323 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
     })
 }
 
-/// R-CALC-2: months of all sentences summed and converted once from the anchor, days added.
-fn aggregate_term(
+/// What the prison term decides besides its key dates.
+struct PrisonOutcome {
+    parole: ParoleStatus,
+    em_front_door: bool,
+    placement: PlacementHints,
+}
+
+impl PrisonOutcome {
+    /// No prison term to serve.
+    const NONE: PrisonOutcome = PrisonOutcome {
+        parole: ParoleStatus::None,
+        em_front_door: false,
+        placement: PlacementHints {
+            consider_lower_security: false,
+            consider_halfway_house: false,
+            two_years_days: 0,
+            one_year_days: 0,
+        },
+    };
+}
+
+/// The key dates of a prison term T > 0 (C-4 and the fractions of B), written into `dates`.
+///
+/// Kept out of line on purpose: `dates` then stays in memory, so each date is stored once as it is
+/// computed and the whole set reaches the result in one block copy. Inlined into [`compute`], the
+/// dates' fields are held in registers and stack slots across the computation and copied into the
+/// result one by one, which measured about 5 % slower on a full key-date set (see the benchmark).
+#[inline(never)]
+fn prison_dates(
     case: &Case,
+    term: &TermBreakdown,
+    to_serve: i32,
+    em_limit: u32,
+    counter: &Counter,
+    months: &MonthsToDays,
+    dates: &mut KeyDates,
+) -> Result<PrisonOutcome, OutOfRange> {
+    let policy = case.policy;
+    let admission = case.admission;
+    let t = term.total;
+    let end = counter.day(t, false)?;
+    let end_date = counter.date(&end)?;
+    dates.end_of_sentence = Some(KeyDate {
+        date: end_date,
+        rule: RuleId::C4,
+        derivation: Derivation::EndOfSentence { count: end },
+    });
+    if to_serve <= 0 {
+        return Ok(PrisonOutcome::NONE);
+    }
+
+    let base = term.base;
+    let third_k = law::ONE_THIRD.ceil_of(base);
+
+    // Parole (R-PAR-1, C-5, R-PAR-2, R-PAR-6).
+    let mut parole = ParoleStatus::None;
+    let mut parole_date = None;
+    let parolable = t - term.fine_days;
+    if parolable > 0 {
+        let two_thirds = law::PAROLE_FRACTION.ceil_of(base);
+        let foreign_cap = if term.long_foreign_transfer {
+            Some(months.days(CalendarLength::years(law::FOREIGN_PAROLE_YEARS))?)
+        } else {
+            None
+        };
+        let threshold = foreign_cap.map_or(two_thirds, |cap| two_thirds.min(cap));
+        let p = threshold.max(law::PAROLE_MINIMUM_DAYS) + term.fine_days;
+        if p < t {
+            let count = counter.day(p, true)?;
+            let date = counter.date(&count)?;
+            let remaining = end.day_number - count.day_number;
+            parole = if remaining < law::PAROLE_MINIMUM_REMAINDER_DAYS {
+                ParoleStatus::ExceptionalOnly
+            } else {
+                ParoleStatus::Ordinary
+            };
+            let rule = match (parole, foreign_cap) {
+                (ParoleStatus::ExceptionalOnly, _) => RuleId::Par2,
+                (_, Some(_)) => RuleId::Par6,
+                _ => RuleId::Par1,
+            };
+            dates.parole_eligibility = Some(KeyDate {
+                date,
+                rule,
+                derivation: Derivation::Parole {
+                    base,
+                    two_thirds,
+                    foreign_cap,
+                    fine_days: term.fine_days,
+                    count,
+                    remaining,
+                    status: parole,
+                },
+            });
+            dates.probation_end = Some(KeyDate {
+                date: end_date,
+                rule: RuleId::Par4,
+                derivation: Derivation::ProbationEnd { end: end_date },
+            });
+            parole_date = Some(date);
+        }
+    }
+
+    // Front-door EM (R-EM-2, R-EM-1).
+    let em_limit_days = months.days(CalendarLength::months(em_limit))?;
+    let em_front_door = case.unfit_to_serve || t <= em_limit_days;
+
+    // Back-door EM (R-EM-3, Q16).
+    let (expected_release, expected_is_parole) =
+        match (parole, parole_date, policy.expected_release) {
+            (ParoleStatus::Ordinary, Some(p), ExpectedRelease::ParoleDateIfEligible) => (p, true),
+            _ => (end_date, false),
+        };
+    let limit_date = add_months(expected_release, -i64::from(em_limit))?;
+    let limit_day = day_number(limit_date);
+    let third = counter.day(third_k, false)?;
+    // The later of the two, but not before admission.
+    let moved_to_admission = limit_day.max(third.day_number) < counter.admission_day;
+    let em_date = if moved_to_admission {
+        admission
+    } else if limit_day >= third.day_number {
+        limit_date
+    } else {
+        counter.date(&third)?
+    };
+    dates.em_back_door = Some(KeyDate {
+        date: em_date,
+        rule: RuleId::Em3,
+        derivation: Derivation::EmBackDoor {
+            expected_release,
+            expected_is_parole,
+            limit_months: em_limit,
+            limit_date,
+            base,
+            third,
+            moved_to_admission,
+        },
+    });
+
+    // § 16 home serving (R-HOME-1, C-6).
+    let half = counter.day(law::ONE_HALF.ceil_of(base), true)?;
+    dates.home_serving_s16 = Some(KeyDate {
+        date: counter.date(&half)?,
+        rule: RuleId::Home1,
+        derivation: Derivation::Fraction {
+            fraction: law::ONE_HALF,
+            base,
+            count: half,
+        },
+    });
+
+    // Ordinary leave (R-LEAVE-1, Q6).
+    let min_days = i32::try_from(policy.leave_min_days).unwrap_or(i32::MAX);
+    let mut leave_k = third_k.max(min_days);
+    let mut cap = None;
+    if policy.leave_long_sentence_cap
+        && base > months.days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_YEARS))?
+    {
+        let four_years = months.days(CalendarLength::years(law::LEAVE_LONG_SENTENCE_CAP_YEARS))?;
+        leave_k = leave_k.min(four_years);
+        cap = Some(four_years);
+    }
+    let leave = counter.day(leave_k, true)?;
+    if leave.day_number <= end.day_number {
+        let rule = if min_days > 0 || cap.is_some() {
+            RuleId::Leave1b
+        } else {
+            RuleId::Leave1
+        };
+        dates.leave_eligibility = Some(KeyDate {
+            date: counter.date(&leave)?,
+            rule,
+            derivation: Derivation::Leave {
+                base,
+                third: third_k,
+                min_days,
+                cap,
+                count: leave,
+            },
+        });
+    }
+
+    // Frigang (R-FRIGANG-1).
+    let four_months = months.days(CalendarLength::months(law::FRIGANG_MINIMUM_MONTHS))?;
+    let frigang = counter.day(third_k.max(four_months), true)?;
+    if frigang.day_number <= end.day_number {
+        dates.frigang_eligibility = Some(KeyDate {
+            date: counter.date(&frigang)?,
+            rule: RuleId::Frigang1,
+            derivation: Derivation::Frigang {
+                base,
+                third: third_k,
+                four_months,
+                count: frigang,
+            },
+        });
+    }
+
+    // Lower-security review (R-SEC-3).
+    if let (ParoleStatus::Ordinary, Some(parole_date)) = (parole, parole_date) {
+        let raw = add_months(parole_date, -i64::from(law::LOWER_SECURITY_REVIEW_MONTHS))?;
+        dates.lower_security_review = Some(KeyDate {
+            date: raw.max(admission),
+            rule: RuleId::Sec3,
+            derivation: Derivation::LowerSecurityReview {
+                parole: parole_date,
+                raw,
+                moved_to_admission: raw < admission,
+            },
+        });
+    }
+
+    // Direct placement hints (R-SEC-2).
+    let two_years_days = months.days(CalendarLength::years(law::DIRECT_LOWER_SECURITY_YEARS))?;
+    let one_year_days = months.days(CalendarLength::years(law::DIRECT_HALFWAY_HOUSE_YEARS))?;
+    let placement = PlacementHints {
+        consider_lower_security: t <= two_years_days,
+        consider_halfway_house: t <= one_year_days,
+        two_years_days,
+        one_year_days,
+    };
+    Ok(PrisonOutcome {
+        parole,
+        em_front_door,
+        placement,
+    })
+}
+
+/// The key dates of preventive detention (forvaring), written into `dates` as by
+/// [`prison_dates`].
+fn forvaring_dates(
+    pd: PreventiveDetention,
+    counter: &Counter,
+    months: &MonthsToDays,
+    dates: &mut KeyDates,
+) -> Result<(), OutOfRange> {
+    let frame_days = months.days(CalendarLength::years(pd.frame_years))?;
+    let frame = counter.day(frame_days, false)?;
+    let frame_date = counter.date(&frame)?;
+    dates.forvaring_frame_end = Some(KeyDate {
+        date: frame_date,
+        rule: RuleId::Forv1,
+        derivation: Derivation::ForvaringLength {
+            years: pd.frame_years,
+            days: frame_days,
+            count: frame,
+        },
+    });
+    let extension = add_months(
+        frame_date,
+        -i64::from(law::FORVARING_EXTENSION_NOTICE_MONTHS),
+    )?;
+    dates.forvaring_extension_deadline = Some(KeyDate {
+        date: extension,
+        rule: RuleId::Forv2,
+        derivation: Derivation::ForvaringExtension {
+            frame_end: frame_date,
+        },
+    });
+    if let Some(minimum_years) = pd.minimum_years.filter(|&m| m > 0) {
+        let minimum_days = months.days(CalendarLength::years(minimum_years))?;
+        let minimum = counter.day(minimum_days, false)?;
+        dates.forvaring_minimum_end = Some(KeyDate {
+            date: counter.date(&minimum)?,
+            rule: RuleId::Forv3,
+            derivation: Derivation::ForvaringLength {
+                years: minimum_years,
+                days: minimum_days,
+                count: minimum,
+            },
+        });
+        let leave = counter.day(law::FORVARING_LEAVE_FRACTION.ceil_of(minimum_days), true)?;
+        dates.forvaring_leave_eligibility = Some(KeyDate {
+            date: counter.date(&leave)?,
+            rule: RuleId::Leave6,
+            derivation: Derivation::ForvaringLeave {
+                minimum_days,
+                count: leave,
+            },
+        });
+    }
+    if let Some(judgment_final) = pd.judgment_final {
+        let petition = add_months(
+            judgment_final,
+            12 * i64::from(law::FORVARING_PETITION_YEARS),
+        )?;
+        dates.forvaring_earliest_petition = Some(KeyDate {
+            date: petition,
+            rule: RuleId::Forv4,
+            derivation: Derivation::ForvaringPetition { judgment_final },
+        });
+    }
+    Ok(())
+}
+
+/// Calendar lengths in days from the month anchor (C-1, C-7), or by fixed lengths (Q1).
+struct MonthsToDays {
     anchor: Date,
-    months_to_days: &dyn Fn(CalendarLength) -> Result<i32, OutOfRange>,
-) -> Result<TermBreakdown, OutOfRange> {
+    anchor_day: i32,
+    conversion: MonthConversion,
+}
+
+impl MonthsToDays {
+    /// `length` in days.
+    fn days(&self, length: CalendarLength) -> Result<i32, OutOfRange> {
+        match self.conversion {
+            MonthConversion::Calendar => Ok(add_months_to_day_number(
+                self.anchor,
+                i64::from(length.total_months()),
+            )? - self.anchor_day),
+            MonthConversion::FixedLength => length_in_days(self.anchor, length, self.conversion),
+        }
+    }
+}
+
+/// R-CALC-2: months of all sentences summed and converted once from the anchor, days added.
+fn aggregate_term(case: &Case, months: &MonthsToDays) -> Result<TermBreakdown, OutOfRange> {
     let mut length = CalendarLength::default();
     let mut days: i64 = 0;
     let mut fine_days: i64 = 0;
@@ -1010,7 +1164,7 @@ fn aggregate_term(
         }
     }
     let to_i32 = |v: i64| i32::try_from(v).map_err(|_| OutOfRange);
-    let months_in_days = months_to_days(length)?;
+    let months_in_days = months.days(length)?;
     let total = months_in_days
         .checked_add(to_i32(days)?)
         .ok_or(OutOfRange)?;
@@ -1018,14 +1172,15 @@ fn aggregate_term(
     let base = match case.policy.threshold_base {
         ThresholdBase::UnconditionalPartOnly => total - fine_days,
         ThresholdBase::WholeSentence => {
-            months_to_days(whole)?
+            months
+                .days(whole)?
                 .checked_add(to_i32(whole_days)?)
                 .ok_or(OutOfRange)?
                 - fine_days
         }
     };
     Ok(TermBreakdown {
-        anchor,
+        anchor: months.anchor,
         length,
         months_in_days,
         days: to_i32(days)?,

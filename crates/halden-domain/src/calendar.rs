@@ -72,7 +72,10 @@ pub fn add_days(date: Date, days: i32) -> Result<Date, OutOfRange> {
 /// assert_eq!(add_months(date(2025, 5, 31), -3), Ok(date(2025, 2, 28)));
 /// ```
 pub fn add_months(date: Date, months: i64) -> Result<Date, OutOfRange> {
-    from_day_number(add_months_to_day_number(date, months)?)
+    // Straight from year, month and day to the new ones: no day number in between.
+    let (year, month, day) = shift_months(date, months)?;
+    // The parts are in range by construction; `Date::new` re-checks them rather than trusting it.
+    Date::new(year as i16, month as i8, day as i8).map_err(|_| OutOfRange)
 }
 
 /// The number of days from `from` to `to` (negative when `to` is earlier).
@@ -152,26 +155,22 @@ pub fn day_number(date: Date) -> i32 {
 ///
 /// [`OutOfRange`] outside jiff's years −9999 to 9999.
 pub fn from_day_number(n: i32) -> Result<Date, OutOfRange> {
-    // Civil-from-days over 400-year eras of 146 097 days, with years starting 1 March so that the
-    // leap day is the last day of the year. jiff's range (±9999 years) keeps all of it in i32.
-    if !(MIN_DAY_NUMBER..=MAX_DAY_NUMBER).contains(&n) {
-        return Err(OutOfRange);
-    }
-    let z = n + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let march_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * march_month + 2) / 5 + 1;
-    let month = if march_month < 10 {
-        march_month + 3
-    } else {
-        march_month - 9
-    };
-    let year = year_of_era + era * 400 + i32::from(month <= 2);
+    let (year, month, day) = civil_from_days(checked_day_number(n)?);
+    // In range by construction; `Date::new` re-checks the parts rather than trusting that.
     Date::new(year as i16, month as i8, day as i8).map_err(|_| OutOfRange)
+}
+
+/// `n` itself when it is the day number of a date jiff supports (years −9999 to 9999).
+///
+/// The engine counts in day numbers and turns only the dates it outputs into [`Date`]s; it checks
+/// every other day number it reaches with this, so a case fails with [`OutOfRange`] exactly when
+/// one of its dates would leave the calendar.
+pub(crate) fn checked_day_number(n: i32) -> Result<i32, OutOfRange> {
+    if (MIN_DAY_NUMBER..=MAX_DAY_NUMBER).contains(&n) {
+        Ok(n)
+    } else {
+        Err(OutOfRange)
+    }
 }
 
 /// The day number of -9999-01-01, jiff's first date.
@@ -179,14 +178,60 @@ const MIN_DAY_NUMBER: i32 = -4_371_587;
 /// The day number of 9999-12-31, jiff's last date.
 const MAX_DAY_NUMBER: i32 = 2_932_896;
 
+// Both conversions are Neri and Schneider's ("Euclidean affine functions and their application to
+// calendar algorithms", 2022), as jiff uses them: no branches and no divisions by variables. The
+// day count is shifted by `ERA_SHIFT` 400-year eras so that all arithmetic stays in unsigned
+// integers over jiff's whole range; years start on 1 March, so the leap day is the last day of a
+// year.
+
+/// Eras of 400 years added to keep the computation in unsigned integers.
+const ERA_SHIFT: u32 = 82;
+/// Days from 0000-03-01 to 1970-01-01, plus `ERA_SHIFT` eras of 146 097 days.
+const DAY_SHIFT: u32 = 719_468 + 146_097 * ERA_SHIFT;
+/// The shift in years.
+const YEAR_SHIFT: u32 = 400 * ERA_SHIFT;
+
+/// The day number of a valid year, month (1–12) and day.
 fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
-    let year = year - i32::from(month <= 2);
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let march_month = (month + 9) % 12;
-    let day_of_year = (153 * march_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    let january_or_february = month <= 2;
+    let year = (year as u32)
+        .wrapping_add(YEAR_SHIFT)
+        .wrapping_sub(u32::from(january_or_february));
+    let month = if january_or_february {
+        month as u32 + 12
+    } else {
+        month as u32
+    };
+    let century = year / 100;
+    let days_before_year = 1_461 * year / 4 - century + century / 4;
+    let days_before_month = (979 * month - 2_919) / 32;
+    let n = days_before_year + days_before_month + day as u32 - 1;
+    n.wrapping_sub(DAY_SHIFT) as i32
+}
+
+/// The year, month (1–12) and day of a day number within jiff's range.
+fn civil_from_days(n: i32) -> (i32, i32, i32) {
+    let n = (n as u32).wrapping_add(DAY_SHIFT);
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let day_of_century = n1 % 146_097 / 4;
+    let n2 = 4 * day_of_century + 3;
+    let p2 = 2_939_745 * u64::from(n2);
+    let year_of_century = (p2 >> 32) as u32;
+    let day_of_year = (p2 as u32) / 2_939_745 / 4;
+    let n3 = 2_141 * day_of_year + 197_913;
+    let march_month = n3 >> 16;
+    let day = (n3 & 0xFFFF) / 2_141 + 1;
+    let after_december = day_of_year >= 306;
+    let year = (100 * century + year_of_century)
+        .wrapping_sub(YEAR_SHIFT)
+        .wrapping_add(u32::from(after_december)) as i32;
+    let month = if after_december {
+        march_month - 12
+    } else {
+        march_month
+    };
+    (year, month as i32, day as i32)
 }
 
 fn days_in_month(year: i32, month: i32) -> i32 {
@@ -198,19 +243,38 @@ fn days_in_month(year: i32, month: i32) -> i32 {
     }
 }
 
+/// The first year jiff supports; months are indexed from its January.
+const FIRST_YEAR: i32 = -9_999;
+/// Months from -9999-01 to 9999-12, jiff's range.
+const MONTH_COUNT: i64 = 12 * 19_999;
+
+/// The year, month and day of `date + months` (C-1 clamp), with the year checked against jiff's
+/// range.
+fn shift_months(date: Date, months: i64) -> Result<(i32, i32, i32), OutOfRange> {
+    // Months counted from -9999-01, so that a valid result is an index in 0..MONTH_COUNT and the
+    // division by 12 is unsigned. `months` is clamped first so that the sum cannot overflow; a
+    // clamped value is out of range either way.
+    let index = i64::from(i32::from(date.year()) - FIRST_YEAR) * 12
+        + i64::from(date.month() - 1)
+        + months.clamp(-MONTH_COUNT, MONTH_COUNT);
+    if !(0..MONTH_COUNT).contains(&index) {
+        return Err(OutOfRange);
+    }
+    let index = index as u32;
+    let year = (index / 12) as i32 + FIRST_YEAR;
+    let month = (index % 12) as i32 + 1;
+    let day = i32::from(date.day());
+    // Every month has 28 days; only a later day can need the clamp.
+    let day = if day > 28 {
+        day.min(days_in_month(year, month))
+    } else {
+        day
+    };
+    Ok((year, month, day))
+}
+
 /// The day number of `date + months` (C-1 clamp), range-checked against jiff's years.
 pub fn add_months_to_day_number(date: Date, months: i64) -> Result<i32, OutOfRange> {
-    // Years beyond ±9999 are out of range anyway, so months beyond ±240 000 can be refused early
-    // and the rest done in i32.
-    if !(-240_000..=240_000).contains(&months) {
-        return Err(OutOfRange);
-    }
-    let index = i32::from(date.year()) * 12 + i32::from(date.month()) - 1 + months as i32;
-    let year = index.div_euclid(12);
-    if !(-9_999..=9_999).contains(&year) {
-        return Err(OutOfRange);
-    }
-    let month = index.rem_euclid(12) + 1;
-    let day = i32::from(date.day()).min(days_in_month(year, month));
+    let (year, month, day) = shift_months(date, months)?;
     Ok(days_from_civil(year, month, day))
 }

@@ -12,7 +12,7 @@ use crate::{
     calc::{
         Calculation, CommunityReduction, DayCount, Derivation, KeyDate, ParoleStatus, TermBreakdown,
     },
-    calendar::{CalendarLength, add_months},
+    calendar::{CalendarLength, OutOfRange, add_days, add_months, day_number, from_day_number},
     law::{self, Fraction, RuleId},
     policy::{MonthConversion, ProportionalRounding},
 };
@@ -96,6 +96,11 @@ fn length_words(lang: Lang, length: CalendarLength) -> String {
     }
 }
 
+/// A date as text, or nothing if it is outside the calendar (which the engine never produces).
+fn date_text(date: Result<Date, OutOfRange>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
 /// `18 months from 2025-03-03 (to 2026-09-03) = 549 days` under C-1, or the fixed-length sum.
 fn length_in_days_words(
     lang: Lang,
@@ -108,9 +113,7 @@ fn length_in_days_words(
     let d = lang.pick("days", "dager");
     match conversion {
         MonthConversion::Calendar => {
-            let to = add_months(anchor, i64::from(length.total_months()))
-                .map(|d| d.to_string())
-                .unwrap_or_default();
+            let to = date_text(add_months(anchor, i64::from(length.total_months())));
             match lang {
                 Lang::En => format!("{words} from {anchor} (to {to}, C-1) = {days} {d}"),
                 Lang::Nb => format!("{words} fra {anchor} (til {to}, C-1) = {days} {d}"),
@@ -155,7 +158,9 @@ impl Context {
 /// with non-counting days and the move to admission when they apply.
 fn day_count(lang: Lang, ctx: &Context, count: &DayCount) -> String {
     let mut s = String::new();
-    let (k, e, u) = (count.k, count.effective_start, count.unshifted());
+    let k = count.k;
+    let e = date_text(add_days(ctx.admission, -ctx.remand));
+    let u = date_text(count.unshifted());
     let _ = match (lang, ctx.remand) {
         (Lang::En, 0) => write!(s, "day {k} counted from admission {e} (C-2) = {u}"),
         (Lang::En, r) => write!(
@@ -176,12 +181,12 @@ fn day_count(lang: Lang, ctx: &Context, count: &DayCount) -> String {
             Lang::En => write!(
                 s,
                 ", moved {n} days later for time not counted (R-CALC-5) to {}",
-                count.date
+                date_text(count.date())
             ),
             Lang::Nb => write!(
                 s,
                 ", flyttet {n} dager senere for tid som ikke regnes som straffetid (R-CALC-5) til {}",
-                count.date
+                date_text(count.date())
             ),
         };
     }
@@ -364,18 +369,21 @@ pub fn explain(calc: &Calculation, key_date: &KeyDate, lang: Lang) -> String {
                     "4 måneder, for vedtak før 2020-09-01",
                 )
             };
+            let later = date_text(from_day_number(
+                day_number(limit_date).max(third.day_number),
+            ));
             let mut s = match lang {
                 Lang::En => format!(
                     "Back-door EM ({rule}, {reference}): expected release {expected_release} ({which}, Q16) minus {limit_months} months ({version}, R-EM-1) = {limit_date}; 1/3 served: {}, {}; the later of the two is {}",
                     fraction_of(lang, law::ONE_THIRD, base),
                     day_count(lang, ctx, &third),
-                    limit_date.max(third.date)
+                    later
                 ),
                 Lang::Nb => format!(
                     "Elektronisk kontroll bakdør ({rule}, {reference}): forventet løslatelse {expected_release} ({which}, Q16) minus {limit_months} måneder ({version}, R-EM-1) = {limit_date}; 1/3 sonet: {}, {}; den seneste av de to er {}",
                     fraction_of(lang, law::ONE_THIRD, base),
                     day_count(lang, ctx, &third),
-                    limit_date.max(third.date)
+                    later
                 ),
             };
             if moved_to_admission {

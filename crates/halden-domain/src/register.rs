@@ -461,7 +461,10 @@ mod tests {
     fn remand_starts_serving_on_the_basis_change() {
         let mut admission = movement(MovementKind::Admission, datetime(2025, 1, 5, 9, 0, 0, 0));
         admission.basis = Some(CustodyBasis::Remand);
-        let change = movement(MovementKind::BasisChange, datetime(2025, 2, 20, 12, 0, 0, 0));
+        let change = movement(
+            MovementKind::BasisChange,
+            datetime(2025, 2, 20, 12, 0, 0, 0),
+        );
         let state = CustodyState::project(&[admission, change]).unwrap();
         assert_eq!(state.episode_start, Some(date(2025, 1, 5)));
         assert_eq!(state.serving_start, Some(date(2025, 2, 20)));
