@@ -783,7 +783,8 @@ impl Store {
     }
 
     /// Writes many people at once, each with their entries, computing each projection in
-    /// memory: the demo seed and benchmarks. Entries are attributed to `actor`.
+    /// memory: the demo seed and benchmarks. Entries are attributed to `actor`. Returns the new
+    /// persons' ids, in order.
     ///
     /// # Errors
     ///
@@ -793,7 +794,7 @@ impl Store {
         &self,
         actor: &Actor,
         people: &[Vec<Fact>],
-    ) -> Result<(), StorageError> {
+    ) -> Result<Vec<i64>, StorageError> {
         let mut tx = self.write.begin().await?;
         let prisons = Self::prison_facts(&mut tx).await?;
         let (max_person,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM persons")
@@ -803,6 +804,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let mut next_person = max_person.unwrap_or(0) + 1;
+        let mut ids = Vec::with_capacity(people.len());
         let mut next_entry = max_entry.unwrap_or(0) + 1;
         let now = now_text();
         const BATCH: usize = 100;
@@ -812,6 +814,7 @@ impl Store {
             for facts in chunk {
                 let person = next_person;
                 next_person += 1;
+                ids.push(person);
                 let mut entry_facts = Vec::with_capacity(facts.len());
                 for fact in facts {
                     entry_facts.push(EntryFact {
@@ -907,6 +910,6 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(ids)
     }
 }

@@ -1,0 +1,210 @@
+//! Who may do what, on whom: roles and scopes (BRIEF §2). Every route asks here; nothing else
+//! decides access.
+//!
+//! A refusal by role is 403 (the role never may); a person outside the caller's scope is 404, so
+//! that a refusal does not reveal whether the person exists. Staff may read outside their scope by
+//! "breaking the glass" with a stated purpose; such reads are flagged in the access log.
+
+use halden_storage::{PersonRow, User};
+use jiff::civil::Date;
+
+use crate::error::ApiError;
+
+/// The roles of BRIEF §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Prison officer: their unit's residents.
+    Officer,
+    /// Contact officer (kontaktbetjent): their unit's residents, plus progression work.
+    Contact,
+    /// Prison leader: their unit; decisions.
+    Leader,
+    /// National placement: the whole estate.
+    Placement,
+    /// Probation officer: their office's caseload.
+    Probation,
+    /// Health service provider (import model): persons in the prisons they serve, restricted view.
+    Health,
+    /// A prisoner: themselves.
+    Prisoner,
+    /// Analyst: aggregates only, never a person.
+    Analyst,
+    /// Administrator: users and reference data, the access log; no person records.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 9] = [
+        Role::Officer,
+        Role::Contact,
+        Role::Leader,
+        Role::Placement,
+        Role::Probation,
+        Role::Health,
+        Role::Prisoner,
+        Role::Analyst,
+        Role::Admin,
+    ];
+
+    /// The machine name stored on accounts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Contact => "contact",
+            Role::Leader => "leader",
+            Role::Placement => "placement",
+            Role::Probation => "probation",
+            Role::Health => "health",
+            Role::Prisoner => "prisoner",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Prison staff scoped to a unit.
+    pub fn is_unit_staff(self) -> bool {
+        matches!(self, Role::Officer | Role::Contact | Role::Leader)
+    }
+
+    /// Whether the role may break the glass (read outside scope with a stated purpose).
+    pub fn may_break_glass(self) -> bool {
+        matches!(
+            self,
+            Role::Officer | Role::Contact | Role::Leader | Role::Probation
+        )
+    }
+}
+
+/// How much of a person's record the caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The whole record.
+    Full,
+    /// Service provider: name, location and release date only.
+    Restricted,
+}
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account.
+    pub user: User,
+    /// The role.
+    pub role: Role,
+    /// The CSRF token forms must carry (web sessions).
+    pub csrf_token: String,
+}
+
+impl Caller {
+    /// Builds a caller from an account; an account with an unknown role is refused.
+    pub fn new(user: User, csrf_token: String) -> Result<Caller, ApiError> {
+        let role = Role::parse(&user.role).ok_or(ApiError::Forbidden)?;
+        Ok(Caller {
+            user,
+            role,
+            csrf_token,
+        })
+    }
+
+    /// The unit or office the caller's scope names.
+    pub fn scope(&self) -> Option<&str> {
+        self.user.scope_id.as_deref()
+    }
+
+    /// Refuses unless the caller has one of `roles` (403).
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Whether `person` is in the caller's scope today.
+    pub fn in_scope(&self, person: &PersonRow, today: Date) -> bool {
+        match self.role {
+            Role::Officer | Role::Contact | Role::Leader | Role::Health => {
+                person.in_custody() && person.unit.as_deref() == self.scope()
+            }
+            Role::Probation => self
+                .scope()
+                .is_some_and(|office| person.supervised_by(office, today)),
+            Role::Placement => true,
+            Role::Prisoner => self.user.person_id == Some(person.id),
+            Role::Analyst | Role::Admin => false,
+        }
+    }
+
+    /// May the caller read `person`'s record, and how much? `purpose` breaks the glass.
+    ///
+    /// Returns the view and whether the glass was broken.
+    pub fn read_person(
+        &self,
+        person: &PersonRow,
+        today: Date,
+        purpose: Option<&str>,
+    ) -> Result<(View, bool), ApiError> {
+        if matches!(self.role, Role::Analyst | Role::Admin) {
+            return Err(ApiError::Forbidden);
+        }
+        let view = if self.role == Role::Health {
+            View::Restricted
+        } else {
+            View::Full
+        };
+        if self.in_scope(person, today) {
+            return Ok((view, false));
+        }
+        match purpose.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(_) if self.role.may_break_glass() => Ok((view, true)),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    /// May the caller read the full record (dates, history)? Service providers never may.
+    pub fn read_full(
+        &self,
+        person: &PersonRow,
+        today: Date,
+        purpose: Option<&str>,
+    ) -> Result<bool, ApiError> {
+        if self.role == Role::Health {
+            return Err(ApiError::Forbidden);
+        }
+        self.read_person(person, today, purpose)
+            .map(|(_, glass)| glass)
+    }
+
+    /// Roles that may record each kind of entry (BRIEF §2).
+    pub fn may_write(&self, kind: &str) -> bool {
+        use Role::*;
+        let allowed: &[Role] = match kind {
+            "movement" => &[Officer, Contact, Leader, Placement],
+            "identity" => &[Officer, Leader, Placement],
+            "judgment" | "remand_order" | "security_level" | "non_counting" => &[Leader, Placement],
+            "supervision" => &[Probation, Placement],
+            _ => &[],
+        };
+        allowed.contains(&self.role)
+    }
+
+    /// May the caller write entries for `person` (scope)? Unit staff write for persons in their
+    /// unit, probation for their caseload, placement for everyone.
+    pub fn may_write_for(&self, person: &PersonRow, today: Date) -> bool {
+        match self.role {
+            Role::Officer | Role::Contact | Role::Leader => {
+                // A person not in custody may be admitted by any unit's staff.
+                !person.in_custody() || person.unit.as_deref() == self.scope()
+            }
+            Role::Probation => true,
+            Role::Placement => true,
+            _ => self.in_scope(person, today),
+        }
+    }
+}

@@ -1,0 +1,736 @@
+//! The JSON API under `/api/v1` (contract in issue 4 and `openapi.json`).
+
+use std::future::Future;
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use halden_storage::{
+    AccessQuery, Actor, PersonFilter, PersonRow, SessionKind,
+    facts::{Fact, Identity},
+    projection::next_key_date,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    AppState,
+    access::{Caller, Role, View},
+    auth::{api_caller, sign_in},
+    error::ApiError,
+    import::read_court_file,
+};
+
+/// The API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/persons", get(list_persons).post(register_person))
+        .route("/api/v1/persons/{id}", get(person))
+        .route("/api/v1/persons/{id}/dates", get(dates))
+        .route(
+            "/api/v1/persons/{id}/entries",
+            get(entries).post(append_entry),
+        )
+        .route("/api/v1/judgments/import", post(import_judgments))
+        .route("/api/v1/access-log", get(access_log))
+        .route("/api/v1/prisons", get(prisons))
+}
+
+/// Parses a JSON body, naming the problem.
+fn json_body(body: &[u8]) -> Result<Value, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::invalid("$", "the request needs a JSON body"));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid("$", format!("not valid JSON: {e}")))
+}
+
+/// Reads a typed JSON body with the failing field's path.
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::invalid(&path, e.into_inner().to_string())
+    })
+}
+
+async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let value = json_body(&body)?;
+    let username = value.get("username").and_then(Value::as_str);
+    let password = value.get("password").and_then(Value::as_str);
+    let mut problems = Vec::new();
+    if username.is_none_or(|u| u.trim().is_empty()) {
+        problems.push(halden_domain::validate::FieldError::new(
+            "username",
+            None,
+            "is required (a string)",
+        ));
+    }
+    if password.is_none_or(str::is_empty) {
+        problems.push(halden_domain::validate::FieldError::new(
+            "password",
+            None,
+            "is required (a string)",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    match sign_in(
+        &state.store,
+        username.unwrap_or_default(),
+        password.unwrap_or_default(),
+        SessionKind::Api,
+    )
+    .await
+    {
+        Ok((token, _)) => Ok(Json(json!({
+            "token": token,
+            "token_type": "Bearer",
+            "expires_in_hours": crate::auth::SESSION_HOURS,
+        }))
+        .into_response()),
+        Err(ApiError::Invalid(list)) => Ok((
+            StatusCode::UNAUTHORIZED,
+            Json(ApiError::Invalid(list).body()),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// The persons a caller may list: their unit, office caseload, themselves, or all (placement).
+pub(crate) fn scope_filter(
+    caller: &Caller,
+    today: jiff::civil::Date,
+) -> Result<PersonFilter, ApiError> {
+    let mut filter = PersonFilter {
+        today: Some(today),
+        limit: 100,
+        ..PersonFilter::default()
+    };
+    match caller.role {
+        Role::Officer | Role::Contact | Role::Leader | Role::Health => {
+            filter.unit = Some(caller.scope().ok_or(ApiError::Forbidden)?.to_string());
+            filter.in_custody = true;
+        }
+        Role::Probation => {
+            filter.supervision_office =
+                Some(caller.scope().ok_or(ApiError::Forbidden)?.to_string());
+        }
+        Role::Placement => {}
+        Role::Prisoner => filter.person = Some(caller.user.person_id.ok_or(ApiError::Forbidden)?),
+        Role::Analyst | Role::Admin => return Err(ApiError::Forbidden),
+    }
+    Ok(filter)
+}
+
+async fn list_persons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let today = state.today();
+    let mut filter = scope_filter(&caller, today)?;
+    filter.search = query.q;
+    filter.limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    filter.offset = query.offset.unwrap_or(0).max(0);
+    let rows = state.store.persons(&filter).await?;
+    let view = if caller.role == Role::Health {
+        View::Restricted
+    } else {
+        View::Full
+    };
+    Ok(Json(json!({
+        "persons": rows.iter().map(|p| person_json(p, view, today, false)).collect::<Vec<_>>(),
+        "limit": filter.limit,
+        "offset": filter.offset,
+    })))
+}
+
+/// The stated purpose of a break-glass read: the `X-Break-Glass-Purpose` header.
+fn purpose(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-break-glass-purpose")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(ToString::to_string)
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::invalid("id", "must be a positive whole number"))
+}
+
+/// A person's record as JSON for `view`.
+pub(crate) fn person_json(
+    p: &PersonRow,
+    view: View,
+    today: jiff::civil::Date,
+    break_glass: bool,
+) -> Value {
+    let next = p
+        .key_dates
+        .as_deref()
+        .and_then(|k| next_key_date(k, today))
+        .map(|(name, date)| json!({"name": name, "date": date.to_string()}));
+    match view {
+        View::Restricted => json!({
+            "id": p.id,
+            "view": "restricted",
+            "family_name": p.family_name,
+            "given_names": p.given_names,
+            "custody": {"status": p.status, "prison": p.prison_id, "unit": p.unit},
+            "release_date": p.end_of_sentence,
+        }),
+        View::Full => json!({
+            "id": p.id,
+            "view": "full",
+            "version": p.version,
+            "identity_number": p.identity_number,
+            "temporary_id": p.temporary_id,
+            "family_name": p.family_name,
+            "given_names": p.given_names,
+            "birth_date": p.birth_date,
+            "sex": p.sex,
+            "citizenship": p.citizenship,
+            "languages": p.languages.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+            "interpreter_needed": p.needs_interpreter(),
+            "home_municipality": p.home_municipality,
+            "custody": {
+                "status": p.status,
+                "prison": p.prison_id,
+                "unit": p.unit,
+                "basis": p.basis,
+                "security_level": p.security_level,
+                "episode_start": p.episode_start,
+                "serving_start": p.serving_start,
+            },
+            "supervision": p.supervision_kind.as_ref().map(|kind| json!({
+                "kind": kind,
+                "office": p.supervision_office,
+                "until": p.supervision_until,
+            })),
+            "end_of_sentence": p.end_of_sentence,
+            "next_key_date": next,
+            "break_glass": break_glass,
+        }),
+    }
+}
+
+/// Loads a person the caller may read, logging the read under `view_name`.
+pub(crate) async fn read_person(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    view_name: &str,
+    purpose: Option<&str>,
+    full_only: bool,
+) -> Result<(PersonRow, View, bool), ApiError> {
+    if matches!(caller.role, Role::Analyst | Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    if full_only && caller.role == Role::Health {
+        return Err(ApiError::Forbidden);
+    }
+    let person = state.store.person(id).await?.ok_or(ApiError::NotFound)?;
+    let today = state.today();
+    let (view, glass) = caller.read_person(&person, today, purpose)?;
+    state
+        .store
+        .log_access(
+            caller.user.id,
+            &caller.user.username,
+            caller.role.as_str(),
+            person.id,
+            view_name,
+            if glass { purpose } else { None },
+        )
+        .await?;
+    Ok((person, view, glass))
+}
+
+async fn person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let id = parse_id(&id)?;
+    let purpose = purpose(&headers);
+    let (person, view, glass) =
+        read_person(&state, &caller, id, "api_person", purpose.as_deref(), false).await?;
+    Ok(Json(person_json(&person, view, state.today(), glass)))
+}
+
+async fn dates(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let id = parse_id(&id)?;
+    let purpose = purpose(&headers);
+    let (person, _, _) =
+        read_person(&state, &caller, id, "api_dates", purpose.as_deref(), true).await?;
+    let document = person
+        .dates_json
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<Value>(d).ok())
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![halden_domain::validate::FieldError::new(
+                "dates",
+                None,
+                "no key dates: the person is not serving a sentence with a registered judgment",
+            )])
+        })?;
+    Ok(Json(document))
+}
+
+/// An entry as JSON.
+pub(crate) fn entry_json(e: &halden_storage::EntryRow) -> Value {
+    json!({
+        "id": e.id,
+        "kind": e.kind,
+        "payload": e.payload_json(),
+        "recorded_at": e.recorded_at,
+        "recorded_by": e.recorded_by_name,
+        "corrects": e.corrects,
+        "reason": e.reason,
+    })
+}
+
+async fn entries(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let id = parse_id(&id)?;
+    let purpose = purpose(&headers);
+    let (person, _, _) =
+        read_person(&state, &caller, id, "api_entries", purpose.as_deref(), true).await?;
+    let list = state.store.entries(person.id).await?;
+    Ok(Json(json!({
+        "person": person.id,
+        "version": person.version,
+        "entries": list.iter().map(entry_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// Runs a creating request once per `Idempotency-Key`: a repeated key with the same request gets
+/// the first answer again, a repeated key with a different request is refused (409).
+async fn once<F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    route: &str,
+    body: &[u8],
+    create: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .map(ToString::to_string)
+                .ok_or_else(|| {
+                    ApiError::invalid("Idempotency-Key", "must be 1 to 200 visible characters")
+                })
+        })
+        .transpose()?;
+    if let Some(key) = &key
+        && let Some(answer) = state
+            .store
+            .idempotent_answer(caller.user.id, key, route, body)
+            .await?
+    {
+        if !answer.same_request {
+            return Err(ApiError::Conflict(
+                "this Idempotency-Key was used for a different request".into(),
+            ));
+        }
+        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+        return Ok((
+            status,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::HeaderName::from_static("idempotent-replay"), "true"),
+            ],
+            answer.body,
+        )
+            .into_response());
+    }
+    let (status, value) = create().await?;
+    let text = value.to_string();
+    if let Some(key) = &key {
+        state
+            .store
+            .keep_answer(caller.user.id, key, route, body, status.as_u16(), &text)
+            .await?;
+    }
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+fn actor(caller: &Caller) -> Actor {
+    Actor {
+        user_id: Some(caller.user.id),
+        name: format!("{} ({})", caller.user.display_name, caller.role.as_str()),
+    }
+}
+
+async fn register_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    caller.require(&[Role::Officer, Role::Leader, Role::Placement])?;
+    let value = json_body(&body)?;
+    once(
+        &state,
+        &caller,
+        &headers,
+        "POST /api/v1/persons",
+        &body,
+        || async {
+            let (identity, admission) = registration(&value)?;
+            if let Some(Fact::Movement(m)) = &admission {
+                check_admission_scope(&state, &caller, m.prison.as_deref()).await?;
+            }
+            let then: Vec<Fact> = admission.into_iter().collect();
+            let (id, version) = state
+                .store
+                .register_person(&actor(&caller), &identity, &then)
+                .await?;
+            Ok((StatusCode::CREATED, json!({"id": id, "version": version})))
+        },
+    )
+    .await
+}
+
+/// Reads `{"identity": {…}, "admission": {movement…}?}`.
+pub(crate) fn registration(value: &Value) -> Result<(Identity, Option<Fact>), ApiError> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| ApiError::invalid("$", "must be an object"))?;
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| !matches!(k.as_str(), "identity" | "admission"))
+    {
+        return Err(ApiError::invalid(
+            unknown,
+            "unknown field; expected 'identity' and 'admission'",
+        ));
+    }
+    let mut problems = Vec::new();
+    let identity = match object.get("identity") {
+        None => {
+            problems.push(halden_domain::validate::FieldError::new(
+                "identity",
+                None,
+                "is required",
+            ));
+            None
+        }
+        Some(v) => match Fact::from_payload("identity", v, "identity") {
+            Ok(Fact::Identity(i)) => Some(i),
+            Ok(_) => None,
+            Err(list) => {
+                problems.extend(list);
+                None
+            }
+        },
+    };
+    let admission = match object.get("admission") {
+        None | Some(Value::Null) => None,
+        Some(v) => match Fact::from_payload("movement", v, "admission") {
+            Ok(Fact::Movement(m)) if m.movement == "admission" => Some(Fact::Movement(m)),
+            Ok(_) => {
+                problems.push(halden_domain::validate::FieldError::new(
+                    "admission.movement",
+                    None,
+                    "must be 'admission'",
+                ));
+                None
+            }
+            Err(list) => {
+                problems.extend(list);
+                None
+            }
+        },
+    };
+    match identity {
+        Some(identity) if problems.is_empty() => Ok((identity, admission)),
+        _ => Err(ApiError::Invalid(problems)),
+    }
+}
+
+/// Unit staff admit only into their own unit's prisons.
+pub(crate) async fn check_admission_scope(
+    state: &AppState,
+    caller: &Caller,
+    prison: Option<&str>,
+) -> Result<(), ApiError> {
+    if !caller.role.is_unit_staff() {
+        return Ok(());
+    }
+    let Some(prison) = prison else {
+        return Ok(());
+    };
+    let prisons = state.store.prisons().await?;
+    match prisons.iter().find(|p| p.id == prison) {
+        None => Err(ApiError::invalid(
+            "admission.prison",
+            format!("no prison with id '{prison}'"),
+        )),
+        Some(p) if Some(p.unit.as_str()) != caller.scope() => Err(ApiError::invalid(
+            "prison",
+            "you can record movements only into your own unit's prisons",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewEntry {
+    kind: String,
+    version: i64,
+    payload: Option<Value>,
+    corrects: Option<i64>,
+    reason: Option<String>,
+}
+
+async fn append_entry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let id = parse_id(&id)?;
+    let value = json_body(&body)?;
+    let route = format!("POST /api/v1/persons/{id}/entries");
+    once(&state, &caller, &headers, &route, &body, || async {
+        let request: NewEntry = typed(value)?;
+        let (entry_id, version) = append(
+            &state,
+            &caller,
+            id,
+            request.kind.as_str(),
+            request.version,
+            request.payload.unwrap_or(Value::Null),
+            request.corrects,
+            request.reason.as_deref(),
+        )
+        .await?;
+        Ok((
+            StatusCode::CREATED,
+            json!({"entry_id": entry_id, "version": version}),
+        ))
+    })
+    .await
+}
+
+/// Appends an entry for a person after checking role, scope and, for corrections, the kind of
+/// the corrected entry. Shared by the API and the forms.
+#[allow(clippy::too_many_arguments, reason = "the parts of one request")]
+pub(crate) async fn append(
+    state: &AppState,
+    caller: &Caller,
+    person_id: i64,
+    kind: &str,
+    version: i64,
+    payload: Value,
+    corrects: Option<i64>,
+    reason: Option<&str>,
+) -> Result<(i64, i64), ApiError> {
+    let person = state
+        .store
+        .person(person_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let today = state.today();
+    // Out of scope reads as absent; a role that may never write is forbidden.
+    if !caller.may_write_for(&person, today) && !caller.in_scope(&person, today) {
+        return Err(ApiError::NotFound);
+    }
+    let effective_kind = if kind == "retraction" {
+        let target = corrects.ok_or_else(|| {
+            ApiError::invalid("corrects", "a retraction must name the entry it retracts")
+        })?;
+        state
+            .store
+            .entries(person_id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == target)
+            .map(|e| e.kind)
+            .ok_or_else(|| {
+                ApiError::invalid("corrects", format!("this person has no entry {target}"))
+            })?
+    } else {
+        kind.to_string()
+    };
+    if !caller.may_write(&effective_kind) {
+        return Err(ApiError::Forbidden);
+    }
+    if !caller.may_write_for(&person, today) {
+        return Err(ApiError::NotFound);
+    }
+    let fact = Fact::from_payload(kind, &payload, "payload").map_err(ApiError::Invalid)?;
+    if let Fact::Movement(m) = &fact
+        && m.movement == "admission"
+    {
+        check_admission_scope(state, caller, m.prison.as_deref()).await?;
+    }
+    if let Fact::Supervision(s) = &fact
+        && caller.role == Role::Probation
+        && Some(s.office.as_str()) != caller.scope()
+    {
+        return Err(ApiError::invalid(
+            "payload.office",
+            "you can record supervision only for your own office",
+        ));
+    }
+    Ok(state
+        .store
+        .append(&actor(caller), person_id, version, &fact, corrects, reason)
+        .await?)
+}
+
+async fn import_judgments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    caller.require(&[Role::Leader, Role::Placement])?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::invalid("$", "the file must be UTF-8 text"))?;
+    once(
+        &state,
+        &caller,
+        &headers,
+        "POST /api/v1/judgments/import",
+        &body,
+        || async {
+            let imported = import_text(&state, &caller, text).await?;
+            Ok((StatusCode::CREATED, imported))
+        },
+    )
+    .await
+}
+
+/// Validates a whole court file, then imports it in one transaction.
+pub(crate) async fn import_text(
+    state: &AppState,
+    caller: &Caller,
+    text: &str,
+) -> Result<Value, ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::invalid("$", "the file is empty"));
+    }
+    let records = read_court_file(text).map_err(ApiError::Invalid)?;
+    let ids = state
+        .store
+        .import_judgments(&actor(caller), &records)
+        .await?;
+    Ok(json!({
+        "imported": ids.iter().enumerate().map(|(i, (person, entry))| json!({
+            "record": i, "person_id": person, "entry_id": entry
+        })).collect::<Vec<_>>()
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct AccessLogQuery {
+    person: Option<String>,
+    user: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn access_log(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<AccessLogQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = api_caller(&state.store, &headers).await?;
+    let person = query.person.as_deref().map(parse_id).transpose()?;
+    let user = query
+        .user
+        .as_deref()
+        .map(|u| {
+            u.parse::<i64>()
+                .map_err(|_| ApiError::invalid("user", "must be a user id"))
+        })
+        .transpose()?;
+    match caller.role {
+        Role::Admin => {}
+        // The person may see who has read their own record.
+        Role::Prisoner if person.is_some() && person == caller.user.person_id && user.is_none() => {
+        }
+        Role::Prisoner => return Err(ApiError::NotFound),
+        _ => return Err(ApiError::Forbidden),
+    }
+    if person.is_none() && user.is_none() {
+        return Err(ApiError::invalid("person", "give 'person' or 'user'"));
+    }
+    let rows = state
+        .store
+        .access_log(AccessQuery {
+            person,
+            user,
+            limit: query.limit.unwrap_or(200),
+        })
+        .await?;
+    Ok(Json(json!({
+        "entries": rows.iter().map(|r| json!({
+            "id": r.id, "at": r.at, "user_id": r.user_id, "username": r.username,
+            "role": r.role, "person_id": r.person_id, "view": r.view,
+            "purpose": r.purpose, "break_glass": r.is_break_glass(),
+        })).collect::<Vec<_>>()
+    })))
+}
+
+async fn prisons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    api_caller(&state.store, &headers).await?;
+    let rows = state.store.prisons().await?;
+    Ok(Json(json!({
+        "prisons": rows.iter().map(|p| json!({
+            "id": p.id, "name": p.name, "unit": p.unit, "municipality": p.municipality,
+            "region": p.region, "security_level": p.security_level, "capacity": p.capacity,
+            "takes_remand": p.takes_remand(),
+        })).collect::<Vec<_>>()
+    })))
+}

@@ -1,0 +1,267 @@
+//! Demo mode: the reference estate, a synthetic national population (from `halden-sim`) and one
+//! account per role, all with the password [`DEMO_PASSWORD`]. Demo accounts exist only here.
+
+use halden_sim::{
+    demo::{self, Person, Scale, Sex, SupervisionKind},
+    estate::Estate,
+};
+use halden_storage::{
+    Actor, NewUser, PrisonRow, ProbationOfficeRow, StorageError, Store,
+    facts::{
+        Fact, Identity, Judgment, MovementFact, RemandOrder, RemandRestrictions, SupervisionFact,
+    },
+};
+use jiff::civil::Date;
+use serde_json::json;
+
+use crate::{auth::hash_password, error::ApiError};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "halden-demo";
+
+/// The demo accounts: username, display name, role, scope kind, scope.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str, Option<&str>); 9] = [
+    (
+        "officer",
+        "Ola Betjent",
+        "officer",
+        "unit",
+        Some("Oslo fengsel"),
+    ),
+    (
+        "contact",
+        "Kari Kontakt",
+        "contact",
+        "unit",
+        Some("Oslo fengsel"),
+    ),
+    (
+        "leader",
+        "Liv Leder",
+        "leader",
+        "unit",
+        Some("Oslo fengsel"),
+    ),
+    ("placement", "Per Plassering", "placement", "national", None),
+    (
+        "probation",
+        "Frida Friomsorg",
+        "probation",
+        "office",
+        Some("F001"),
+    ),
+    (
+        "health",
+        "Helge Helse",
+        "health",
+        "unit",
+        Some("Oslo fengsel"),
+    ),
+    ("prisoner", "Demo Innsatt", "prisoner", "self", None),
+    ("analyst", "Anna Analytiker", "analyst", "none", None),
+    ("admin", "Adam Administrator", "admin", "none", None),
+];
+
+/// Writes the reference estate into an empty store.
+///
+/// # Errors
+///
+/// The embedded estate is unreadable, or storage fails.
+pub async fn seed_estate(store: &Store) -> Result<Estate, ApiError> {
+    let estate = Estate::embedded().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let prisons: Vec<PrisonRow> = estate
+        .prisons
+        .iter()
+        .map(|p| PrisonRow {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            unit: p.unit.clone(),
+            municipality: p.municipality.clone(),
+            region: p.region.clone(),
+            security_level: p.security_level.as_str().to_string(),
+            capacity: i64::from(p.capacity),
+            women: i64::from(p.women),
+            youth: i64::from(p.youth),
+            remand: i64::from(p.remand),
+        })
+        .collect();
+    let offices: Vec<ProbationOfficeRow> = estate
+        .probation_offices
+        .iter()
+        .map(|o| ProbationOfficeRow {
+            id: o.id.clone(),
+            office: o.office.clone(),
+            location: o.location.clone(),
+            municipality: o.municipality.clone(),
+            region: o.region.clone(),
+        })
+        .collect();
+    let municipalities: Vec<(String, String, String, i64)> = estate
+        .municipalities
+        .iter()
+        .map(|m| {
+            (
+                m.id.clone(),
+                m.name.clone(),
+                m.county.clone(),
+                i64::from(m.population),
+            )
+        })
+        .collect();
+    store
+        .seed_estate(&prisons, &offices, &municipalities)
+        .await?;
+    Ok(estate)
+}
+
+/// A synthetic person's record as register facts, oldest kind first.
+pub fn facts_of(person: &Person) -> Vec<Fact> {
+    let i = &person.identity;
+    let mut facts = vec![Fact::Identity(Identity {
+        identity_number: i.identity_number.clone(),
+        temporary_id: i.temporary_id.clone(),
+        family_name: i.family_name.clone(),
+        given_names: i.given_names.clone(),
+        birth_date: i.birth_date,
+        sex: match i.sex {
+            Sex::Female => "female",
+            Sex::Male => "male",
+        }
+        .to_string(),
+        citizenship: i.citizenship.clone(),
+        languages: i.languages.clone(),
+        interpreter_needed: i.interpreter_needed,
+        home_municipality: Some(i.home_municipality.clone()),
+    })];
+    for order in &person.remand_orders {
+        facts.push(Fact::RemandOrder(RemandOrder {
+            court: order.court.clone(),
+            from: order.from,
+            until: order.until,
+            restrictions: RemandRestrictions {
+                full_isolation: order.full_isolation,
+                partial_isolation: order.partial_isolation,
+                letter_ban: order.letter_ban,
+                visit_ban: order.visit_ban,
+            },
+            placement_wish: order
+                .wants_placement_with_convicted
+                .map(|with| if with { "with_convicted" } else { "apart" }.to_string()),
+        }));
+    }
+    for j in &person.judgments {
+        let sentences = match (j.days, j.years_months) {
+            (Some(days), _) => vec![json!({"kind": "prison", "days": days})],
+            (None, Some((years, months))) => {
+                vec![json!({"kind": "prison", "years": years, "months": months})]
+            }
+            (None, None) => Vec::new(),
+        };
+        facts.push(Fact::Judgment(Judgment {
+            case_number: j.case_number.clone(),
+            court: j.court.clone(),
+            decision_date: j.decision_date,
+            final_date: Some(j.final_date),
+            remand_deduction_days: j.remand_deduction_days,
+            offence_class: "ordinary".into(),
+            sentences,
+            preventive_detention: j.preventive_detention.map(|(frame, minimum)| {
+                json!({
+                    "frame_years": frame,
+                    "minimum_years": minimum,
+                    "judgment_final": j.final_date.to_string(),
+                    "under_18_at_offence": false,
+                })
+            }),
+            community_sentence: None,
+        }));
+    }
+    for m in &person.movements {
+        facts.push(Fact::Movement(MovementFact {
+            movement: m.kind.as_str().to_string(),
+            at: m.at,
+            prison: m.prison.clone(),
+            basis: m.basis.map(|b| b.as_str().to_string()),
+            note: None,
+        }));
+    }
+    for s in &person.supervision {
+        facts.push(Fact::Supervision(SupervisionFact {
+            supervision: match s.kind {
+                SupervisionKind::ElectronicMonitoring => "electronic_monitoring",
+                SupervisionKind::Parole => "parole",
+                SupervisionKind::CommunitySentence => "community_sentence",
+            }
+            .to_string(),
+            office: s.office_id.clone(),
+            from: s.from,
+            until: s.until,
+        }));
+    }
+    facts
+}
+
+/// Seeds an empty store for demo mode: estate, population as of `today`, demo accounts.
+/// Does nothing to a store that already holds persons (the accounts are still ensured).
+///
+/// # Errors
+///
+/// Storage failures, or a generated person that does not project (a generator bug).
+pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiError> {
+    let estate = seed_estate(store).await?;
+    let mut prisoner_id = None;
+    if store.is_empty().await? {
+        let population = demo::generate(&estate, 2026, today, scale);
+        let people: Vec<Vec<Fact>> = population.persons.iter().map(facts_of).collect();
+        let actor = Actor {
+            user_id: None,
+            name: "demo seed".into(),
+        };
+        let mut ids = Vec::with_capacity(people.len());
+        for chunk in people.chunks(2_000) {
+            ids.extend(
+                store
+                    .seed_people(&actor, chunk)
+                    .await
+                    .map_err(|e| match e {
+                        StorageError::Invalid(list) => ApiError::Internal(format!(
+                            "a generated person does not project: {}",
+                            list.iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )),
+                        other => other.into(),
+                    })?,
+            );
+        }
+        prisoner_id = ids.get(population.demo_prisoner).copied();
+    }
+    let prisoner_id = match prisoner_id {
+        Some(id) => Some(id),
+        None => store
+            .user_by_name("prisoner")
+            .await?
+            .and_then(|u| u.person_id),
+    };
+    let hash = hash_password(DEMO_PASSWORD)?;
+    for (username, display, role, scope_kind, scope) in DEMO_ACCOUNTS {
+        store
+            .ensure_user(&NewUser {
+                username: username.into(),
+                display_name: display.into(),
+                password_hash: hash.clone(),
+                role: role.into(),
+                scope_kind: scope_kind.into(),
+                scope_id: scope.map(Into::into),
+                person_id: if role == "prisoner" {
+                    prisoner_id
+                } else {
+                    None
+                },
+                demo: true,
+            })
+            .await?;
+    }
+    Ok(())
+}

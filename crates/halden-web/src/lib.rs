@@ -1,0 +1,113 @@
+//! Halden's web application and JSON API.
+//!
+//! - [`access`]: roles and scopes; every route asks it.
+//! - [`auth`]: passwords, sessions, tokens, CSRF.
+//! - [`api`]: `/api/v1`, JSON, bearer tokens, idempotency keys, versions.
+//! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
+//! - [`import`]: court files (JSON, CSV).
+//! - [`demo`]: the demo estate, population and accounts.
+//! - [`openapi`]: the API's OpenAPI document.
+
+pub mod access;
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod openapi;
+pub mod pages;
+
+use axum::{
+    Router,
+    extract::Request,
+    http::{HeaderValue, header},
+    middleware::{self, Next},
+    response::Response,
+    routing::get,
+};
+use halden_storage::Store;
+use jiff::civil::Date;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Demo mode (demo accounts exist).
+    pub demo: bool,
+    /// A fixed "today" for tests; `None` is today in Europe/Oslo.
+    pub today_override: Option<Date>,
+}
+
+impl AppState {
+    /// A state on `store`.
+    pub fn new(store: Store, demo: bool) -> AppState {
+        AppState {
+            store,
+            demo,
+            today_override: None,
+        }
+    }
+
+    /// Today, in Europe/Oslo.
+    pub fn today(&self) -> Date {
+        self.today_override
+            .unwrap_or_else(halden_storage::today_in_oslo)
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Strict security headers on every answer (BRIEF §4): no framing, no sniffing, no referrer,
+/// scripts and styles only from Halden itself.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let pairs = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+    ];
+    for (name, value) in pairs {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+///
+/// # Errors
+///
+/// The listener fails.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,125 @@
+//! The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+
+use serde_json::{Value, json};
+
+fn errors_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}})
+}
+
+fn standard_errors() -> Value {
+    json!({
+        "400": errors_response("Invalid input; every problem names its field"),
+        "401": errors_response("No valid bearer token"),
+        "403": errors_response("The caller's role may not do this"),
+        "404": errors_response("Not found, or outside the caller's scope"),
+    })
+}
+
+fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    base
+}
+
+fn ok(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
+    let glass = json!({"name": "X-Break-Glass-Purpose", "in": "header", "required": false,
+        "description": "Read outside your scope with this stated purpose; the read is flagged in the access log",
+        "schema": {"type": "string"}});
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same request creates once and returns the first answer",
+        "schema": {"type": "string", "maxLength": 200}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Halden API",
+            "version": "1",
+            "description": "The register of a correctional service on the Norwegian model. Every read of a person is logged; every change is an appended entry."
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Errors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array", "items": {
+                    "type": "object", "required": ["field", "message"],
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "Identity": {"type": "object", "required": ["family_name", "given_names", "birth_date", "sex", "citizenship"], "properties": {
+                    "identity_number": {"type": "string", "pattern": "^[0-9]{11}$"},
+                    "temporary_id": {"type": "string"},
+                    "family_name": {"type": "string"}, "given_names": {"type": "string"},
+                    "birth_date": {"type": "string", "format": "date"},
+                    "sex": {"enum": ["female", "male", "unspecified"]},
+                    "citizenship": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                    "interpreter_needed": {"type": "boolean"},
+                    "home_municipality": {"type": "string"}}},
+                "Movement": {"type": "object", "required": ["movement", "at"], "properties": {
+                    "movement": {"enum": ["admission", "basis_change", "transfer", "leave_out", "leave_return", "escape", "recapture", "hospital_out", "hospital_return", "court_out", "court_return", "release"]},
+                    "at": {"type": "string", "description": "Europe/Oslo civil date-time, e.g. 2025-03-03T10:00"},
+                    "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
+                    "note": {"type": "string"}}},
+                "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {
+                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "retraction"]},
+                    "version": {"type": "integer", "description": "The person's version the change is based on; a stale one is refused with 409"},
+                    "payload": {"type": "object"},
+                    "corrects": {"type": "integer", "description": "The entry this one corrects (same kind) or retracts"},
+                    "reason": {"type": "string", "description": "Required for corrections"}}},
+                "CourtFile": {"type": "object", "required": ["judgments"], "properties": {
+                    "format": {"type": "string"}, "court": {"type": "string"},
+                    "judgments": {"type": "array", "items": {"type": "object", "required": ["person", "case_number", "decision_date"], "properties": {
+                        "person": {"$ref": "#/components/schemas/Identity"},
+                        "case_number": {"type": "string"}, "court": {"type": "string"},
+                        "decision_date": {"type": "string", "format": "date"}, "final_date": {"type": "string", "format": "date"},
+                        "remand_deduction_days": {"type": "integer"}, "offence_class": {"enum": ["ordinary", "max_30"]},
+                        "sentences": {"type": "array", "items": {"type": "object"}},
+                        "preventive_detention": {"type": "object"}, "community_sentence": {"type": "object"}}}}}}
+            }
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": ok("The server is up")}}},
+            "/api/v1/auth/login": {"post": {"summary": "Sign in; returns a bearer token", "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "responses": {"200": ok("{\"token\": …}"), "400": errors_response("Missing fields"), "401": errors_response("Wrong username or password")}}},
+            "/api/v1/persons": {
+                "get": {"summary": "Persons in the caller's scope", "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 1000}},
+                    {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": merge(json!({"200": ok("{\"persons\": […]}")}), standard_errors())},
+                "post": {"summary": "Register a person, optionally with the admission", "parameters": [key.clone()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["identity"], "properties": {
+                        "identity": {"$ref": "#/components/schemas/Identity"}, "admission": {"$ref": "#/components/schemas/Movement"}}}}}},
+                    "responses": merge(json!({"201": ok("{\"id\", \"version\"}"), "409": errors_response("Idempotency key reused for another request")}), standard_errors())}},
+            "/api/v1/persons/{id}": {"get": {"summary": "A person's record (logged)", "parameters": [id.clone(), glass.clone()],
+                "responses": merge(json!({"200": ok("The person; service providers get a restricted view")}), standard_errors())}},
+            "/api/v1/persons/{id}/dates": {"get": {"summary": "Key dates with explanations, as `halden calc --json` (logged)", "parameters": [id.clone(), glass.clone()],
+                "responses": merge(json!({"200": ok("The engine's result")}), standard_errors())}},
+            "/api/v1/persons/{id}/entries": {
+                "get": {"summary": "The person's entries, corrections included (logged)", "parameters": [id.clone(), glass],
+                    "responses": merge(json!({"200": ok("{\"entries\": […]}")}), standard_errors())},
+                "post": {"summary": "Append an entry (or a correction of one)", "parameters": [id, key.clone()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewEntry"}}}},
+                    "responses": merge(json!({"201": ok("{\"entry_id\", \"version\"}"), "409": errors_response("Stale version or reused key")}), standard_errors())}},
+            "/api/v1/judgments/import": {"post": {"summary": "Import a court file (JSON or CSV); all or nothing", "parameters": [key],
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/CourtFile"}},
+                    "text/csv": {"schema": {"type": "string"}}}},
+                "responses": merge(json!({"201": ok("{\"imported\": […]}")}), standard_errors())}},
+            "/api/v1/access-log": {"get": {"summary": "Reads of a person's record, or by a user (administrators; a person for their own record)",
+                "parameters": [{"name": "person", "in": "query", "schema": {"type": "integer"}}, {"name": "user", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": merge(json!({"200": ok("{\"entries\": […]}")}), standard_errors())}},
+            "/api/v1/prisons": {"get": {"summary": "The estate's prisons", "responses": merge(json!({"200": ok("{\"prisons\": […]}")}), standard_errors())}}
+        }
+    })
+}
