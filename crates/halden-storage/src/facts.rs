@@ -253,12 +253,12 @@ impl Fact {
         ) -> Result<T, Vec<FieldError>> {
             serde_path_to_error::deserialize(payload).map_err(|e| {
                 let path = e.path().to_string();
-                let field = match (prefix.is_empty(), path.as_str()) {
-                    (true, _) => path.clone(),
-                    (false, ".") => prefix.to_string(),
-                    (false, p) => format!("{prefix}.{p}"),
-                };
-                vec![FieldError::new(field, None, e.into_inner().to_string())]
+                let message = e.into_inner().to_string();
+                vec![FieldError::new(
+                    field_path(prefix, &path, &message),
+                    None,
+                    message,
+                )]
             })
         }
         let fact = match kind {
@@ -482,6 +482,27 @@ impl Judgment {
             }
         }
         input
+    }
+}
+
+/// The field a deserialisation error belongs to: its path under `prefix`, or for a missing or
+/// unknown field at the top, that field's name.
+pub fn field_path(prefix: &str, path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|start| message.strip_prefix(start))
+        .and_then(|rest| rest.split('`').next());
+    let inner = match (path, named) {
+        (".", Some(name)) => name.to_string(),
+        (".", None) => String::new(),
+        (p, Some(name)) => format!("{p}.{name}"),
+        (p, None) => p.to_string(),
+    };
+    match (prefix.is_empty(), inner.is_empty()) {
+        (true, true) => "$".to_string(),
+        (true, false) => inner,
+        (false, true) => prefix.to_string(),
+        (false, false) => format!("{prefix}.{inner}"),
     }
 }
 

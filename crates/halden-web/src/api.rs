@@ -55,7 +55,11 @@ fn json_body(body: &[u8]) -> Result<Value, ApiError> {
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::invalid(&path, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        ApiError::invalid(
+            &halden_storage::facts::field_path("", &path, &message),
+            message,
+        )
     })
 }
 
@@ -559,6 +563,17 @@ async fn append_entry(
     .await
 }
 
+/// The kinds of entry a role may be allowed to record.
+const KINDS_WRITTEN: [&str; 7] = [
+    "identity",
+    "judgment",
+    "remand_order",
+    "movement",
+    "security_level",
+    "non_counting",
+    "supervision",
+];
+
 /// Appends an entry for a person after checking role, scope and, for corrections, the kind of
 /// the corrected entry. Shared by the API and the forms.
 #[allow(clippy::too_many_arguments, reason = "the parts of one request")]
@@ -572,14 +587,18 @@ pub(crate) async fn append(
     corrects: Option<i64>,
     reason: Option<&str>,
 ) -> Result<(i64, i64), ApiError> {
+    // A role that may record nothing is refused before anything is looked up.
+    if !KINDS_WRITTEN.iter().any(|k| caller.may_write(k)) {
+        return Err(ApiError::Forbidden);
+    }
     let person = state
         .store
         .person(person_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let today = state.today();
-    // Out of scope reads as absent; a role that may never write is forbidden.
-    if !caller.may_write_for(&person, today) && !caller.in_scope(&person, today) {
+    // Out of scope reads as absent.
+    if !caller.may_write_for(&person, today) {
         return Err(ApiError::NotFound);
     }
     let effective_kind = if kind == "retraction" {

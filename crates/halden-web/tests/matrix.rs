@@ -1,0 +1,245 @@
+//! The role × route matrix: every route, every role, the status BRIEF §2 calls for.
+//!
+//! Expected statuses are written here from the brief, not read from the code: 200 allowed;
+//! 403 the role never may; 404 outside the caller's scope (existence not revealed); 401 without a
+//! token; 400 / 409 when the role and scope pass and the (deliberately bad or stale) request is
+//! then refused on its content, which proves the route let the role through.
+
+#![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use support::world;
+
+const ROLES: [&str; 9] = [
+    "officer",
+    "contact",
+    "leader",
+    "placement",
+    "probation",
+    "health",
+    "prisoner",
+    "analyst",
+    "admin",
+];
+
+/// One row: a route and the status for each role in `ROLES` order.
+struct Row {
+    method: &'static str,
+    path: String,
+    body: Option<serde_json::Value>,
+    expected: [u16; 9],
+}
+
+#[tokio::test]
+async fn every_api_route_answers_each_role_as_the_brief_says() {
+    let w = world().await;
+    let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
+    let stale_leave = json!({"kind": "movement", "version": 999,
+        "payload": {"movement": "leave_out", "at": "2025-06-01T10:00"}});
+    let rows = vec![
+        // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
+        Row {
+            method: "GET",
+            path: "/api/v1/persons".into(),
+            body: None,
+            expected: [200, 200, 200, 200, 200, 200, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 200, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{bergen}"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 404, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}"),
+            body: None,
+            expected: [404, 404, 404, 200, 200, 404, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/dates"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/entries"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{bergen}/entries"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        // Writing a movement: unit staff and placement pass role and scope, then meet the stale
+        // version (409); probation and the others may not record movements.
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{oslo}/entries"),
+            body: Some(stale_leave.clone()),
+            expected: [409, 409, 409, 409, 403, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{bergen}/entries"),
+            body: Some(stale_leave),
+            expected: [404, 404, 404, 409, 403, 403, 403, 403, 403],
+        },
+        // Registering a person: officer, leader, placement; the empty body is then refused (400).
+        Row {
+            method: "POST",
+            path: "/api/v1/persons".into(),
+            body: Some(json!({})),
+            expected: [400, 403, 400, 400, 403, 403, 403, 403, 403],
+        },
+        // Importing judgments: leader and placement; the empty file is then refused (400).
+        Row {
+            method: "POST",
+            path: "/api/v1/judgments/import".into(),
+            body: Some(json!({"judgments": []})),
+            expected: [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        },
+        // The access log: administrators; a person for their own record.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/access-log?person={oslo}"),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 200, 403, 200],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/access-log?person={bergen}"),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 404, 403, 200],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/prisons".into(),
+            body: None,
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+    ];
+    let mut failures = Vec::new();
+    for row in &rows {
+        // Without a token: 401 on every one of these routes.
+        let (anonymous, _) = w
+            .api(None, row.method, &row.path, row.body.clone(), &[])
+            .await;
+        if anonymous != StatusCode::UNAUTHORIZED {
+            failures.push(format!(
+                "{} {} anonymous: {anonymous}",
+                row.method, row.path
+            ));
+        }
+        for (role, expected) in ROLES.iter().zip(row.expected) {
+            let (status, body) = w
+                .api(Some(role), row.method, &row.path, row.body.clone(), &[])
+                .await;
+            if status.as_u16() != expected {
+                failures.push(format!(
+                    "{} {} as {role}: expected {expected}, got {status} {body}",
+                    row.method, row.path
+                ));
+            }
+            if !status.is_success() && body.get("errors").and_then(|e| e.as_array()).is_none() {
+                failures.push(format!(
+                    "{} {} as {role}: refusal without an errors list",
+                    row.method, row.path
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+
+    // Public routes.
+    for path in ["/health", "/api/v1/openapi.json"] {
+        let (status, _) = w.api(None, "GET", path, None, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_answers_each_role_as_the_brief_says() {
+    let w = world().await;
+    let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
+    let rows: Vec<(String, [u16; 9])> = vec![
+        // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
+        (
+            "/home".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/roll".into(),
+            [200, 200, 200, 200, 403, 200, 403, 403, 403],
+        ),
+        (
+            "/caseload".into(),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}"),
+            [200, 200, 200, 200, 404, 200, 200, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}"),
+            [404, 404, 404, 200, 404, 404, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}"),
+            [404, 404, 404, 200, 200, 404, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/movements/new"),
+            [200, 200, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/movements/new"),
+            [404, 404, 404, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admissions/new".into(),
+            [200, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/import".into(),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/access-log".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (path, expected) in &rows {
+        // Signed out: every page sends the browser to sign in.
+        let (anonymous, _) = w.page(None, path).await;
+        if anonymous != StatusCode::SEE_OTHER {
+            failures.push(format!("{path} anonymous: {anonymous}"));
+        }
+        for (role, expected) in ROLES.iter().zip(expected) {
+            let (status, _) = w.page(Some(role), path).await;
+            if status.as_u16() != *expected {
+                failures.push(format!(
+                    "{path} as {role}: expected {expected}, got {status}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // The sign-in page and the stylesheet are public.
+    for path in ["/login", "/static/halden.css"] {
+        assert_eq!(w.page(None, path).await.0, StatusCode::OK, "{path}");
+    }
+}

@@ -1,0 +1,262 @@
+//! A small register and one account per role, on the backend the run asks for
+//! (`HALDEN_TEST_BACKEND`), and helpers to call the app in-process.
+
+#![allow(clippy::unwrap_used, dead_code, reason = "test fixtures")]
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, StatusCode},
+};
+use halden_storage::{
+    Actor, NewUser, SessionKind, Store,
+    facts::{Fact, Identity, Judgment, MovementFact, SupervisionFact},
+    testing::fresh_store,
+};
+use halden_web::{AppState, app, auth, demo};
+use http_body_util::BodyExt;
+use jiff::civil::{Date, date, datetime};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The fixed "today" of these tests.
+pub const TODAY: Date = date(2025, 6, 1);
+
+/// The fixture: ids of the persons and every role's tokens.
+pub struct World {
+    pub app: Router,
+    pub store: Store,
+    /// Serving in Oslo fengsel (P001); the prisoner account is this person.
+    pub oslo: i64,
+    /// Serving in Bergen fengsel (P041).
+    pub bergen: i64,
+    /// Released, on EM under Oslo friomsorgskontor (F001).
+    pub supervised: i64,
+    /// (role, API bearer token, web session token)
+    pub tokens: Vec<(&'static str, String, String)>,
+}
+
+pub fn identity(number: &str, family: &str) -> Identity {
+    Identity {
+        identity_number: Some(number.into()),
+        temporary_id: None,
+        family_name: family.into(),
+        given_names: "Test".into(),
+        birth_date: date(1985, 1, 1),
+        sex: "male".into(),
+        citizenship: "NO".into(),
+        languages: vec!["nb".into()],
+        interpreter_needed: false,
+        home_municipality: Some("Oslo".into()),
+    }
+}
+
+pub fn judgment(case_number: &str) -> Judgment {
+    Judgment {
+        case_number: case_number.into(),
+        court: "Oslo tingrett".into(),
+        decision_date: date(2025, 1, 10),
+        final_date: Some(date(2025, 1, 31)),
+        remand_deduction_days: 0,
+        offence_class: "ordinary".into(),
+        sentences: vec![json!({"kind": "prison", "days": 120})],
+        preventive_detention: None,
+        community_sentence: None,
+    }
+}
+
+pub fn admission(prison: &str, day: Date) -> Fact {
+    Fact::Movement(MovementFact {
+        movement: "admission".into(),
+        at: day.at(9, 0, 0, 0),
+        prison: Some(prison.into()),
+        basis: Some("sentence".into()),
+        note: None,
+    })
+}
+
+/// A valid synthetic identity number from a serial (1..=999).
+pub fn number(serial: u32) -> String {
+    for day in 1..=28 {
+        let first_nine = format!("{day:02}8985{serial:03}");
+        if let Some(n) = halden_domain::register::identity_number_with_controls(&first_nine) {
+            return n;
+        }
+    }
+    panic!("no identity number for serial {serial}");
+}
+
+pub async fn world() -> World {
+    let store = fresh_store().await.unwrap();
+    demo::seed_estate(&store).await.unwrap();
+    let actor = Actor {
+        user_id: None,
+        name: "fixture".into(),
+    };
+    let (oslo, _) = store
+        .register_person(
+            &actor,
+            &identity(&number(1), "Oslomann"),
+            &[
+                Fact::Judgment(judgment("25-1MED-OTIR/01")),
+                admission("P001", date(2025, 3, 3)),
+            ],
+        )
+        .await
+        .unwrap();
+    let (bergen, _) = store
+        .register_person(
+            &actor,
+            &identity(&number(2), "Bergensen"),
+            &[
+                Fact::Judgment(judgment("25-2MED-BTIR/01")),
+                admission("P041", date(2025, 3, 3)),
+            ],
+        )
+        .await
+        .unwrap();
+    let (supervised, _) = store
+        .register_person(
+            &actor,
+            &identity(&number(3), "Friomsorg"),
+            &[Fact::Supervision(SupervisionFact {
+                supervision: "electronic_monitoring".into(),
+                office: "F001".into(),
+                from: date(2025, 5, 1),
+                until: date(2025, 8, 1),
+            })],
+        )
+        .await
+        .unwrap();
+    let hash = auth::hash_password("secret-pw").unwrap();
+    let mut tokens = Vec::new();
+    for (username, display, role, scope_kind, scope) in demo::DEMO_ACCOUNTS {
+        store
+            .ensure_user(&NewUser {
+                username: username.into(),
+                display_name: display.into(),
+                password_hash: hash.clone(),
+                role: role.into(),
+                scope_kind: scope_kind.into(),
+                scope_id: scope.map(Into::into),
+                person_id: (role == "prisoner").then_some(oslo),
+                demo: false,
+            })
+            .await
+            .unwrap();
+        let (api, _) = auth::sign_in(&store, username, "secret-pw", SessionKind::Api)
+            .await
+            .unwrap();
+        let (web, _) = auth::sign_in(&store, username, "secret-pw", SessionKind::Web)
+            .await
+            .unwrap();
+        tokens.push((role, api, web));
+    }
+    let state = AppState {
+        store: store.clone(),
+        demo: false,
+        today_override: Some(TODAY),
+    };
+    let _ = datetime(2025, 1, 1, 0, 0, 0, 0);
+    World {
+        app: app(state),
+        store,
+        oslo,
+        bergen,
+        supervised,
+        tokens,
+    }
+}
+
+impl World {
+    pub fn api_token(&self, role: &str) -> &str {
+        &self.tokens.iter().find(|t| t.0 == role).unwrap().1
+    }
+
+    pub fn web_token(&self, role: &str) -> &str {
+        &self.tokens.iter().find(|t| t.0 == role).unwrap().2
+    }
+
+    /// Calls the API as `role` (or anonymously) and returns status and JSON body.
+    pub async fn api(
+        &self,
+        role: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(role) = role {
+            request = request.header("authorization", format!("Bearer {}", self.api_token(role)));
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let body = match body {
+            Some(v) => {
+                request = request.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    /// Calls the API with a raw body.
+    pub async fn api_raw(
+        &self,
+        role: &str,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.api_token(role)))
+            .header("content-type", content_type);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Loads a page as `role` (web session) and returns status and HTML.
+    pub async fn page(&self, role: Option<&str>, path: &str) -> (StatusCode, String) {
+        let mut request = Request::builder().method("GET").uri(path);
+        if let Some(role) = role {
+            request = request.header("cookie", format!("halden_session={}", self.web_token(role)));
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
