@@ -1,0 +1,180 @@
+//! The demo population: people, judgments, remand orders, movements and supervision, generated
+//! from a seed for a given day.
+//!
+//! INTERFACE (used by the server's demo seeding; keep these types and `generate` stable).
+
+use halden_domain::register::Movement;
+use jiff::civil::Date;
+
+use crate::estate::Estate;
+
+mod generator;
+mod rng;
+mod tables;
+
+/// How large a population to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// The national demo: ≈ 3 000 in custody (≈ 20 % remand), EM, parole and community caseloads,
+    /// and several years of history of released people.
+    National,
+    /// A small population for tests, same proportions at about 1/20 of the size: ≈ 150 in custody,
+    /// ≈ 900 people. Always has the persons the demo pages need (see [`generate`]).
+    Small,
+}
+
+/// The sex recorded for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// A person's identity as the register records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// A synthetic identity number (11 digits, valid control digits, month + 80 as in the Norwegian
+    /// test-number convention), or `None` when only a temporary id is known.
+    pub identity_number: Option<String>,
+    /// A temporary id (e.g. `T-000123`) for people without a known identity number.
+    pub temporary_id: Option<String>,
+    /// Family name.
+    pub family_name: String,
+    /// Given names.
+    pub given_names: String,
+    /// Birth date.
+    pub birth_date: Date,
+    /// Sex.
+    pub sex: Sex,
+    /// Citizenship, ISO 3166-1 alpha-2 (e.g. `NO`, `PL`, `LT`, `SE`).
+    pub citizenship: String,
+    /// Languages, ISO 639-1 (e.g. `nb`, `pl`, `en`).
+    pub languages: Vec<String>,
+    /// Whether an interpreter is needed.
+    pub interpreter_needed: bool,
+    /// Home municipality name (from the estate's municipalities).
+    pub home_municipality: String,
+}
+
+/// A judgment as a court file would carry it (one prison sentence per judgment in the demo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgment {
+    /// Court case number, e.g. `24-123456MED-OTIR/05`.
+    pub case_number: String,
+    /// The court, e.g. `Oslo tingrett`.
+    pub court: String,
+    /// Day of the judgment.
+    pub decision_date: Date,
+    /// Day it became final (rettskraftig).
+    pub final_date: Date,
+    /// Days of remand the court deducted (straffeloven § 83).
+    pub remand_deduction_days: u32,
+    /// The unconditional prison term in days: used for terms of 14 to 120 days, which straffeloven
+    /// § 31 fixes in days.
+    pub days: Option<u32>,
+    /// The term in years and months: used for terms over 4 months (§ 31), e.g. `(0, 6)` for six
+    /// months or `(2, 3)` for two years and three months. Exactly one of `days` and
+    /// `years_months` is set, or neither when the judgment is preventive detention.
+    pub years_months: Option<(u32, u32)>,
+    /// Preventive detention (forvaring) frame and minimum in years, when sentenced to it.
+    pub preventive_detention: Option<(u32, u32)>,
+}
+
+/// A remand order (varetektsfengsling) with its restrictions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemandOrder {
+    /// The court that ordered it.
+    pub court: String,
+    /// First day.
+    pub from: Date,
+    /// Last day ordered (the order runs to a date; it is renewed by new orders).
+    pub until: Date,
+    /// Full isolation (fullstendig isolasjon).
+    pub full_isolation: bool,
+    /// Partial isolation (delvis isolasjon).
+    pub partial_isolation: bool,
+    /// Letter ban (brev- og besøksforbud: letters).
+    pub letter_ban: bool,
+    /// Visit ban.
+    pub visit_ban: bool,
+    /// The remand prisoner's wish: `Some(true)` to be placed with convicted persons,
+    /// `Some(false)` to be kept apart, `None` when not stated.
+    pub wants_placement_with_convicted: Option<bool>,
+}
+
+/// What kind of supervision by a probation office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupervisionKind {
+    /// Home detention with electronic monitoring (strgjfl § 16 annet ledd / § 16 a).
+    ElectronicMonitoring,
+    /// Parole supervision (prøveløslatelse, strgjfl § 42).
+    Parole,
+    /// Community sentence (samfunnsstraff, straffeloven § 48).
+    CommunitySentence,
+}
+
+/// A period under a probation office (friomsorgskontor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supervision {
+    /// The kind.
+    pub kind: SupervisionKind,
+    /// The probation office's estate id (e.g. `F001`).
+    pub office_id: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub until: Date,
+}
+
+/// One synthetic person with everything recorded about them, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Who.
+    pub identity: Identity,
+    /// Judgments, oldest first.
+    pub judgments: Vec<Judgment>,
+    /// Remand orders, oldest first.
+    pub remand_orders: Vec<RemandOrder>,
+    /// Movements, in time order; folding them with
+    /// `halden_domain::register::CustodyState::project` always succeeds. Prison ids are estate ids
+    /// (`P001`…).
+    pub movements: Vec<Movement>,
+    /// Supervision periods, oldest first.
+    pub supervision: Vec<Supervision>,
+}
+
+/// A generated population.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Population {
+    /// Everyone, in a stable order.
+    pub persons: Vec<Person>,
+    /// The index in `persons` of the person the demo `prisoner` account is linked to: someone
+    /// serving a sentence, present today in Oslo fengsel (`P001`), with a final judgment.
+    pub demo_prisoner: usize,
+}
+
+/// Generates the population of `scale` as it stands on `today`, from `seed`.
+///
+/// Deterministic: the same estate, seed, day and scale always give the same population (a
+/// hand-written SplitMix64 generator, no clock). Every person's movements fold with
+/// `CustodyState::project`; every judgment is valid input for the sentence engine.
+///
+/// [`Scale::National`] follows STATISTICS.md §6: ≈ 3 100 in custody at 78–93 % of each prison's
+/// capacity (≈ 21 % on remand, only where the estate takes remand; ≈ 5.5 % women, only where it
+/// has places for women; at most 6 under 18, only in the youth units; ≈ 26 % foreign citizens;
+/// ≈ 150 in preventive detention; sentence lengths as in the sentenced stock), ≈ 400 on EM,
+/// ≈ 750 on parole and ≈ 1 000 serving a community sentence, and ≈ 13 000 people with episodes
+/// in the four years before `today`: ≈ 18 000 persons and ≈ 90 000 movements in all.
+///
+/// Both scales contain, besides the [`Population::demo_prisoner`]: a remand prisoner in Oslo
+/// fengsel (`P001`) under letter and visit bans and partial isolation, a sentenced person out on
+/// leave today, one who escaped and was recaptured, and one person of each [`SupervisionKind`]
+/// under Oslo friomsorgskontor (`F001`).
+///
+/// An estate without prisons, probation offices or municipalities gives an empty population
+/// (and `demo_prisoner` 0, which then points at nobody).
+pub fn generate(estate: &Estate, seed: u64, today: Date, scale: Scale) -> Population {
+    generator::generate(estate, seed, today, scale)
+}

@@ -1,0 +1,12 @@
+//! Synthetic populations for Halden.
+//!
+//! - [`estate`]: the reference estate (prisons, probation offices, municipalities) shipped in
+//!   `data/estate/` and embedded in the binary.
+//! - [`demo`]: a deterministic synthetic national population for the demo register, consistent
+//!   with the published flows in STATISTICS.md §6.
+//!
+//! Pure: no I/O beyond parsing embedded text, no clock ("today" is a parameter), no randomness
+//! beyond a seeded generator, so the same seed and day always give the same population.
+
+pub mod demo;
+pub mod estate;
