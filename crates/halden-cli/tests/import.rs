@@ -16,7 +16,8 @@ fn halden(args: &[&str]) -> Output {
 }
 
 fn database(name: &str) -> String {
-    let path = std::env::temp_dir().join(format!("halden-cli-{}-{name}.sqlite", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("halden-cli-{}-{name}.sqlite", std::process::id()));
     let _ = std::fs::remove_file(&path);
     format!("sqlite://{}", path.display())
 }
@@ -26,12 +27,23 @@ fn the_example_files_import_once() {
     let db = database("examples");
     for file in ["examples/court-file.json", "examples/court-file.csv"] {
         let out = halden(&["import", file, "--database", &db, "--json"]);
-        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(answer["imported"].as_array().unwrap().len(), 2, "{file}");
     }
     // Kari Nordmann (15076500565) is in both files: one person, two judgments.
-    let again = halden(&["import", "examples/court-file.json", "--database", &db, "--json"]);
+    let again = halden(&[
+        "import",
+        "examples/court-file.json",
+        "--database",
+        &db,
+        "--json",
+    ]);
     assert_eq!(again.status.code(), Some(2));
     let answer: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(answer["errors"][0]["field"], "judgments[0].case_number");
@@ -49,7 +61,13 @@ fn a_bad_file_names_every_problem_and_writes_nothing() {
             "sentences": [{"kind": "prison", "dayz": 30}]}]}"#,
     )
     .unwrap();
-    let out = halden(&["import", path.to_str().unwrap(), "--database", &db, "--json"]);
+    let out = halden(&[
+        "import",
+        path.to_str().unwrap(),
+        "--database",
+        &db,
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
     let fields: Vec<&str> = answer["errors"]
@@ -58,9 +76,23 @@ fn a_bad_file_names_every_problem_and_writes_nothing() {
         .iter()
         .filter_map(|e| e["field"].as_str())
         .collect();
-    assert!(fields.contains(&"judgments[0].person.identity_number"), "{fields:?}");
-    assert!(fields.iter().any(|f| f.starts_with("judgments[0].sentences[0]")), "{fields:?}");
+    assert!(
+        fields.contains(&"judgments[0].person.identity_number"),
+        "{fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("judgments[0].sentences[0]")),
+        "{fields:?}"
+    );
     // The valid example imports into the same database afterwards: nothing was half written.
-    let ok = halden(&["import", "examples/court-file.json", "--database", &db, "--json"]);
+    let ok = halden(&[
+        "import",
+        "examples/court-file.json",
+        "--database",
+        &db,
+        "--json",
+    ]);
     assert_eq!(ok.status.code(), Some(0));
 }
