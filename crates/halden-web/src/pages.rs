@@ -1036,6 +1036,10 @@ async fn movement_page(
         Some(form) => {
             let version = form.version.parse::<i64>().unwrap_or(-1);
             let outcome = match check_csrf(&caller, &form.csrf) {
+                Ok(()) if form.at.trim().is_empty() => Err(ApiError::invalid(
+                    "at",
+                    format!("{} {}", t.time, missing(t)),
+                )),
                 Ok(()) => {
                     api::append(
                         &state,
@@ -1303,6 +1307,22 @@ async fn admission_page(
     let mut errors = Vec::new();
     let form = match submitted {
         Some(form) => {
+            // Every required field left empty is named, not only the first that fails to parse.
+            let required = [
+                ("family_name", t.family_name, &form.family_name),
+                ("given_names", t.given_names, &form.given_names),
+                ("birth_date", t.birth_date, &form.birth_date),
+                ("sex", t.sex, &form.sex),
+                ("citizenship", t.citizenship, &form.citizenship),
+                ("at", t.time, &form.at),
+                ("prison", t.prison, &form.prison),
+                ("basis", t.basis, &form.basis),
+            ];
+            let empty: Vec<(String, String)> = required
+                .iter()
+                .filter(|(_, _, value)| value.trim().is_empty())
+                .map(|(name, label, _)| (name.to_string(), format!("{label} {}", missing(t))))
+                .collect();
             let opt = |s: &str| {
                 if s.trim().is_empty() {
                     Value::Null
@@ -1332,7 +1352,28 @@ async fn admission_page(
             });
             let outcome = async {
                 check_csrf(&caller, &form.csrf)?;
-                let (identity, admission) = api::registration(&body)?;
+                let parsed = api::registration(&body);
+                if !empty.is_empty() {
+                    // The empty fields, then every other problem the rules find.
+                    let mut problems: Vec<halden_domain::validate::FieldError> = empty
+                        .iter()
+                        .map(|(f, m)| {
+                            halden_domain::validate::FieldError::new(f.as_str(), None, m.as_str())
+                        })
+                        .collect();
+                    if let Err(ApiError::Invalid(more)) = parsed {
+                        problems.extend(more.into_iter().filter(|e| {
+                            let bare = e
+                                .field
+                                .trim_start_matches("identity.")
+                                .trim_start_matches("admission.");
+                            !empty.iter().any(|(f, _)| f == bare)
+                                && !matches!(e.field.as_str(), "identity" | "admission")
+                        }));
+                    }
+                    return Err(ApiError::Invalid(problems));
+                }
+                let (identity, admission) = parsed?;
                 if let Some(halden_storage::facts::Fact::Movement(m)) = &admission {
                     api::check_admission_scope(&state, &caller, m.prison.as_deref()).await?;
                 }
