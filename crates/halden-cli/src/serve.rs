@@ -114,7 +114,7 @@ pub async fn import(file: &Path, database: &str, json: bool) -> anyhow::Result<E
 
 fn report_problems(problems: &[halden_domain::validate::FieldError], json: bool) -> ExitCode {
     if json {
-        println!("{}", halden_web::import::problems_as_json(problems));
+        println!("{}", halden_wire::errors_json(problems));
     } else {
         eprintln!("the file was not imported; nothing was written:");
         for p in problems {

@@ -402,7 +402,8 @@ where
     Ok((status, [(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
-fn actor(caller: &Caller) -> Actor {
+/// The caller as the author of an entry.
+pub(crate) fn actor(caller: &Caller) -> Actor {
     Actor {
         user_id: Some(caller.user.id),
         name: format!("{} ({})", caller.user.display_name, caller.role.as_str()),

@@ -119,6 +119,13 @@ pub struct Texts {
     pub retract: &'static str,
     pub version: &'static str,
     pub supervision: &'static str,
+    pub page_forbidden: &'static str,
+    pub page_not_found: &'static str,
+    pub page_bad_request: &'static str,
+    pub page_server_error: &'static str,
+    pub form_expired: &'static str,
+    pub wrong_credentials: &'static str,
+    pub is_required: &'static str,
 }
 
 /// Norsk bokmål.
@@ -206,6 +213,13 @@ pub static NB: Texts = Texts {
     retract: "Trekk tilbake (registrert ved en feil)",
     version: "Versjon",
     supervision: "Oppfølging",
+    page_forbidden: "Rollen din gir ikke tilgang til denne siden.",
+    page_not_found: "Fant ikke siden, eller den er utenfor ditt ansvarsområde.",
+    page_bad_request: "Forespørselen kunne ikke behandles.",
+    page_server_error: "Noe gikk galt. Feilen er logget.",
+    form_expired: "Skjemaet er utløpt. Prøv igjen.",
+    wrong_credentials: "Feil brukernavn eller passord.",
+    is_required: "må fylles ut",
 };
 
 /// English.
@@ -293,4 +307,11 @@ pub static EN: Texts = Texts {
     retract: "Retract (recorded in error)",
     version: "Version",
     supervision: "Supervision",
+    page_forbidden: "Your role does not give access to this page.",
+    page_not_found: "Not found, or outside your scope.",
+    page_bad_request: "The request could not be handled.",
+    page_server_error: "Something went wrong. The error is logged.",
+    form_expired: "The form has expired. Try again.",
+    wrong_credentials: "Wrong username or password.",
+    is_required: "is required",
 };

@@ -328,11 +328,6 @@ fn csv_field(error: FieldError, prefix: &str) -> FieldError {
     FieldError::new(field, error.rule, error.message)
 }
 
-/// Problems as the API's errors document.
-pub fn problems_as_json(problems: &[FieldError]) -> Value {
-    json!({"errors": problems.iter().map(|e| json!({"field": e.field, "message": e.message})).collect::<Vec<_>>()})
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test fixtures")]

@@ -175,41 +175,15 @@ fn refusal(headers: &HeaderMap, caller: Option<&Caller>, error: ApiError, here: 
     let t = lang(headers).texts();
     let (status, heading, message) = match &error {
         ApiError::Unauthenticated => return Redirect::to("/login").into_response(),
-        ApiError::Forbidden => (
-            StatusCode::FORBIDDEN,
-            "403",
-            if t.lang_is_nb() {
-                "Rollen din gir ikke tilgang til denne siden."
-            } else {
-                "Your role does not give access to this page."
-            },
-        ),
-        ApiError::NotFound => (
-            StatusCode::NOT_FOUND,
-            "404",
-            if t.lang_is_nb() {
-                "Fant ikke siden, eller den er utenfor ditt ansvarsområde."
-            } else {
-                "Not found, or outside your scope."
-            },
-        ),
-        ApiError::Conflict(_) | ApiError::Invalid(_) => (
-            StatusCode::BAD_REQUEST,
-            "400",
-            if t.lang_is_nb() {
-                "Forespørselen kunne ikke behandles."
-            } else {
-                "The request could not be handled."
-            },
-        ),
+        ApiError::Forbidden => (StatusCode::FORBIDDEN, "403", t.page_forbidden),
+        ApiError::NotFound => (StatusCode::NOT_FOUND, "404", t.page_not_found),
+        ApiError::Conflict(_) | ApiError::Invalid(_) => {
+            (StatusCode::BAD_REQUEST, "400", t.page_bad_request)
+        }
         ApiError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "500",
-            if t.lang_is_nb() {
-                "Noe gikk galt. Feilen er logget."
-            } else {
-                "Something went wrong. The error is logged."
-            },
+            t.page_server_error,
         ),
     };
     let break_glass_for = match (&error, caller) {
@@ -225,12 +199,6 @@ fn refusal(headers: &HeaderMap, caller: Option<&Caller>, error: ApiError, here: 
         break_glass_for,
     };
     (status, render(&page)).into_response()
-}
-
-impl Texts {
-    fn lang_is_nb(&self) -> bool {
-        self.sign_in == "Logg inn"
-    }
 }
 
 /// The signed-in web caller, or a redirect to sign in.
@@ -268,6 +236,16 @@ struct LoginPage {
     demo: bool,
 }
 
+/// Sets the sign-in form's CSRF cookie (double submit: the form carries the same token).
+fn with_login_csrf(mut response: Response, csrf: &str) -> Response {
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
 async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Ok(csrf) = auth::random_token() else {
         return refusal(
@@ -284,13 +262,7 @@ async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Respon
         errors: Vec::new(),
         demo: state.demo,
     };
-    let mut response = render(&page);
-    if let Ok(cookie) = HeaderValue::from_str(&format!(
-        "{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"
-    )) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
+    with_login_csrf(render(&page), &csrf)
 }
 
 #[derive(Deserialize)]
@@ -312,14 +284,7 @@ async fn login_submit(
     let cookie_token = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     let mut errors = Vec::new();
     if cookie_token.is_empty() || !same_token(cookie_token, &form.csrf) {
-        errors.push((
-            "username".to_string(),
-            if t.lang_is_nb() {
-                "Skjemaet er utløpt. Prøv igjen.".to_string()
-            } else {
-                "The form has expired. Try again.".to_string()
-            },
-        ));
+        errors.push(("username".to_string(), t.form_expired.to_string()));
     }
     if form.username.trim().is_empty() {
         errors.push(("username".into(), format!("{}: {}", t.username, missing(t))));
@@ -347,14 +312,9 @@ async fn login_submit(
                 }
                 return response;
             }
-            Err(ApiError::Invalid(_)) => errors.push((
-                "password".into(),
-                if t.lang_is_nb() {
-                    "Feil brukernavn eller passord.".into()
-                } else {
-                    "Wrong username or password.".into()
-                },
-            )),
+            Err(ApiError::Invalid(_)) => {
+                errors.push(("password".into(), t.wrong_credentials.into()))
+            }
             Err(e) => return refusal(&headers, None, e, "/login"),
         }
     }
@@ -366,21 +326,14 @@ async fn login_submit(
         errors,
         demo: state.demo,
     };
-    let mut response = (StatusCode::BAD_REQUEST, render(&page)).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&format!(
-        "{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"
-    )) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
+    with_login_csrf(
+        (StatusCode::BAD_REQUEST, render(&page)).into_response(),
+        &csrf,
+    )
 }
 
 fn missing(t: &Texts) -> &'static str {
-    if t.lang_is_nb() {
-        "må fylles ut"
-    } else {
-        "is required"
-    }
+    t.is_required
 }
 
 #[derive(Deserialize)]
@@ -1378,10 +1331,7 @@ async fn admission_page(
                     api::check_admission_scope(&state, &caller, m.prison.as_deref()).await?;
                 }
                 let then: Vec<_> = admission.into_iter().collect();
-                let actor = halden_storage::Actor {
-                    user_id: Some(caller.user.id),
-                    name: format!("{} ({})", caller.user.display_name, caller.role.as_str()),
-                };
+                let actor = api::actor(&caller);
                 Ok::<_, ApiError>(
                     state
                         .store

@@ -15,7 +15,7 @@ use halden_storage::{
 };
 use halden_web::{AppState, app, auth, demo};
 use http_body_util::BodyExt;
-use jiff::civil::{Date, date, datetime};
+use jiff::civil::{Date, date};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -157,7 +157,6 @@ pub async fn world() -> World {
         demo: false,
         today_override: Some(TODAY),
     };
-    let _ = datetime(2025, 1, 1, 0, 0, 0, 0);
     World {
         app: app(state),
         store,
