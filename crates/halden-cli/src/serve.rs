@@ -88,7 +88,7 @@ pub async fn import(file: &Path, database: &str, json: bool) -> anyhow::Result<E
         user_id: None,
         name: format!("halden import {}", file.display()),
     };
-    match store.import_judgments(&actor, &records).await {
+    match store.import_judgments(&actor, &records, None).await {
         Ok(ids) => {
             if json {
                 let imported: Vec<_> = ids

@@ -25,7 +25,7 @@ mod users;
 
 pub use audit::{AccessEntry, AccessQuery};
 pub use estate::{PrisonRow, ProbationOfficeRow};
-pub use idempotency::StoredAnswer;
+pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
 pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
 pub use users::{NewUser, Session, SessionKind, User};
 
@@ -76,6 +76,10 @@ pub enum StorageError {
     /// Stored data could not be read back (a bug or a hand-edited database).
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// Another request under the same idempotency key was committed first; nothing was written
+    /// by this one, and the caller should replay the stored answer.
+    #[error("another request under this idempotency key was completed first")]
+    KeyTaken,
     /// The database URL names no supported database.
     #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://…")]
     UnsupportedUrl(String),

@@ -10,7 +10,9 @@ use sqlx::{Any, Transaction};
 use crate::{
     Backend, StorageError, Store,
     facts::{Fact, Identity, Judgment},
-    flag, now_text,
+    flag,
+    idempotency::{AnswerKey, claim_key_in, keep_answer_in},
+    now_text,
     projection::{EntryFact, PrisonFacts, Projection, project},
 };
 
@@ -486,18 +488,21 @@ impl Store {
         actor: &Actor,
         identity: &Identity,
         then: &[Fact],
+        key: Option<&AnswerKey<(i64, i64)>>,
     ) -> Result<(i64, i64), StorageError> {
         let problems = Fact::Identity(identity.clone()).problems("identity");
         if !problems.is_empty() {
             return Err(StorageError::Invalid(problems));
         }
         let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
         let id = Self::create_person_in(&mut tx, actor, identity).await?;
         for fact in then {
             Self::insert_entry(&mut tx, actor, id, fact, None, None).await?;
         }
         let version = 1 + then.len() as i64;
         Self::reproject(&mut tx, id, 0, version).await?;
+        keep_answer_in(key, &mut tx, &(id, version)).await?;
         tx.commit().await?;
         Ok((id, version))
     }
@@ -510,6 +515,10 @@ impl Store {
     ///
     /// `NotFound`, `Conflict` on a stale version, `Invalid` when the entry breaks a rule (e.g.
     /// a movement that cannot follow the ones before it); nothing is written then.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the parts of one append and its answer key"
+    )]
     pub async fn append(
         &self,
         actor: &Actor,
@@ -518,8 +527,10 @@ impl Store {
         fact: &Fact,
         corrects: Option<i64>,
         reason: Option<&str>,
+        key: Option<&AnswerKey<(i64, i64)>>,
     ) -> Result<(i64, i64), StorageError> {
         let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
         let current = Self::version_in(&mut tx, person_id).await?;
         if current != expected_version {
             return Err(StorageError::Conflict {
@@ -573,6 +584,7 @@ impl Store {
             Self::insert_entry(&mut tx, actor, person_id, fact, corrects, reason).await?;
         let version = current + 1;
         Self::reproject(&mut tx, person_id, current, version).await?;
+        keep_answer_in(key, &mut tx, &(entry_id, version)).await?;
         tx.commit().await?;
         Ok((entry_id, version))
     }
@@ -588,6 +600,7 @@ impl Store {
         &self,
         actor: &Actor,
         records: &[ImportRecord],
+        key: Option<&AnswerKey<Vec<(i64, i64)>>>,
     ) -> Result<Vec<(i64, i64)>, StorageError> {
         let mut problems: Vec<FieldError> = Vec::new();
         for (i, record) in records.iter().enumerate() {
@@ -602,6 +615,7 @@ impl Store {
             return Err(StorageError::Invalid(problems));
         }
         let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
         let mut answer = Vec::with_capacity(records.len());
         for (i, record) in records.iter().enumerate() {
             let person = match Self::find_person_in(&mut tx, &record.identity).await? {
@@ -661,8 +675,28 @@ impl Store {
             // Dropping the transaction rolls every record back.
             return Err(StorageError::Invalid(problems));
         }
+        keep_answer_in(key, &mut tx, &answer).await?;
         tx.commit().await?;
         Ok(answer)
+    }
+
+    /// The kind of one of a person's entries, if the person has it.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn entry_kind(
+        &self,
+        person_id: i64,
+        entry_id: i64,
+    ) -> Result<Option<String>, StorageError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT kind FROM entries WHERE id = $1 AND person_id = $2")
+                .bind(entry_id)
+                .bind(person_id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.map(|(kind,)| kind))
     }
 
     /// One person's projection.

@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 use halden_storage::{
-    AccessQuery, Actor, ImportRecord, PersonFilter, PrisonRow, StorageError, Store,
+    AccessQuery, Actor, AnswerKey, ImportRecord, PersonFilter, PrisonRow, StorageError, Store,
     facts::{Fact, Identity, Judgment, MovementFact},
+    request_hash,
     testing::fresh_store,
 };
 use jiff::civil::{DateTime, date, datetime};
@@ -104,6 +105,7 @@ async fn an_admission_projects_to_the_roll_with_key_dates_from_the_engine() {
                     Some("sentence"),
                 ),
             ],
+            None,
         )
         .await
         .unwrap();
@@ -150,16 +152,17 @@ async fn a_stale_version_is_refused_and_writes_nothing() {
                 Some("P001"),
                 Some("remand"),
             )],
+            None,
         )
         .await
         .unwrap();
     let leave = movement("leave_out", datetime(2025, 3, 5, 10, 0, 0, 0), None, None);
     store
-        .append(&officer(), id, version, &leave, None, None)
+        .append(&officer(), id, version, &leave, None, None, None)
         .await
         .unwrap();
     let again = store
-        .append(&officer(), id, version, &leave, None, None)
+        .append(&officer(), id, version, &leave, None, None, None)
         .await;
     assert!(
         matches!(again, Err(StorageError::Conflict { expected, current }) if expected == version && current == version + 1),
@@ -172,7 +175,7 @@ async fn a_stale_version_is_refused_and_writes_nothing() {
 async fn a_movement_that_cannot_follow_is_refused_naming_the_field() {
     let store = store().await;
     let (id, version) = store
-        .register_person(&officer(), &kari(), &[])
+        .register_person(&officer(), &kari(), &[], None)
         .await
         .unwrap();
     let back = movement(
@@ -182,7 +185,7 @@ async fn a_movement_that_cannot_follow_is_refused_naming_the_field() {
         None,
     );
     match store
-        .append(&officer(), id, version, &back, None, None)
+        .append(&officer(), id, version, &back, None, None, None)
         .await
     {
         Err(StorageError::Invalid(errors)) => assert_eq!(errors[0].field, "kind"),
@@ -205,6 +208,7 @@ async fn corrections_keep_history_and_retractions_void() {
                 Some("P010"),
                 Some("remand"),
             )],
+            None,
         )
         .await
         .unwrap();
@@ -218,7 +222,15 @@ async fn corrections_keep_history_and_retractions_void() {
         Some("remand"),
     );
     let without_reason = store
-        .append(&officer(), id, v1, &corrected, Some(admission_id), None)
+        .append(
+            &officer(),
+            id,
+            v1,
+            &corrected,
+            Some(admission_id),
+            None,
+            None,
+        )
         .await;
     assert!(matches!(without_reason, Err(StorageError::Invalid(ref e)) if e[0].field == "reason"));
     let (_, v2) = store
@@ -229,6 +241,7 @@ async fn corrections_keep_history_and_retractions_void() {
             &corrected,
             Some(admission_id),
             Some("registered in the wrong prison"),
+            None,
         )
         .await
         .unwrap();
@@ -249,6 +262,7 @@ async fn corrections_keep_history_and_retractions_void() {
             &Fact::Retraction,
             Some(admission_id),
             Some("person was never admitted"),
+            None,
         )
         .await
         .unwrap();
@@ -262,7 +276,7 @@ async fn corrections_keep_history_and_retractions_void() {
 async fn entries_and_the_access_log_cannot_be_rewritten() {
     let store = store().await;
     let (id, _) = store
-        .register_person(&officer(), &kari(), &[])
+        .register_person(&officer(), &kari(), &[], None)
         .await
         .unwrap();
     store
@@ -307,7 +321,7 @@ async fn an_import_with_one_bad_record_writes_nothing() {
             judgment: bad,
         },
     ];
-    match store.import_judgments(&officer(), &records).await {
+    match store.import_judgments(&officer(), &records, None).await {
         Err(StorageError::Invalid(errors)) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert!(
@@ -326,46 +340,93 @@ async fn an_import_with_one_bad_record_writes_nothing() {
     assert!(store.is_empty().await.unwrap());
     // The good record alone imports, once; the same judgment again is refused.
     let ok = store
-        .import_judgments(&officer(), &records[..1])
+        .import_judgments(&officer(), &records[..1], None)
         .await
         .unwrap();
     assert_eq!(ok.len(), 1);
-    let again = store.import_judgments(&officer(), &records[..1]).await;
+    let again = store
+        .import_judgments(&officer(), &records[..1], None)
+        .await;
     assert!(
         matches!(again, Err(StorageError::Invalid(ref e)) if e[0].field == "judgments[0].case_number")
     );
 }
 
 #[tokio::test]
-async fn idempotent_answers_are_kept_per_user_and_key() {
+async fn an_idempotent_answer_is_kept_with_the_create_and_only_then() {
     let store = store().await;
+    let body = br#"{"identity":"kari"}"#;
     assert!(
         store
-            .idempotent_answer(1, "k1", "/x", b"{}")
+            .idempotent_answer(1, "k1", "POST /x", body)
             .await
             .unwrap()
             .is_none()
     );
-    store
-        .keep_answer(1, "k1", "/x", b"{}", 201, "{\"id\":1}")
+    let key = AnswerKey {
+        user_id: 1,
+        key: "k1".into(),
+        request_hash: request_hash("POST /x", body),
+        status: 201,
+        render: |(id, version): &(i64, i64)| format!(r#"{{"id":{id},"version":{version}}}"#),
+    };
+    // A create that fails keeps no answer: a retry must run the request again.
+    let mut nameless = kari();
+    nameless.family_name = String::new();
+    assert!(matches!(
+        store
+            .register_person(&officer(), &nameless, &[], Some(&key))
+            .await,
+        Err(StorageError::Invalid(_))
+    ));
+    assert!(
+        store
+            .idempotent_answer(1, "k1", "POST /x", body)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The create commits its answer with it.
+    let (id, version) = store
+        .register_person(&officer(), &kari(), &[], Some(&key))
         .await
         .unwrap();
     let same = store
-        .idempotent_answer(1, "k1", "/x", b"{}")
+        .idempotent_answer(1, "k1", "POST /x", body)
         .await
         .unwrap()
         .unwrap();
     assert!(same.same_request);
-    assert_eq!((same.status, same.body.as_str()), (201, "{\"id\":1}"));
+    assert_eq!(same.status, 201);
+    assert_eq!(same.body, format!(r#"{{"id":{id},"version":{version}}}"#));
+    // A racing retry that reaches the store anyway writes nothing and is told to replay.
+    let mut other = kari();
+    other.identity_number = None;
+    other.temporary_id = Some("T-RETRY".into());
+    assert!(matches!(
+        store
+            .register_person(&officer(), &other, &[], Some(&key))
+            .await,
+        Err(StorageError::KeyTaken)
+    ));
+    let everyone = store
+        .persons(&PersonFilter {
+            limit: 100,
+            ..PersonFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(everyone.len(), 1, "the refused retry registered nobody");
+    // The same key under another request, or another user, is not the same answer.
     let different = store
-        .idempotent_answer(1, "k1", "/x", b"{\"a\":1}")
+        .idempotent_answer(1, "k1", "POST /x", b"{}")
         .await
         .unwrap()
         .unwrap();
     assert!(!different.same_request);
     assert!(
         store
-            .idempotent_answer(2, "k1", "/x", b"{}")
+            .idempotent_answer(2, "k1", "POST /x", body)
             .await
             .unwrap()
             .is_none()

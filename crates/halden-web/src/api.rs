@@ -11,9 +11,10 @@ use axum::{
     routing::{get, post},
 };
 use halden_storage::{
-    AccessQuery, Actor, PersonFilter, PersonRow, SessionKind,
+    AccessQuery, Actor, AnswerKey, PersonFilter, PersonRow, SessionKind,
     facts::{Fact, Identity},
     projection::next_key_date,
+    request_hash,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -342,19 +343,26 @@ async fn entries(
     })))
 }
 
-/// Runs a creating request once per `Idempotency-Key`: a repeated key with the same request gets
-/// the first answer again, a repeated key with a different request is refused (409).
-async fn once<F, Fut>(
+/// Runs a creating request at most once per `Idempotency-Key` (per user): a repeated key with the
+/// same request replays the first answer (`Idempotent-Replay: true`), a repeated key with a
+/// different request is refused. The answer is kept in the create's own transaction
+/// (`create` receives the [`AnswerKey`] to pass to the store), so a crash can never leave a
+/// created record without its answer; two racing retries create one record and both get its
+/// answer.
+#[allow(clippy::too_many_arguments, reason = "the parts of one request")]
+async fn once<T, F, Fut>(
     state: &AppState,
     caller: &Caller,
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
+    status: StatusCode,
+    render: fn(&T) -> String,
     create: F,
 ) -> Result<Response, ApiError>
 where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+    F: FnOnce(Option<AnswerKey<T>>) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
 {
     let key = headers
         .get("idempotency-key")
@@ -370,18 +378,56 @@ where
         })
         .transpose()?;
     if let Some(key) = &key
-        && let Some(answer) = state
-            .store
-            .idempotent_answer(caller.user.id, key, route, body)
-            .await?
+        && let Some(response) = replay(state, caller, key, route, body).await?
     {
-        if !answer.same_request {
-            return Err(ApiError::Conflict(
-                "this Idempotency-Key was used for a different request".into(),
-            ));
-        }
-        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
-        return Ok((
+        return Ok(response);
+    }
+    let answer_key = key.clone().map(|key| AnswerKey {
+        user_id: caller.user.id,
+        key,
+        request_hash: request_hash(route, body),
+        status: status.as_u16(),
+        render,
+    });
+    match create(answer_key).await {
+        Ok(outcome) => Ok((
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            render(&outcome),
+        )
+            .into_response()),
+        // A retry under the same key committed first: answer as it was answered.
+        Err(ApiError::KeyTaken) => match &key {
+            Some(key) => replay(state, caller, key, route, body)
+                .await?
+                .ok_or(ApiError::KeyTaken),
+            None => Err(ApiError::KeyTaken),
+        },
+        Err(other) => Err(other),
+    }
+}
+
+/// The answer kept under `key`, as a response, if the key was used before.
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    route: &str,
+    body: &[u8],
+) -> Result<Option<Response>, ApiError> {
+    let Some(answer) = state
+        .store
+        .idempotent_answer(caller.user.id, key, route, body)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !answer.same_request {
+        return Err(ApiError::KeyReused);
+    }
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    Ok(Some(
+        (
             status,
             [
                 (header::CONTENT_TYPE, "application/json"),
@@ -389,17 +435,13 @@ where
             ],
             answer.body,
         )
-            .into_response());
-    }
-    let (status, value) = create().await?;
-    let text = value.to_string();
-    if let Some(key) = &key {
-        state
-            .store
-            .keep_answer(caller.user.id, key, route, body, status.as_u16(), &text)
-            .await?;
-    }
-    Ok((status, [(header::CONTENT_TYPE, "application/json")], text).into_response())
+            .into_response(),
+    ))
+}
+
+/// The answer to a registration or an appended entry: `{"<id_name>": id, "version": v}`.
+fn id_and_version(id_name: &'static str, (id, version): &(i64, i64)) -> String {
+    json!({ id_name: id, "version": version }).to_string()
 }
 
 /// The caller as the author of an entry.
@@ -424,17 +466,19 @@ async fn register_person(
         &headers,
         "POST /api/v1/persons",
         &body,
-        || async {
+        StatusCode::CREATED,
+        |created| id_and_version("id", created),
+        |key| async {
+            let key = key;
             let (identity, admission) = registration(&value)?;
             if let Some(Fact::Movement(m)) = &admission {
                 check_admission_scope(&state, &caller, m.prison.as_deref()).await?;
             }
             let then: Vec<Fact> = admission.into_iter().collect();
-            let (id, version) = state
+            Ok(state
                 .store
-                .register_person(&actor(&caller), &identity, &then)
-                .await?;
-            Ok((StatusCode::CREATED, json!({"id": id, "version": version})))
+                .register_person(&actor(&caller), &identity, &then, key.as_ref())
+                .await?)
         },
     )
     .await
@@ -543,24 +587,33 @@ async fn append_entry(
     let id = parse_id(&id)?;
     let value = json_body(&body)?;
     let route = format!("POST /api/v1/persons/{id}/entries");
-    once(&state, &caller, &headers, &route, &body, || async {
-        let request: NewEntry = typed(value)?;
-        let (entry_id, version) = append(
-            &state,
-            &caller,
-            id,
-            request.kind.as_str(),
-            request.version,
-            request.payload.unwrap_or(Value::Null),
-            request.corrects,
-            request.reason.as_deref(),
-        )
-        .await?;
-        Ok((
-            StatusCode::CREATED,
-            json!({"entry_id": entry_id, "version": version}),
-        ))
-    })
+    once(
+        &state,
+        &caller,
+        &headers,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        |appended| id_and_version("entry_id", appended),
+        |key| async {
+            let key = key;
+            let request: NewEntry = typed(value)?;
+            append_keeping(
+                &state,
+                &caller,
+                id,
+                EntryRequest {
+                    kind: request.kind.as_str(),
+                    version: request.version,
+                    payload: request.payload.unwrap_or(Value::Null),
+                    corrects: request.corrects,
+                    reason: request.reason.as_deref(),
+                },
+                key.as_ref(),
+            )
+            .await
+        },
+    )
     .await
 }
 
@@ -575,6 +628,20 @@ const KINDS_WRITTEN: [&str; 7] = [
     "supervision",
 ];
 
+/// One entry to append, as a request names it.
+pub(crate) struct EntryRequest<'a> {
+    /// The entry's kind (`movement`, `retraction`, …).
+    pub kind: &'a str,
+    /// The person's version the request is based on.
+    pub version: i64,
+    /// The fact.
+    pub payload: Value,
+    /// The entry this one corrects or retracts.
+    pub corrects: Option<i64>,
+    /// Why (required for a correction).
+    pub reason: Option<&'a str>,
+}
+
 /// Appends an entry for a person after checking role, scope and, for corrections, the kind of
 /// the corrected entry. Shared by the API and the forms.
 #[allow(clippy::too_many_arguments, reason = "the parts of one request")]
@@ -588,6 +655,31 @@ pub(crate) async fn append(
     corrects: Option<i64>,
     reason: Option<&str>,
 ) -> Result<(i64, i64), ApiError> {
+    let request = EntryRequest {
+        kind,
+        version,
+        payload,
+        corrects,
+        reason,
+    };
+    append_keeping(state, caller, person_id, request, None).await
+}
+
+/// [`append`], keeping the API's idempotent answer in the same transaction.
+pub(crate) async fn append_keeping(
+    state: &AppState,
+    caller: &Caller,
+    person_id: i64,
+    request: EntryRequest<'_>,
+    key: Option<&AnswerKey<(i64, i64)>>,
+) -> Result<(i64, i64), ApiError> {
+    let EntryRequest {
+        kind,
+        version,
+        payload,
+        corrects,
+        reason,
+    } = request;
     // A role that may record nothing is refused before anything is looked up.
     if !KINDS_WRITTEN.iter().any(|k| caller.may_write(k)) {
         return Err(ApiError::Forbidden);
@@ -602,17 +694,15 @@ pub(crate) async fn append(
     if !caller.may_write_for(&person, today) {
         return Err(ApiError::NotFound);
     }
+    // A retraction is allowed to whoever may write the kind it retracts.
     let effective_kind = if kind == "retraction" {
         let target = corrects.ok_or_else(|| {
             ApiError::invalid("corrects", "a retraction must name the entry it retracts")
         })?;
         state
             .store
-            .entries(person_id)
+            .entry_kind(person_id, target)
             .await?
-            .into_iter()
-            .find(|e| e.id == target)
-            .map(|e| e.kind)
             .ok_or_else(|| {
                 ApiError::invalid("corrects", format!("this person has no entry {target}"))
             })?
@@ -621,9 +711,6 @@ pub(crate) async fn append(
     };
     if !caller.may_write(&effective_kind) {
         return Err(ApiError::Forbidden);
-    }
-    if !caller.may_write_for(&person, today) {
-        return Err(ApiError::NotFound);
     }
     let fact = Fact::from_payload(kind, &payload, "payload").map_err(ApiError::Invalid)?;
     if let Fact::Movement(m) = &fact
@@ -642,7 +729,15 @@ pub(crate) async fn append(
     }
     Ok(state
         .store
-        .append(&actor(caller), person_id, version, &fact, corrects, reason)
+        .append(
+            &actor(caller),
+            person_id,
+            version,
+            &fact,
+            corrects,
+            reason,
+            key,
+        )
         .await?)
 }
 
@@ -661,33 +756,52 @@ async fn import_judgments(
         &headers,
         "POST /api/v1/judgments/import",
         &body,
-        || async {
-            let imported = import_text(&state, &caller, text).await?;
-            Ok((StatusCode::CREATED, imported))
+        StatusCode::CREATED,
+        |imported: &Vec<(i64, i64)>| imported_answer(imported).to_string(),
+        |key| async {
+            let key = key;
+            import_text_keeping(&state, &caller, text, key.as_ref()).await
         },
     )
     .await
 }
 
-/// Validates a whole court file, then imports it in one transaction.
+/// Validates a whole court file, then imports it in one transaction. Answers
+/// `{"imported": [{"record", "person_id", "entry_id"}]}`.
 pub(crate) async fn import_text(
     state: &AppState,
     caller: &Caller,
     text: &str,
 ) -> Result<Value, ApiError> {
+    let ids = import_text_keeping(state, caller, text, None).await?;
+    Ok(imported_answer(&ids))
+}
+
+/// [`import_text`], keeping the API's idempotent answer in the import's transaction; returns,
+/// per record, the person's and the judgment entry's ids.
+async fn import_text_keeping(
+    state: &AppState,
+    caller: &Caller,
+    text: &str,
+    key: Option<&AnswerKey<Vec<(i64, i64)>>>,
+) -> Result<Vec<(i64, i64)>, ApiError> {
     if text.trim().is_empty() {
         return Err(ApiError::invalid("$", "the file is empty"));
     }
     let records = read_court_file(text).map_err(ApiError::Invalid)?;
-    let ids = state
+    Ok(state
         .store
-        .import_judgments(&actor(caller), &records)
-        .await?;
-    Ok(json!({
+        .import_judgments(&actor(caller), &records, key)
+        .await?)
+}
+
+/// The answer to an import.
+fn imported_answer(ids: &[(i64, i64)]) -> Value {
+    json!({
         "imported": ids.iter().enumerate().map(|(i, (person, entry))| json!({
             "record": i, "person_id": person, "entry_id": entry
         })).collect::<Vec<_>>()
-    }))
+    })
 }
 
 #[derive(Debug, Deserialize)]

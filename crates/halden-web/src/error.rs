@@ -25,9 +25,16 @@ pub enum ApiError {
     /// 404: no such thing, or not in the caller's scope.
     #[error("not found")]
     NotFound,
-    /// 409: a stale version or a reused idempotency key.
+    /// 409: a stale version.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 409: the `Idempotency-Key` was used before for a different request.
+    #[error("idempotency key reused for a different request")]
+    KeyReused,
+    /// 409: a request under the same `Idempotency-Key` completed first while this one ran; the
+    /// API replays that answer instead (see `api::once`), so callers rarely see this.
+    #[error("idempotency key taken by a concurrent request")]
+    KeyTaken,
     /// 500: the server failed (logged; the message does not leak details).
     #[error("internal error: {0}")]
     Internal(String),
@@ -46,7 +53,9 @@ impl ApiError {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::KeyReused | ApiError::KeyTaken => {
+                StatusCode::CONFLICT
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +71,15 @@ impl ApiError {
             ApiError::Forbidden => vec![("role".into(), "your role does not allow this".into())],
             ApiError::NotFound => vec![("id".into(), "not found".into())],
             ApiError::Conflict(message) => vec![("version".into(), message.clone())],
+            ApiError::KeyReused => vec![(
+                "Idempotency-Key".into(),
+                "this key was used for a different request; use a new key".into(),
+            )],
+            ApiError::KeyTaken => vec![(
+                "Idempotency-Key".into(),
+                "a request with this key was completing at the same time; retry it to get its answer"
+                    .into(),
+            )],
             ApiError::Internal(_) => vec![(
                 "server".into(),
                 "the server failed; the error is logged".into(),
@@ -80,6 +98,7 @@ impl From<StorageError> for ApiError {
         match error {
             StorageError::Invalid(list) => ApiError::Invalid(list),
             StorageError::NotFound => ApiError::NotFound,
+            StorageError::KeyTaken => ApiError::KeyTaken,
             StorageError::Conflict { expected, current } => ApiError::Conflict(format!(
                 "the record is at version {current}; your request was based on version {expected}. \
                  Reload and try again."

@@ -177,7 +177,7 @@ fn refusal(headers: &HeaderMap, caller: Option<&Caller>, error: ApiError, here: 
         ApiError::Unauthenticated => return Redirect::to("/login").into_response(),
         ApiError::Forbidden => (StatusCode::FORBIDDEN, "403", t.page_forbidden),
         ApiError::NotFound => (StatusCode::NOT_FOUND, "404", t.page_not_found),
-        ApiError::Conflict(_) | ApiError::Invalid(_) => {
+        ApiError::Conflict(_) | ApiError::KeyReused | ApiError::KeyTaken | ApiError::Invalid(_) => {
             (StatusCode::BAD_REQUEST, "400", t.page_bad_request)
         }
         ApiError::Internal(_) => (
@@ -1335,7 +1335,7 @@ async fn admission_page(
                 Ok::<_, ApiError>(
                     state
                         .store
-                        .register_person(&actor, &identity, &then)
+                        .register_person(&actor, &identity, &then, None)
                         .await?,
                 )
             }

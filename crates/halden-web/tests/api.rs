@@ -6,7 +6,7 @@ mod support;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use support::{number, world};
+use support::{identity, number, world};
 
 #[tokio::test]
 async fn login_returns_a_token_and_refuses_wrong_passwords() {
@@ -164,7 +164,7 @@ async fn an_idempotency_key_creates_once_and_a_stale_version_is_refused() {
         .count();
     assert_eq!(leaves, 1, "created once");
     // The same key for a different request is refused.
-    let (status, _) = w
+    let (status, reused) = w
         .api(
             Some("officer"),
             "POST",
@@ -174,12 +174,48 @@ async fn an_idempotency_key_creates_once_and_a_stale_version_is_refused() {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(reused["errors"][0]["field"], "Idempotency-Key");
     // Without a key, the old version is stale.
     let (status, body) = w
         .api(Some("officer"), "POST", &path, Some(leave(version)), &[])
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["errors"][0]["field"], "version");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_retries_under_one_key_register_one_person_and_get_one_answer() {
+    let w = world().await;
+    let registration = json!({"identity": identity(&number(40), "Retrysen")});
+    let key = [("idempotency-key", "register-retrysen")];
+    let post = || {
+        w.api(
+            Some("officer"),
+            "POST",
+            "/api/v1/persons",
+            Some(registration.clone()),
+            &key,
+        )
+    };
+    let (a, b, c, d) = tokio::join!(post(), post(), post(), post());
+    for (status, body) in [&a, &b, &c, &d] {
+        assert_eq!(*status, StatusCode::CREATED, "{body}");
+        assert_eq!(body, &a.1, "every retry gets the first answer");
+    }
+    let (_, found) = w
+        .api(
+            Some("placement"),
+            "GET",
+            "/api/v1/persons?q=Retrysen",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        found["persons"].as_array().map(Vec::len),
+        Some(1),
+        "{found}"
+    );
 }
 
 #[tokio::test]

@@ -101,6 +101,7 @@ pub async fn world() -> World {
                 Fact::Judgment(judgment("25-1MED-OTIR/01")),
                 admission("P001", date(2025, 3, 3)),
             ],
+            None,
         )
         .await
         .unwrap();
@@ -112,6 +113,7 @@ pub async fn world() -> World {
                 Fact::Judgment(judgment("25-2MED-BTIR/01")),
                 admission("P041", date(2025, 3, 3)),
             ],
+            None,
         )
         .await
         .unwrap();
@@ -125,6 +127,7 @@ pub async fn world() -> World {
                 from: date(2025, 5, 1),
                 until: date(2025, 8, 1),
             })],
+            None,
         )
         .await
         .unwrap();
