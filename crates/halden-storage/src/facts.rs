@@ -173,6 +173,17 @@ pub struct SupervisionFact {
     pub until: Date,
 }
 
+/// The contact officer (kontaktbetjent) assigned to a person in custody, from a day in the
+/// current custody episode; a later assignment replaces it, and it lapses with the episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactOfficerFact {
+    /// The officer's username.
+    pub officer: String,
+    /// First day of the assignment.
+    pub from: Date,
+}
+
 /// The payload of one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -190,12 +201,14 @@ pub enum Fact {
     NonCounting(NonCountingFact),
     /// Supervision by a probation office.
     Supervision(SupervisionFact),
+    /// The assigned contact officer.
+    ContactOfficer(ContactOfficerFact),
     /// Voids the entry it corrects (registered in error).
     Retraction,
 }
 
 /// Every entry kind's machine name.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "identity",
     "judgment",
     "remand_order",
@@ -203,6 +216,7 @@ pub const KINDS: [&str; 8] = [
     "security_level",
     "non_counting",
     "supervision",
+    "contact_officer",
     "retraction",
 ];
 
@@ -217,6 +231,7 @@ impl Fact {
             Fact::SecurityLevel(_) => "security_level",
             Fact::NonCounting(_) => "non_counting",
             Fact::Supervision(_) => "supervision",
+            Fact::ContactOfficer(_) => "contact_officer",
             Fact::Retraction => "retraction",
         }
     }
@@ -231,6 +246,7 @@ impl Fact {
             Fact::SecurityLevel(x) => serde_json::to_value(x),
             Fact::NonCounting(x) => serde_json::to_value(x),
             Fact::Supervision(x) => serde_json::to_value(x),
+            Fact::ContactOfficer(x) => serde_json::to_value(x),
             Fact::Retraction => Ok(Value::Object(serde_json::Map::new())),
         };
         // Serialising these plain structs cannot fail; fall back to null rather than panic.
@@ -269,6 +285,7 @@ impl Fact {
             "security_level" => Fact::SecurityLevel(read(payload, prefix)?),
             "non_counting" => Fact::NonCounting(read(payload, prefix)?),
             "supervision" => Fact::Supervision(read(payload, prefix)?),
+            "contact_officer" => Fact::ContactOfficer(read(payload, prefix)?),
             "retraction" => Fact::Retraction,
             other => {
                 return Err(vec![FieldError::new(
@@ -381,6 +398,7 @@ impl Fact {
                     p.add("until", "is before 'from'");
                 }
             }
+            Fact::ContactOfficer(x) => p.text("officer", &x.officer, 40),
             Fact::Retraction => {}
         }
         p.list

@@ -14,6 +14,7 @@
 //! - On SQLite, writes go through a single connection (one writer at a time, no busy retries);
 //!   reads use a pool. Every acknowledged write is committed (WAL, synchronous=FULL).
 
+mod accounts;
 mod audit;
 mod estate;
 pub mod facts;
@@ -23,6 +24,7 @@ mod register;
 pub mod testing;
 mod users;
 
+pub use accounts::AccountChange;
 pub use audit::{AccessEntry, AccessQuery};
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};

@@ -49,6 +49,8 @@ pub struct Projection {
     pub security_level: Option<SecurityLevel>,
     /// The latest supervision in effect.
     pub supervision: Option<SupervisionFact>,
+    /// The contact officer (username) assigned in the current custody episode, while in custody.
+    pub contact_officer: Option<String>,
     /// The engine's result for the current serving (the `halden calc --json` document), or its
     /// errors document when the judgments do not compute.
     pub dates: Option<Value>,
@@ -161,6 +163,20 @@ pub fn project(
             .and_then(|p| prisons.get(p))
             .map(|p| p.level)
     });
+    let in_custody = custody.status.in_custody();
+    let contact_officer = custody
+        .episode_start
+        .filter(|_| in_custody)
+        .and_then(|start| {
+            in_effect
+                .iter()
+                .filter_map(|(_, f)| match f {
+                    Fact::ContactOfficer(c) if c.from >= start => Some(c),
+                    _ => None,
+                })
+                .max_by_key(|c| c.from)
+                .map(|c| c.officer.clone())
+        });
     let supervision = in_effect
         .iter()
         .filter_map(|(_, f)| match f {
@@ -180,6 +196,7 @@ pub fn project(
         unit,
         security_level,
         supervision,
+        contact_officer,
         dates,
         end_of_sentence,
         key_dates,

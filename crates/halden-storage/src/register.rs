@@ -81,6 +81,8 @@ pub struct PersonRow {
     pub key_dates: Option<String>,
     /// The engine's document.
     pub dates_json: Option<String>,
+    /// The assigned contact officer's username (kontaktbetjent), while in custody.
+    pub contact_officer: Option<String>,
 }
 
 impl PersonRow {
@@ -172,6 +174,8 @@ pub struct PersonFilter {
     pub unit: Option<String>,
     /// Only persons in custody in this prison.
     pub prison: Option<String>,
+    /// Only persons this contact officer (username) is assigned to.
+    pub contact_officer: Option<String>,
     /// Only persons under this probation office on `today`.
     pub supervision_office: Option<String>,
     /// The day supervision is checked against.
@@ -200,7 +204,8 @@ pub struct StatusCount {
 const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
     given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
-    supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json";
+    supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
+    contact_officer";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -232,14 +237,15 @@ const PROJECTION_COLUMNS: [&str; 18] = [
     "supervision_office",
 ];
 
-const PROJECTION_TAIL: [&str; 4] = [
+const PROJECTION_TAIL: [&str; 5] = [
     "supervision_until",
     "end_of_sentence",
     "key_dates",
     "dates_json",
+    "contact_officer",
 ];
 
-fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 4]) {
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 5]) {
     let i = &p.identity;
     let c = &p.custody;
     let text = [
@@ -267,6 +273,7 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 4]) 
         p.end_of_sentence.map(|d| d.to_string()),
         p.key_dates.clone(),
         p.dates.as_ref().map(ToString::to_string),
+        p.contact_officer.clone(),
     ];
     (
         ProjectionValues {
@@ -277,7 +284,7 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 4]) 
     )
 }
 
-fn unique_violation(error: &sqlx::Error) -> bool {
+pub(crate) fn unique_violation(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => {
             let message = db.message().to_ascii_lowercase();
@@ -746,6 +753,10 @@ impl Store {
         if let Some(prison) = &filter.prison {
             let p = bind(&mut binds, prison.clone());
             conditions.push(format!("prison_id = {p}"));
+        }
+        if let Some(officer) = &filter.contact_officer {
+            let p = bind(&mut binds, officer.clone());
+            conditions.push(format!("contact_officer = {p}"));
         }
         if let Some(office) = &filter.supervision_office {
             let p = bind(&mut binds, office.clone());

@@ -29,12 +29,19 @@ pub struct User {
     pub demo: i64,
     /// When created.
     pub created_at: String,
+    /// When disabled (RFC 3339); a disabled account cannot sign in and its sessions are void.
+    pub disabled_at: Option<String>,
 }
 
 impl User {
     /// Whether this is a demo account.
     pub fn is_demo(&self) -> bool {
         flag(self.demo)
+    }
+
+    /// Whether the account is disabled.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
     }
 }
 
@@ -92,8 +99,8 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, scope_kind, \
-    scope_id, person_id, demo, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, \
+    scope_kind, scope_id, person_id, demo, created_at, disabled_at";
 
 impl Store {
     /// Creates an account, or returns the existing one's id when the username is taken.
@@ -208,7 +215,8 @@ impl Store {
                 .bind(user_id)
                 .fetch_optional(&self.read)
                 .await?;
-        Ok(user.map(|user| Session {
+        // A disabled account's sessions end with it.
+        Ok(user.filter(|u| !u.is_disabled()).map(|user| Session {
             user,
             csrf_token,
             kind,

@@ -15,7 +15,8 @@ use crate::error::ApiError;
 pub enum Role {
     /// Prison officer: their unit's residents.
     Officer,
-    /// Contact officer (kontaktbetjent): their unit's residents, plus progression work.
+    /// Contact officer (kontaktbetjent): the residents of their unit assigned to them, plus
+    /// progression work.
     Contact,
     /// Prison leader: their unit; decisions.
     Leader,
@@ -126,11 +127,21 @@ impl Caller {
         }
     }
 
+    /// Whether the caller is the contact officer assigned to `person`.
+    pub fn is_contact_officer_of(&self, person: &PersonRow) -> bool {
+        person.contact_officer.as_deref() == Some(self.user.username.as_str())
+    }
+
     /// Whether `person` is in the caller's scope today.
     pub fn in_scope(&self, person: &PersonRow, today: Date) -> bool {
         match self.role {
-            Role::Officer | Role::Contact | Role::Leader | Role::Health => {
+            Role::Officer | Role::Leader | Role::Health => {
                 person.in_custody() && person.unit.as_deref() == self.scope()
+            }
+            Role::Contact => {
+                person.in_custody()
+                    && person.unit.as_deref() == self.scope()
+                    && self.is_contact_officer_of(person)
             }
             Role::Probation => self
                 .scope()
@@ -189,6 +200,7 @@ impl Caller {
             "identity" => &[Officer, Leader, Placement],
             "judgment" | "remand_order" | "security_level" | "non_counting" => &[Leader, Placement],
             "supervision" => &[Probation, Placement],
+            "contact_officer" => &[Leader, Placement],
             _ => &[],
         };
         allowed.contains(&self.role)
@@ -198,9 +210,14 @@ impl Caller {
     /// unit, probation for their caseload, placement for everyone.
     pub fn may_write_for(&self, person: &PersonRow, today: Date) -> bool {
         match self.role {
-            Role::Officer | Role::Contact | Role::Leader => {
+            Role::Officer | Role::Leader => {
                 // A person not in custody may be admitted by any unit's staff.
                 !person.in_custody() || person.unit.as_deref() == self.scope()
+            }
+            Role::Contact => {
+                !person.in_custody()
+                    || (person.unit.as_deref() == self.scope()
+                        && self.is_contact_officer_of(person))
             }
             Role::Probation => true,
             Role::Placement => true,

@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Parses a JSON body, naming the problem.
-fn json_body(body: &[u8]) -> Result<Value, ApiError> {
+pub(crate) fn json_body(body: &[u8]) -> Result<Value, ApiError> {
     if body.is_empty() {
         return Err(ApiError::invalid("$", "the request needs a JSON body"));
     }
@@ -53,7 +53,7 @@ fn json_body(body: &[u8]) -> Result<Value, ApiError> {
 }
 
 /// Reads a typed JSON body with the failing field's path.
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
@@ -134,6 +134,9 @@ pub(crate) fn scope_filter(
         Role::Officer | Role::Contact | Role::Leader | Role::Health => {
             filter.unit = Some(caller.scope().ok_or(ApiError::Forbidden)?.to_string());
             filter.in_custody = true;
+            if caller.role == Role::Contact {
+                filter.contact_officer = Some(caller.user.username.clone());
+            }
         }
         Role::Probation => {
             filter.supervision_office =
@@ -180,7 +183,7 @@ fn purpose(headers: &HeaderMap) -> Option<String> {
         .map(ToString::to_string)
 }
 
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
@@ -350,7 +353,7 @@ async fn entries(
 /// created record without its answer; two racing retries create one record and both get its
 /// answer.
 #[allow(clippy::too_many_arguments, reason = "the parts of one request")]
-async fn once<T, F, Fut>(
+pub(crate) async fn once<T, F, Fut>(
     state: &AppState,
     caller: &Caller,
     headers: &HeaderMap,
@@ -618,7 +621,7 @@ async fn append_entry(
 }
 
 /// The kinds of entry a role may be allowed to record.
-const KINDS_WRITTEN: [&str; 7] = [
+const KINDS_WRITTEN: [&str; 8] = [
     "identity",
     "judgment",
     "remand_order",
@@ -626,6 +629,7 @@ const KINDS_WRITTEN: [&str; 7] = [
     "security_level",
     "non_counting",
     "supervision",
+    "contact_officer",
 ];
 
 /// One entry to append, as a request names it.
@@ -727,6 +731,9 @@ pub(crate) async fn append_keeping(
             "you can record supervision only for your own office",
         ));
     }
+    if let Fact::ContactOfficer(assignment) = &fact {
+        check_contact_officer(state, &person, &assignment.officer).await?;
+    }
     Ok(state
         .store
         .append(
@@ -739,6 +746,34 @@ pub(crate) async fn append_keeping(
             key,
         )
         .await?)
+}
+
+/// A contact officer is an active contact-officer account of the person's own unit.
+async fn check_contact_officer(
+    state: &AppState,
+    person: &PersonRow,
+    officer: &str,
+) -> Result<(), ApiError> {
+    let field = "payload.officer";
+    let account = state
+        .store
+        .user_by_name(officer)
+        .await?
+        .filter(|u| !u.is_disabled())
+        .ok_or_else(|| ApiError::invalid(field, format!("no active account '{officer}'")))?;
+    if account.role != Role::Contact.as_str() {
+        return Err(ApiError::invalid(
+            field,
+            format!("'{officer}' is not a contact officer"),
+        ));
+    }
+    if !person.in_custody() || account.scope_id.is_none() || account.scope_id != person.unit {
+        return Err(ApiError::invalid(
+            field,
+            format!("'{officer}' does not work in the unit where the person is held"),
+        ));
+    }
+    Ok(())
 }
 
 async fn import_judgments(

@@ -80,6 +80,13 @@ pub async fn sign_in(
             "the username or the password is wrong",
         ));
     };
+    // Told only to whoever knows the password.
+    if user.is_disabled() {
+        return Err(ApiError::invalid(
+            "username",
+            "this account is disabled; ask an administrator",
+        ));
+    }
     let token = random_token()?;
     let csrf = random_token()?;
     let expires = jiff::Timestamp::now()

@@ -6,9 +6,10 @@ use halden_sim::{
     estate::Estate,
 };
 use halden_storage::{
-    Actor, NewUser, PrisonRow, ProbationOfficeRow, StorageError, Store,
+    Actor, NewUser, PersonFilter, PrisonRow, ProbationOfficeRow, StorageError, Store,
     facts::{
-        Fact, Identity, Judgment, MovementFact, RemandOrder, RemandRestrictions, SupervisionFact,
+        ContactOfficerFact, Fact, Identity, Judgment, MovementFact, RemandOrder,
+        RemandRestrictions, SupervisionFact,
     },
 };
 use jiff::civil::Date;
@@ -201,6 +202,57 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
     facts
 }
 
+/// How many residents of Oslo fengsel the demo contact officer is assigned.
+const CONTACT_CASELOAD: usize = 12;
+
+/// Assigns the demo contact officer (`contact`) to the demo prisoner and a dozen other residents
+/// of Oslo fengsel, from the first day of their custody episode.
+async fn assign_contact_officer(
+    store: &Store,
+    actor: &Actor,
+    prisoner: Option<i64>,
+) -> Result<(), ApiError> {
+    let residents = store
+        .persons(&PersonFilter {
+            unit: Some("Oslo fengsel".into()),
+            in_custody: true,
+            limit: 1_000,
+            ..PersonFilter::default()
+        })
+        .await?;
+    let chosen = residents
+        .iter()
+        .filter(|p| Some(p.id) == prisoner)
+        .chain(
+            residents
+                .iter()
+                .filter(|p| Some(p.id) != prisoner)
+                .step_by(7),
+        )
+        .take(CONTACT_CASELOAD);
+    for person in chosen {
+        let Some(from) = person.episode_start.as_deref().and_then(|d| d.parse().ok()) else {
+            continue;
+        };
+        let assignment = Fact::ContactOfficer(ContactOfficerFact {
+            officer: "contact".into(),
+            from,
+        });
+        store
+            .append(
+                actor,
+                person.id,
+                person.version,
+                &assignment,
+                None,
+                None,
+                None,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Seeds an empty store for demo mode: estate, population as of `today`, demo accounts.
 /// Does nothing to a store that already holds persons (the accounts are still ensured).
 ///
@@ -236,6 +288,7 @@ pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiErr
             );
         }
         prisoner_id = ids.get(population.demo_prisoner).copied();
+        assign_contact_officer(store, &actor, prisoner_id).await?;
     }
     let prisoner_id = match prisoner_id {
         Some(id) => Some(id),

@@ -2,6 +2,7 @@
 //!
 //! - [`access`]: roles and scopes; every route asks it.
 //! - [`auth`]: passwords, sessions, tokens, CSRF.
+//! - `accounts`: administering accounts (API), with the account log.
 //! - [`api`]: `/api/v1`, JSON, bearer tokens, idempotency keys, versions.
 //! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
 //! - [`import`]: court files (JSON, CSV).
@@ -9,6 +10,7 @@
 //! - [`openapi`]: the API's OpenAPI document.
 
 pub mod access;
+mod accounts;
 pub mod api;
 pub mod auth;
 pub mod demo;
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(api::routes())
+        .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

@@ -67,11 +67,19 @@ pub fn document() -> Value {
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
                     "note": {"type": "string"}}},
                 "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {
-                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "retraction"]},
+                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "retraction"]},
                     "version": {"type": "integer", "description": "The person's version the change is based on; a stale one is refused with 409"},
                     "payload": {"type": "object"},
                     "corrects": {"type": "integer", "description": "The entry this one corrects (same kind) or retracts"},
                     "reason": {"type": "string", "description": "Required for corrections"}}},
+                "NewAccount": {"type": "object", "required": ["username", "display_name", "password", "role"], "properties": {
+                    "username": {"type": "string", "pattern": "^[a-z0-9._-]{2,40}$"},
+                    "display_name": {"type": "string", "maxLength": 100},
+                    "password": {"type": "string", "minLength": 12, "maxLength": 200},
+                    "role": {"enum": ["officer", "contact", "leader", "placement", "probation", "health", "prisoner", "analyst", "admin"]},
+                    "scope": {"type": "string", "description": "The prison unit (officer, contact, leader, health) or the probation office id (probation); none for other roles"},
+                    "person_id": {"type": "integer", "description": "A prisoner's account: their person"}}},
+                "Reason": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
                 "CourtFile": {"type": "object", "required": ["judgments"], "properties": {
                     "format": {"type": "string"}, "court": {"type": "string"},
                     "judgments": {"type": "array", "items": {"type": "object", "required": ["person", "case_number", "decision_date"], "properties": {
@@ -119,6 +127,20 @@ pub fn document() -> Value {
                 "parameters": [{"name": "person", "in": "query", "schema": {"type": "integer"}}, {"name": "user", "in": "query", "schema": {"type": "integer"}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                 "responses": merge(json!({"200": ok("{\"entries\": […]}")}), standard_errors())}},
+            "/api/v1/users": {
+                "get": {"summary": "Every account (administrators)", "responses": merge(json!({"200": ok("{\"users\": […]}")}), standard_errors())},
+                "post": {"summary": "Create an account with a role and a scope (administrators; logged)", "parameters": [key.clone()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewAccount"}}}},
+                    "responses": merge(json!({"201": ok("{\"id\"}"), "409": errors_response("Idempotency key reused for another request")}), standard_errors())}},
+            "/api/v1/users/{id}/disable": {"post": {"summary": "Disable an account, with the reason; its sessions end (administrators; logged)", "parameters": [id.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reason"}}}},
+                "responses": merge(json!({"200": ok("The account")}), standard_errors())}},
+            "/api/v1/users/{id}/enable": {"post": {"summary": "Enable a disabled account, with the reason (administrators; logged)", "parameters": [id.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reason"}}}},
+                "responses": merge(json!({"200": ok("The account")}), standard_errors())}},
+            "/api/v1/account-log": {"get": {"summary": "Changes to accounts, newest first (administrators)",
+                "parameters": [{"name": "user", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": merge(json!({"200": ok("{\"changes\": […]}")}), standard_errors())}},
             "/api/v1/prisons": {"get": {"summary": "The estate's prisons", "responses": merge(json!({"200": ok("{\"prisons\": […]}")}), standard_errors())}}
         }
     })

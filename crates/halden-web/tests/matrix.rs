@@ -37,6 +37,9 @@ struct Row {
 async fn every_api_route_answers_each_role_as_the_brief_says() {
     let w = world().await;
     let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
+    let unassigned = w.oslo_unassigned;
+    let stale_assignment = json!({"kind": "contact_officer", "version": 999,
+        "payload": {"officer": "contact", "from": "2025-06-01"}});
     let stale_leave = json!({"kind": "movement", "version": 999,
         "payload": {"movement": "leave_out", "at": "2025-06-01T10:00"}});
     let rows = vec![
@@ -52,6 +55,13 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             path: format!("/api/v1/persons/{oslo}"),
             body: None,
             expected: [200, 200, 200, 200, 404, 200, 200, 403, 403],
+        },
+        // A contact officer sees the residents assigned to them, not the whole unit.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{unassigned}"),
+            body: None,
+            expected: [200, 404, 200, 200, 404, 200, 404, 403, 403],
         },
         Row {
             method: "GET",
@@ -96,6 +106,44 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             path: format!("/api/v1/persons/{bergen}/entries"),
             body: Some(stale_leave),
             expected: [404, 404, 404, 409, 403, 403, 403, 403, 403],
+        },
+        // Assigning a contact officer: the unit's leader and placement (then the stale version).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{oslo}/entries"),
+            body: Some(stale_assignment),
+            expected: [403, 403, 409, 409, 403, 403, 403, 403, 403],
+        },
+        // Accounts and their log: administrators only; the empty request is then refused (400).
+        Row {
+            method: "GET",
+            path: "/api/v1/users".into(),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/users".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/users/1/disable".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/users/1/enable".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/account-log".into(),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 200],
         },
         // Registering a person: officer, leader, placement; the empty body is then refused (400).
         Row {

@@ -10,7 +10,7 @@ use axum::{
 };
 use halden_storage::{
     Actor, NewUser, SessionKind, Store,
-    facts::{Fact, Identity, Judgment, MovementFact, SupervisionFact},
+    facts::{ContactOfficerFact, Fact, Identity, Judgment, MovementFact, SupervisionFact},
     testing::fresh_store,
 };
 use halden_web::{AppState, app, auth, demo};
@@ -26,8 +26,11 @@ pub const TODAY: Date = date(2025, 6, 1);
 pub struct World {
     pub app: Router,
     pub store: Store,
-    /// Serving in Oslo fengsel (P001); the prisoner account is this person.
+    /// Serving in Oslo fengsel (P001); the prisoner account is this person, and the contact
+    /// officer (`contact`) is assigned to them.
     pub oslo: i64,
+    /// Also serving in Oslo fengsel, with no contact officer.
+    pub oslo_unassigned: i64,
     /// Serving in Bergen fengsel (P041).
     pub bergen: i64,
     /// Released, on EM under Oslo friomsorgskontor (F001).
@@ -100,6 +103,22 @@ pub async fn world() -> World {
             &[
                 Fact::Judgment(judgment("25-1MED-OTIR/01")),
                 admission("P001", date(2025, 3, 3)),
+                Fact::ContactOfficer(ContactOfficerFact {
+                    officer: "contact".into(),
+                    from: date(2025, 3, 3),
+                }),
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    let (oslo_unassigned, _) = store
+        .register_person(
+            &actor,
+            &identity(&number(4), "Uten-Kontakt"),
+            &[
+                Fact::Judgment(judgment("25-4MED-OTIR/01")),
+                admission("P001", date(2025, 4, 1)),
             ],
             None,
         )
@@ -164,6 +183,7 @@ pub async fn world() -> World {
         app: app(state),
         store,
         oslo,
+        oslo_unassigned,
         bergen,
         supervised,
         tokens,
