@@ -98,10 +98,21 @@ rules! {
     Leave6 = ("R-LEAVE-6", "forvaringsforskriften § 11", ConfirmedSecondary),
     /// Day release (frigang) after 1/3 and at least 4 months.
     Frigang1 = ("R-FRIGANG-1", "strgjfl § 20", ConfirmedSecondary),
+    /// Forms of execution: high security, lower security, halfway house, § 16, parole; special units.
+    Sec1 = ("R-SEC-1", "strgjfl § 10", ConfirmedSecondary),
     /// Direct placement in lower security (≤ 2 years) or a halfway house (≤ 1 year) to be considered.
     Sec2 = ("R-SEC-2", "strgjfl § 11", Confirmed),
     /// Transfer to lower security considered one year before parole.
     Sec3 = ("R-SEC-3", "strgjfl § 14", Confirmed),
+    /// Lower security refused when the purpose of the sentence, security or fear of evasion speak
+    /// against it.
+    Sec4 = ("R-SEC-4", "strgjfl § 14", Confirmed),
+    /// Historical main rule: execution starts in high security (a recommendation, never enforced).
+    Sec5 = ("R-SEC-5", "strgjfl § 11", ConfirmedSecondary),
+    /// Remand: a place without undue delay once a remand order exists.
+    Var1 = ("R-VAR-1", "strgjfl kap. 4", Confirmed),
+    /// Remand prisoners without restrictions have the same access to company as the convicted.
+    Var3 = ("R-VAR-3", "forskriften kap. 4", Confirmed),
     /// Forvaring frame (tidsramme): normally ≤ 15 years, never > 21 (30); under 18: ≤ 10, never > 15.
     Forv1 = ("R-FORV-1", "strl § 43", Confirmed),
     /// Frame extension of up to 5 years; the case must be brought 3 months before the frame expires.

@@ -10,6 +10,7 @@
 //! - [`case`]: the input of a calculation.
 //! - [`validate`]: checks against the law, every error naming its field.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
+//! - [`placement`]: the lowest security level the rules allow, and the prisons that fit.
 //! - [`register`]: identity numbers, movements and the custody state they project to.
 //! - [`explain`]: each computed date as a sentence with its rule and arithmetic, in English and
 //!   bokmål.
@@ -19,6 +20,7 @@ pub mod calendar;
 pub mod case;
 pub mod explain;
 pub mod law;
+pub mod placement;
 pub mod policy;
 pub mod register;
 pub mod validate;
