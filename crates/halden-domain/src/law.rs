@@ -94,6 +94,11 @@ rules! {
     Leave1 = ("R-LEAVE-1", "strgjfl § 33", Confirmed),
     /// Older threshold: 1/3 and at least 4 months; 4 years for sentences over 12 years.
     Leave1b = ("R-LEAVE-1b", "strgjfl § 33", Historical),
+    /// Leave quota: up to 18 days a year, 30 in special cases (e.g. children), plus travel time.
+    Leave2 = ("R-LEAVE-2", "strgjfl § 33", Confirmed),
+    /// Welfare leave at any time before ordinary leave time; short leave (≤ 5 hours) after it,
+    /// outside the quota.
+    Leave4 = ("R-LEAVE-4", "strgjfl § 33", Confirmed),
     /// Forvaring: no leave before 2/3 of the minimum term.
     Leave6 = ("R-LEAVE-6", "forvaringsforskriften § 11", ConfirmedSecondary),
     /// Day release (frigang) after 1/3 and at least 4 months.
@@ -137,6 +142,9 @@ rules! {
     Youth3 = ("R-YOUTH-3", "strl § 52 b", Confirmed),
     /// Serving date at most 60 days after receipt; summons at least 3 weeks ahead.
     Innk1 = ("R-INNK-1", "forskriften kap. 2", ConfirmedSecondary),
+    /// Postponement: mandatory for serious illness, pregnancy due before release, a child under 9
+    /// months, military service for terms under 90 days; otherwise only for weighty reasons.
+    Innk2 = ("R-INNK-2", "forskriften kap. 2", ConfirmedSecondary),
     /// The serving queue (soningskø): not started within two months of receipt.
     Queue1 = ("R-QUEUE-1", "KDI, soningskø", ConfirmedSecondary),
     /// C-1: months convert to days by the calendar, clamped to the month's end (Q1).
@@ -255,6 +263,16 @@ pub const YOUTH_EXECUTION_EXTENDED_MONTHS: u32 = 36;
 pub const SUMMONS_LATEST_START_DAYS: i32 = 60;
 /// The summons must arrive at least this many days (3 weeks) before the date (R-INNK-1).
 pub const SUMMONS_NOTICE_DAYS: i32 = 21;
+/// Postponement is mandatory while the person's child is younger than this many months (R-INNK-2).
+pub const POSTPONEMENT_INFANT_MONTHS: u32 = 9;
+/// Military service is accommodated for terms shorter than this many days (R-INNK-2).
+pub const POSTPONEMENT_MILITARY_TERM_DAYS: i64 = 90;
+/// Ordinary leave quota in days a year (R-LEAVE-2, CONFIRMED) …
+pub const LEAVE_QUOTA_DAYS: u32 = 18;
+/// … and in special cases, e.g. prisoners with children (R-LEAVE-2, CONFIRMED).
+pub const LEAVE_QUOTA_SPECIAL_DAYS: u32 = 30;
+/// Short leave lasts at most this many hours and is outside the quota (R-LEAVE-4, FFP).
+pub const SHORT_LEAVE_MAXIMUM_HOURS: u32 = 5;
 /// A judgment not started within this many months of receipt is in the queue (R-QUEUE-1).
 pub const QUEUE_MONTHS: u32 = 2;
 

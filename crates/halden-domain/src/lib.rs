@@ -9,12 +9,14 @@
 //! - [`calendar`]: integer day arithmetic on civil dates.
 //! - [`case`]: the input of a calculation.
 //! - [`validate`]: checks against the law, every error naming its field.
+//! - [`applications`]: what the rules say about postponement and leave requests.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`placement`]: the lowest security level the rules allow, and the prisons that fit.
 //! - [`register`]: identity numbers, movements and the custody state they project to.
 //! - [`explain`]: each computed date as a sentence with its rule and arithmetic, in English and
 //!   bokmål.
 
+pub mod applications;
 pub mod calc;
 pub mod calendar;
 pub mod case;
