@@ -169,14 +169,23 @@ async fn list_persons(
     })))
 }
 
-/// The stated purpose of a break-glass read: the `X-Break-Glass-Purpose` header.
-fn purpose(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-break-glass-purpose")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(ToString::to_string)
+/// The stated purpose of a break-glass read: the `X-Break-Glass-Purpose` header (UTF-8). A
+/// header that is sent must state a purpose: a blank one is refused, never read as none.
+fn purpose(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("x-break-glass-purpose") else {
+        return Ok(None);
+    };
+    match std::str::from_utf8(value.as_bytes()).map(str::trim) {
+        Ok(text) if !text.is_empty() => Ok(Some(text.to_string())),
+        Ok(_) => Err(ApiError::invalid(
+            "X-Break-Glass-Purpose",
+            "must state the purpose of the read; it must not be blank",
+        )),
+        Err(_) => Err(ApiError::invalid(
+            "X-Break-Glass-Purpose",
+            "must be UTF-8 text",
+        )),
+    }
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -281,7 +290,7 @@ async fn person(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, view, glass) =
         read_person(&state, &caller, id, "api_person", purpose.as_deref(), false).await?;
     Ok(Json(person_json(&person, view, state.today(), glass)))
@@ -294,7 +303,7 @@ async fn dates(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, _, _) =
         read_person(&state, &caller, id, "api_dates", purpose.as_deref(), true).await?;
     let document = person
@@ -331,7 +340,7 @@ async fn entries(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, _, _) =
         read_person(&state, &caller, id, "api_entries", purpose.as_deref(), true).await?;
     let list = state.store.entries(person.id).await?;

@@ -415,9 +415,16 @@ async fn correction_page(
     let (Ok(id), Ok(entry_id)) = (id.parse::<i64>(), entry.parse::<i64>()) else {
         return refusal(&headers, Some(&caller), ApiError::NotFound, &here);
     };
+    // A role that may record nothing may correct nothing (403), wherever the person is.
+    if !halden_storage::facts::KINDS
+        .iter()
+        .any(|kind| caller.may_write(kind))
+    {
+        return refusal(&headers, Some(&caller), ApiError::Forbidden, &here);
+    }
     let today = state.today();
     let person = match state.store.person(id).await {
-        Ok(Some(p)) if caller.may_write_for(&p, today) && caller.role != Role::Health => p,
+        Ok(Some(p)) if caller.may_write_for(&p, today) => p,
         Ok(_) => return refusal(&headers, Some(&caller), ApiError::NotFound, &here),
         Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
     };

@@ -107,9 +107,10 @@ pub struct HistoryLine {
     pub correct_href: Option<String>,
 }
 
-/// The label of a payload field.
-fn key_label(t: &'static Texts, key: &str) -> Option<&'static str> {
+/// The label of a payload field of an entry of `kind`.
+fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
     Some(match key {
+        "reason" if kind == "non_counting" => t.non_counting_reason,
         "movement" => t.movement,
         "at" => t.time,
         "prison" => t.prison,
@@ -198,7 +199,8 @@ fn summary(e: &EntryRow, lang: Lang) -> String {
             .iter()
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| {
-                let label = key_label(t, k).map_or_else(|| k.replace('_', " "), str::to_string);
+                let label =
+                    key_label(t, &e.kind, k).map_or_else(|| k.replace('_', " "), str::to_string);
                 format!("{label}: {}", value_words(&e.kind, k, v, lang))
             })
             .collect::<Vec<_>>()
