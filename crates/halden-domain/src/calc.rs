@@ -96,6 +96,34 @@ pub enum DateKey {
 }
 
 impl DateKey {
+    /// Every key date, in the order the output lists them.
+    pub const ALL: [DateKey; 13] = [
+        DateKey::EndOfSentence,
+        DateKey::ParoleEligibility,
+        DateKey::ProbationEnd,
+        DateKey::EmBackDoor,
+        DateKey::HomeServingS16,
+        DateKey::LeaveEligibility,
+        DateKey::FrigangEligibility,
+        DateKey::LowerSecurityReview,
+        DateKey::ForvaringMinimumEnd,
+        DateKey::ForvaringFrameEnd,
+        DateKey::ForvaringExtensionDeadline,
+        DateKey::ForvaringEarliestPetition,
+        DateKey::ForvaringLeaveEligibility,
+    ];
+
+    /// Parses the contract's key.
+    ///
+    /// ```
+    /// use halden_domain::calc::DateKey;
+    /// assert_eq!(DateKey::parse("parole_eligibility"), Some(DateKey::ParoleEligibility));
+    /// assert_eq!(DateKey::parse("parole"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<DateKey> {
+        DateKey::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
     /// The contract's key.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -567,10 +595,11 @@ pub fn calculate(case: &Case) -> Result<Calculation, CalcError> {
         return Err(CalcError::Invalid(findings.errors));
     }
     compute(case, findings.warnings).map_err(|OutOfRange| {
-        CalcError::Invalid(vec![FieldError::new(
+        CalcError::Invalid(vec![FieldError::bilingual(
             "admission",
             None,
             "the dates of this case fall outside the supported calendar range (years -9999 to 9999)",
+            "datoene i saken ligger utenfor kalenderen som støttes (år -9999 til 9999)",
         )])
     })
 }

@@ -104,6 +104,24 @@ impl MovementKind {
         MovementKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    /// A short label in English and bokmål.
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            MovementKind::Admission => ("admission", "innsettelse"),
+            MovementKind::BasisChange => ("change of basis", "endret grunnlag"),
+            MovementKind::Transfer => ("transfer", "overføring"),
+            MovementKind::LeaveOut => ("out on leave", "ut på permisjon"),
+            MovementKind::LeaveReturn => ("back from leave", "tilbake fra permisjon"),
+            MovementKind::Escape => ("escape", "rømning"),
+            MovementKind::Recapture => ("recapture", "pågripelse"),
+            MovementKind::HospitalOut => ("to hospital", "til sykehus"),
+            MovementKind::HospitalReturn => ("back from hospital", "tilbake fra sykehus"),
+            MovementKind::CourtOut => ("to court", "til retten"),
+            MovementKind::CourtReturn => ("back from court", "tilbake fra retten"),
+            MovementKind::Release => ("release", "løslatelse"),
+        }
+    }
+
     /// Whether the movement names the prison the person goes to.
     pub fn needs_prison(self) -> bool {
         matches!(self, MovementKind::Admission | MovementKind::Transfer)
@@ -139,6 +157,19 @@ impl CustodyBasis {
         CustodyBasis::ALL.into_iter().find(|b| b.as_str() == text)
     }
 
+    /// A short label in English and bokmål.
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            CustodyBasis::Remand => ("remand", "varetekt"),
+            CustodyBasis::Sentence => ("sentence", "fengselsstraff"),
+            CustodyBasis::PreventiveDetention => ("preventive detention", "forvaring"),
+            CustodyBasis::FineDefault => (
+                "alternative imprisonment for a fine",
+                "subsidiær fengselsstraff for bot",
+            ),
+        }
+    }
+
     /// Whether the days held count toward a sentence being served (remand does not: it is
     /// deducted by the court instead, straffeloven § 83).
     pub fn is_serving(self) -> bool {
@@ -167,6 +198,15 @@ impl SecurityLevel {
     pub fn parse(text: &str) -> Option<SecurityLevel> {
         SecurityLevel::ALL.into_iter().find(|l| l.as_str() == text)
     }
+
+    /// A short label in English and bokmål.
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            SecurityLevel::Halfway => ("halfway house", "overgangsbolig"),
+            SecurityLevel::Lower => ("lower security", "lavere sikkerhetsnivå"),
+            SecurityLevel::High => ("high security", "høyt sikkerhetsnivå"),
+        }
+    }
 }
 
 /// Where a person stands today, as far as custody goes.
@@ -189,6 +229,35 @@ pub enum CustodyStatus {
 }
 
 impl CustodyStatus {
+    /// Every status.
+    pub const ALL: [CustodyStatus; 7] = [
+        CustodyStatus::NotAdmitted,
+        CustodyStatus::Present,
+        CustodyStatus::OnLeave,
+        CustodyStatus::Escaped,
+        CustodyStatus::AtHospital,
+        CustodyStatus::AtCourt,
+        CustodyStatus::Released,
+    ];
+
+    /// Parses a machine name.
+    pub fn parse(text: &str) -> Option<CustodyStatus> {
+        CustodyStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// A short label in English and bokmål.
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            CustodyStatus::NotAdmitted => ("not admitted", "ikke innsatt"),
+            CustodyStatus::Present => ("present", "til stede"),
+            CustodyStatus::OnLeave => ("on leave", "på permisjon"),
+            CustodyStatus::Escaped => ("escaped", "rømt"),
+            CustodyStatus::AtHospital => ("at hospital", "på sykehus"),
+            CustodyStatus::AtCourt => ("at court", "i retten"),
+            CustodyStatus::Released => ("released", "løslatt"),
+        }
+    }
+
     /// The stable machine name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -228,6 +297,14 @@ pub struct MovementError {
     pub field: &'static str,
     /// What is wrong, in English.
     pub message: String,
+    /// The same in bokmål.
+    pub message_nb: String,
+}
+
+impl From<MovementError> for crate::validate::FieldError {
+    fn from(e: MovementError) -> Self {
+        crate::validate::FieldError::bilingual(e.field, None, e.message, e.message_nb)
+    }
 }
 
 /// A person's custody state: the projection of their movements.
@@ -291,18 +368,23 @@ impl CustodyState {
                 message: format!(
                     "is before the last recorded movement ({last}); record movements in order"
                 ),
+                message_nb: format!(
+                    "er før siste registrerte bevegelse ({last}); bevegelser registreres i rekkefølge"
+                ),
             });
         }
         if movement.kind.needs_prison() && movement.prison.is_none() {
             return Err(MovementError {
                 field: "prison",
                 message: "is required for this kind of movement".into(),
+                message_nb: "må fylles ut for denne bevegelsen".into(),
             });
         }
         if movement.kind.needs_basis() && movement.basis.is_none() {
             return Err(MovementError {
                 field: "basis",
                 message: "is required for this kind of movement".into(),
+                message_nb: "må fylles ut for denne bevegelsen".into(),
             });
         }
         let allowed: &[CustodyStatus] = match movement.kind {
@@ -324,6 +406,11 @@ impl CustodyState {
                     "{} cannot follow the person's current status ({})",
                     movement.kind.as_str(),
                     self.status.as_str()
+                ),
+                message_nb: format!(
+                    "«{}» kan ikke registreres når personens status er «{}»",
+                    movement.kind.label().1,
+                    self.status.label().1
                 ),
             });
         }
@@ -480,6 +567,27 @@ mod tests {
         let error = CustodyState::project(&moves).unwrap_err();
         assert_eq!(error.field, "kind");
         assert!(error.message.contains("present"), "{}", error.message);
+        // The same in bokmål, with the kind and status in words.
+        assert_eq!(
+            error.message_nb,
+            "«tilbake fra permisjon» kan ikke registreres når personens status er «til stede»"
+        );
+    }
+
+    #[test]
+    fn every_label_is_given_in_both_languages() {
+        let labels = MovementKind::ALL
+            .map(MovementKind::label)
+            .into_iter()
+            .chain(CustodyBasis::ALL.map(CustodyBasis::label))
+            .chain(SecurityLevel::ALL.map(SecurityLevel::label))
+            .chain(CustodyStatus::ALL.map(CustodyStatus::label));
+        for (en, nb) in labels {
+            assert!(!en.is_empty() && !nb.is_empty() && en != nb, "{en} / {nb}");
+        }
+        for status in CustodyStatus::ALL {
+            assert_eq!(CustodyStatus::parse(status.as_str()), Some(status));
+        }
     }
 
     #[test]

@@ -8,23 +8,32 @@ use jiff::civil::Date;
 use crate::{
     calendar::{CalendarLength, length_in_days},
     case::{Case, OffenceClass, SentenceKind, Term},
+    explain::Lang,
     law::{self, RuleId},
     policy::JudgmentFormCheck,
 };
 
 /// A problem with one input field.
+///
+/// The message is written where the problem is found, in English (the language of the API and
+/// the CLI's JSON) and, for the UI, in bokmål, side by side, so that the two cannot drift apart
+/// and no layer above has to guess what an English sentence meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's path in the input contract, e.g. `sentences[0].days`.
     pub field: String,
     /// The rule that the value breaks, if it is a legal rule rather than a format problem.
     pub rule: Option<RuleId>,
-    /// What is wrong, in a sentence a clerk can act on.
+    /// What is wrong, in English, in a sentence a clerk can act on.
     pub message: String,
+    /// The same in Norwegian bokmål. `None` only for a message nobody has translated yet; the UI
+    /// then shows the English, marked as English.
+    pub message_nb: Option<String>,
 }
 
 impl FieldError {
-    /// A problem with `field`.
+    /// A problem with `field`, in English only (API-only messages; see [`FieldError::bilingual`]
+    /// for anything a person may see in the UI).
     pub fn new(
         field: impl Into<String>,
         rule: Option<RuleId>,
@@ -34,7 +43,51 @@ impl FieldError {
             field: field.into(),
             rule,
             message: message.into(),
+            message_nb: None,
         }
+    }
+
+    /// A problem with `field`, in English and bokmål.
+    pub fn bilingual(
+        field: impl Into<String>,
+        rule: Option<RuleId>,
+        en: impl Into<String>,
+        nb: impl Into<String>,
+    ) -> FieldError {
+        FieldError {
+            field: field.into(),
+            rule,
+            message: en.into(),
+            message_nb: Some(nb.into()),
+        }
+    }
+
+    /// The message in `lang`, or `None` when it has not been written in that language.
+    ///
+    /// ```
+    /// use halden_domain::{explain::Lang, validate::FieldError};
+    /// let e = FieldError::bilingual("from", None, "is required", "må fylles ut");
+    /// assert_eq!(e.message_in(Lang::Nb), Some("må fylles ut"));
+    /// assert_eq!(e.message_in(Lang::En), Some("is required"));
+    /// assert_eq!(FieldError::new("from", None, "is required").message_in(Lang::Nb), None);
+    /// ```
+    pub fn message_in(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::En => Some(&self.message),
+            Lang::Nb => self.message_nb.as_deref(),
+        }
+    }
+
+    /// The same problem with its field under `prefix` (`judgments[0]` + `court` →
+    /// `judgments[0].court`).
+    pub fn under(self, prefix: &str) -> FieldError {
+        let field = match (prefix.is_empty(), self.field.as_str()) {
+            (true, _) => self.field,
+            (false, "" | "$") => prefix.to_owned(),
+            (false, field) if field.starts_with('[') => format!("{prefix}{field}"),
+            (false, field) => format!("{prefix}.{field}"),
+        };
+        FieldError { field, ..self }
     }
 }
 
@@ -71,25 +124,34 @@ impl Findings {
         &mut self,
         field: impl Into<String>,
         rule: Option<RuleId>,
-        message: impl Into<String>,
+        en: impl Into<String>,
+        nb: impl Into<String>,
     ) {
-        self.errors.push(FieldError::new(field, rule, message));
+        self.errors.push(FieldError::bilingual(field, rule, en, nb));
     }
 
-    fn warn(&mut self, field: impl Into<String>, rule: Option<RuleId>, message: impl Into<String>) {
-        self.warnings.push(FieldError::new(field, rule, message));
+    fn warn(
+        &mut self,
+        field: impl Into<String>,
+        rule: Option<RuleId>,
+        en: impl Into<String>,
+        nb: impl Into<String>,
+    ) {
+        self.warnings
+            .push(FieldError::bilingual(field, rule, en, nb));
     }
 
     /// An error, or a warning when the form check is relaxed (Q10).
-    fn form_problem(&mut self, relaxed: bool, field: String, rule: RuleId, message: String) {
+    fn form_problem(&mut self, relaxed: bool, field: String, rule: RuleId, en: String, nb: String) {
         if relaxed {
             self.warn(
                 field,
                 Some(rule),
-                format!("{message} (accepted with a warning, Q10)"),
+                format!("{en} (accepted with a warning, Q10)"),
+                format!("{nb} (godtatt med advarsel, Q10)"),
             );
         } else {
-            self.error(field, Some(rule), message);
+            self.error(field, Some(rule), en, nb);
         }
     }
 }
@@ -113,6 +175,7 @@ pub fn validate(case: &Case) -> Findings {
             "sentences",
             None,
             "at least one sentence, a preventive detention, a community sentence or a youth sentence is required",
+            "minst én fengselsstraff, forvaring, samfunnsstraff eller ungdomsstraff må oppgis",
         );
     }
     if case.remand_deduction_days > REMAND_DEDUCTION_SANITY_DAYS {
@@ -123,6 +186,10 @@ pub fn validate(case: &Case) -> Findings {
                 "{} days is more than 100 years of custody",
                 case.remand_deduction_days
             ),
+            format!(
+                "{} dager er mer enn 100 års frihetsberøvelse",
+                case.remand_deduction_days
+            ),
         );
     }
     if case.offence_class == OffenceClass::MultipleGrave {
@@ -130,6 +197,7 @@ pub fn validate(case: &Case) -> Findings {
             "offence_class",
             Some(RuleId::Len3),
             "the 26-year maximum for several grave offences was proposed in Prop. 137 L (2016–2017); its enactment is unconfirmed (Q7)",
+            "strafferammen på 26 år for flere grove lovbrudd ble foreslått i Prop. 137 L (2016–2017); det er ikke bekreftet at den er vedtatt (Q7)",
         );
     }
 
@@ -155,7 +223,12 @@ pub fn validate(case: &Case) -> Findings {
                         }),
                         format!(
                             "{} exceeds the maximum of {max_years} years for offence class {}",
-                            describe_term(sentence.term),
+                            describe_term(sentence.term, Lang::En),
+                            offence_class_name(case.offence_class)
+                        ),
+                        format!(
+                            "{} overstiger strafferammen på {max_years} år for lovbruddsklassen {}",
+                            describe_term(sentence.term, Lang::Nb),
                             offence_class_name(case.offence_class)
                         ),
                     );
@@ -179,6 +252,9 @@ pub fn validate(case: &Case) -> Findings {
                                 format!(
                                     "the unconditional part ({part} days) must be shorter than the sentence ({whole} days); give an unsuspended sentence without `unconditional`"
                                 ),
+                                format!(
+                                    "den ubetingede delen ({part} dager) må være kortere enn straffen ({whole} dager); en straff uten betinget del gis uten `unconditional`"
+                                ),
                             );
                         } else if part > 0 && part < law::PRISON_MINIMUM_DAYS as i32 {
                             findings.warn(
@@ -186,6 +262,10 @@ pub fn validate(case: &Case) -> Findings {
                                 Some(RuleId::Len1),
                                 format!(
                                     "an unconditional part of {part} days is under {} days; the minimum for a partially suspended sentence under strl 2005 is unsettled (Q17)",
+                                    law::PRISON_MINIMUM_DAYS
+                                ),
+                                format!(
+                                    "en ubetinget del på {part} dager er under {} dager; minstetiden for en delvis betinget dom etter strl. 2005 er uavklart (Q17)",
                                     law::PRISON_MINIMUM_DAYS
                                 ),
                             );
@@ -203,6 +283,7 @@ pub fn validate(case: &Case) -> Findings {
                         }),
                         Some(RuleId::Calc4),
                         "alternative imprisonment for a fine is given in days",
+                        "subsidiær fengselsstraff for bot fastsettes i dager",
                     );
                 }
                 match sentence.term.days {
@@ -210,10 +291,14 @@ pub fn validate(case: &Case) -> Findings {
                         path("days"),
                         Some(RuleId::Calc4),
                         "the number of days is required",
+                        "antall dager må oppgis",
                     ),
-                    Some(0) => {
-                        findings.error(path("days"), Some(RuleId::Calc4), "must be at least 1 day")
-                    }
+                    Some(0) => findings.error(
+                        path("days"),
+                        Some(RuleId::Calc4),
+                        "must be at least 1 day",
+                        "må være minst 1 dag",
+                    ),
                     Some(_) => {}
                 }
                 if sentence.unconditional.is_some() {
@@ -221,6 +306,7 @@ pub fn validate(case: &Case) -> Findings {
                         path("unconditional"),
                         None,
                         "only a prison sentence can be partially suspended",
+                        "bare fengselsstraff kan gjøres delvis betinget",
                     );
                 }
             }
@@ -231,6 +317,7 @@ pub fn validate(case: &Case) -> Findings {
                         format!("sentences[{i}]"),
                         Some(RuleId::Len4),
                         "a transferred sentence needs a length in `years`, `months` or `days` greater than zero",
+                        "en overført dom må ha en lengde i `years`, `months` eller `days` større enn null",
                     );
                 }
                 if sentence.unconditional.is_some() {
@@ -238,6 +325,7 @@ pub fn validate(case: &Case) -> Findings {
                         path("unconditional"),
                         None,
                         "only a prison sentence can be partially suspended",
+                        "bare fengselsstraff kan gjøres delvis betinget",
                     );
                 }
             }
@@ -251,6 +339,7 @@ pub fn validate(case: &Case) -> Findings {
                     "offence_date",
                     None,
                     "the offence date is before the birth date",
+                    "gjerningsdatoen er før fødselsdatoen",
                 );
                 None
             } else {
@@ -268,6 +357,10 @@ pub fn validate(case: &Case) -> Findings {
                     "the offender was {age} at the time of the act, under the age of criminal responsibility ({})",
                     law::AGE_OF_CRIMINAL_RESPONSIBILITY
                 ),
+                format!(
+                    "domfelte var {age} år på handlingstidspunktet, under den kriminelle lavalderen ({} år)",
+                    law::AGE_OF_CRIMINAL_RESPONSIBILITY
+                ),
             );
         } else if age < law::AGE_OF_MAJORITY
             && case
@@ -279,6 +372,7 @@ pub fn validate(case: &Case) -> Findings {
                 "offence_date",
                 Some(RuleId::Youth2),
                 format!("the offender was {age} at the time of the act: imprisonment of a person under 18 needs special grounds and a youth-unit placement"),
+                format!("domfelte var {age} år på handlingstidspunktet: fengsel for en person under 18 år krever særlige grunner og plass i ungdomsenhet"),
             );
         }
     }
@@ -296,6 +390,7 @@ pub fn validate(case: &Case) -> Findings {
                 "youth_sentence",
                 Some(RuleId::Youth3),
                 "a youth sentence is only for an offender under 18 at the time of the act",
+                "ungdomsstraff kan bare idømmes den som var under 18 år på handlingstidspunktet",
             );
         }
         check_section_31_form_shape(
@@ -321,6 +416,15 @@ pub fn validate(case: &Case) -> Findings {
                     law::YOUTH_EXECUTION_MINIMUM_MONTHS,
                     if longest == law::YOUTH_EXECUTION_MAXIMUM_MONTHS {
                         " (up to 36 only when the alternative prison sentence exceeds 2 years)"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "{months} måneder er utenfor gjennomføringstiden på {} til {longest} måneder{}",
+                    law::YOUTH_EXECUTION_MINIMUM_MONTHS,
+                    if longest == law::YOUTH_EXECUTION_MAXIMUM_MONTHS {
+                        " (inntil 36 bare når den subsidiære fengselsstraffen er over 2 år)"
                     } else {
                         ""
                     }
@@ -355,12 +459,16 @@ fn term_days(anchor: Date, term: Term, conversion: crate::policy::MonthConversio
     term.in_days(anchor, conversion).ok()
 }
 
-fn describe_term(term: Term) -> String {
+fn describe_term(term: Term, lang: Lang) -> String {
     let c = term.calendar();
+    let (years, months, days) = match lang {
+        Lang::En => ("years", "months", "days"),
+        Lang::Nb => ("år", "måneder", "dager"),
+    };
     match (term.has_calendar_part(), term.days) {
-        (false, Some(d)) => format!("{d} days"),
-        (_, None) => format!("{} years {} months", c.years, c.months),
-        (true, Some(d)) => format!("{} years {} months {d} days", c.years, c.months),
+        (false, Some(d)) => format!("{d} {days}"),
+        (_, None) => format!("{} {years} {} {months}", c.years, c.months),
+        (true, Some(d)) => format!("{} {years} {} {months} {d} {days}", c.years, c.months),
     }
 }
 
@@ -388,11 +496,13 @@ fn check_section_31_form_shape(
             whole_path(path),
             Some(RuleId::Len1),
             "give either `days` or `years`/`months`, not both (strl § 31: up to 120 days in days, over 4 months in months and years)",
+            "oppgi enten `days` eller `years`/`months`, ikke begge (strl. § 31: inntil 120 dager i dager, over 4 måneder i måneder og år)",
         ),
         (None, false) => findings.error(
             whole_path(path),
             Some(RuleId::Len1),
             "a length is required: `days`, or `years`/`months`",
+            "en lengde må oppgis: `days` eller `years`/`months`",
         ),
         (Some(days), false) => {
             if days < law::PRISON_MINIMUM_DAYS {
@@ -402,6 +512,7 @@ fn check_section_31_form_shape(
                         path("days"),
                         RuleId::Len1,
                         format!("{days} days is under the minimum of {} days", law::PRISON_MINIMUM_DAYS),
+                        format!("{days} dager er under minstestraffen på {} dager", law::PRISON_MINIMUM_DAYS),
                     );
                 }
             } else if days > law::PRISON_MAXIMUM_DAYS_FORM {
@@ -413,6 +524,10 @@ fn check_section_31_form_shape(
                         "{days} days is over {} days; a sentence over 4 months is fixed in months and years",
                         law::PRISON_MAXIMUM_DAYS_FORM
                     ),
+                    format!(
+                        "{days} dager er over {} dager; en straff over 4 måneder fastsettes i måneder og år",
+                        law::PRISON_MAXIMUM_DAYS_FORM
+                    ),
                 );
             }
         }
@@ -420,7 +535,12 @@ fn check_section_31_form_shape(
             let months = term.calendar().total_months();
             let field = if term.months.is_some() { "months" } else { "years" };
             if months == 0 {
-                findings.error(path(field), Some(RuleId::Len1), "the length must be greater than zero");
+                findings.error(
+                    path(field),
+                    Some(RuleId::Len1),
+                    "the length must be greater than zero",
+                    "lengden må være større enn null",
+                );
             } else if months <= law::PRISON_MINIMUM_MONTHS_FORM {
                 findings.form_problem(
                     relaxed,
@@ -428,6 +548,10 @@ fn check_section_31_form_shape(
                     RuleId::Len1,
                     format!(
                         "{months} months is not over {} months; a sentence up to 120 days is fixed in days",
+                        law::PRISON_MINIMUM_MONTHS_FORM
+                    ),
+                    format!(
+                        "{months} måneder er ikke over {} måneder; en straff inntil 120 dager fastsettes i dager",
                         law::PRISON_MINIMUM_MONTHS_FORM
                     ),
                 );
@@ -459,6 +583,7 @@ fn check_preventive_detention(
             "preventive_detention.frame_years",
             Some(RuleId::Forv1),
             "the time frame must be at least 1 year",
+            "tidsrammen må være minst 1 år",
         );
     } else if pd.under_18_at_offence && frame > law::FORVARING_FRAME_YOUTH_MAXIMUM_YEARS {
         findings.error(
@@ -468,12 +593,17 @@ fn check_preventive_detention(
                 "a time frame of {frame} years exceeds the {} years allowed for an offender under 18 at the act",
                 law::FORVARING_FRAME_YOUTH_MAXIMUM_YEARS
             ),
+            format!(
+                "en tidsramme på {frame} år overstiger de {} årene som er tillatt for den som var under 18 år på handlingstidspunktet",
+                law::FORVARING_FRAME_YOUTH_MAXIMUM_YEARS
+            ),
         );
     } else if frame > max {
         findings.error(
             "preventive_detention.frame_years",
             Some(RuleId::Forv1),
             format!("a time frame of {frame} years exceeds the maximum of {max} years for offence class {}", offence_class_name(case.offence_class)),
+            format!("en tidsramme på {frame} år overstiger strafferammen på {max} år for lovbruddsklassen {}", offence_class_name(case.offence_class)),
         );
     } else if pd.under_18_at_offence && frame > law::FORVARING_FRAME_YOUTH_NORMAL_YEARS {
         findings.warn(
@@ -483,6 +613,10 @@ fn check_preventive_detention(
                 "for an offender under 18 the time frame should normally not exceed {} years",
                 law::FORVARING_FRAME_YOUTH_NORMAL_YEARS
             ),
+            format!(
+                "for den som var under 18 år, bør tidsrammen normalt ikke overstige {} år",
+                law::FORVARING_FRAME_YOUTH_NORMAL_YEARS
+            ),
         );
     } else if !pd.under_18_at_offence && frame > law::FORVARING_FRAME_NORMAL_YEARS {
         findings.warn(
@@ -490,6 +624,10 @@ fn check_preventive_detention(
             Some(RuleId::Forv1),
             format!(
                 "the time frame should normally not exceed {} years",
+                law::FORVARING_FRAME_NORMAL_YEARS
+            ),
+            format!(
+                "tidsrammen bør normalt ikke overstige {} år",
                 law::FORVARING_FRAME_NORMAL_YEARS
             ),
         );
@@ -507,12 +645,14 @@ fn check_preventive_detention(
                 "preventive_detention.minimum_years",
                 Some(RuleId::Forv3),
                 format!("a minimum term of {minimum} years exceeds the {limit} years allowed with a time frame of {frame} years"),
+                format!("en minstetid på {minimum} år overstiger de {limit} årene som er tillatt med en tidsramme på {frame} år"),
             );
         } else if minimum > frame {
             findings.error(
                 "preventive_detention.minimum_years",
                 Some(RuleId::Forv3),
                 format!("the minimum term ({minimum} years) may not exceed the time frame ({frame} years)"),
+                format!("minstetiden ({minimum} år) kan ikke overstige tidsrammen ({frame} år)"),
             );
         }
     }
@@ -521,11 +661,13 @@ fn check_preventive_detention(
             "preventive_detention.under_18_at_offence",
             Some(RuleId::Forv1),
             "the birth and offence dates show the offender was under 18 at the act",
+            "fødsels- og gjerningsdatoen viser at domfelte var under 18 år på handlingstidspunktet",
         ),
         Some(false) if pd.under_18_at_offence => findings.error(
             "preventive_detention.under_18_at_offence",
             Some(RuleId::Forv1),
             "the birth and offence dates show the offender was 18 or older at the act",
+            "fødsels- og gjerningsdatoen viser at domfelte var 18 år eller eldre på handlingstidspunktet",
         ),
         _ => {}
     }
@@ -534,6 +676,7 @@ fn check_preventive_detention(
             "preventive_detention",
             Some(RuleId::Forv1),
             "forvaring normally replaces other prison sentences (R-FORV-7); both are computed separately here",
+            "forvaring erstatter normalt annen fengselsstraff (R-FORV-7); her beregnes begge hver for seg",
         );
     }
 }
@@ -556,6 +699,12 @@ fn check_community_sentence(
                 law::COMMUNITY_MINIMUM_HOURS,
                 law::COMMUNITY_MAXIMUM_HOURS
             ),
+            format!(
+                "{} timer er utenfor {}–{} timer",
+                community.hours,
+                law::COMMUNITY_MINIMUM_HOURS,
+                law::COMMUNITY_MAXIMUM_HOURS
+            ),
         );
     }
     let alt_path = |part: &str| format!("community_sentence.alternative_{part}");
@@ -568,6 +717,7 @@ fn check_community_sentence(
             exec_path("days"),
             Some(RuleId::Samf2),
             "give either days or months, not both",
+            "oppgi enten dager eller måneder, ikke begge",
         );
         return;
     }
@@ -576,6 +726,7 @@ fn check_community_sentence(
             exec_path("days"),
             Some(RuleId::Samf2),
             "the execution period is required",
+            "gjennomføringstiden må oppgis",
         );
         return;
     }
@@ -599,6 +750,7 @@ fn check_community_sentence(
             exec_field,
             Some(RuleId::Samf2),
             "the execution period must be at least 1 day",
+            "gjennomføringstiden må være minst 1 dag",
         );
     } else if exec_days > longest {
         findings.error(
@@ -607,12 +759,16 @@ fn check_community_sentence(
             format!(
                 "an execution period of {exec_days} days exceeds the alternative sentence ({alt_days} days) and the 120 days allowed for a shorter one"
             ),
+            format!(
+                "en gjennomføringstid på {exec_days} dager overstiger den subsidiære straffen ({alt_days} dager) og de 120 dagene som er tillatt for en kortere straff"
+            ),
         );
     } else if exec_days < alt_days {
         findings.warn(
             exec_field,
             Some(RuleId::Samf2),
             format!("the execution period ({exec_days} days) is normally equal to the alternative sentence ({alt_days} days)"),
+            format!("gjennomføringstiden ({exec_days} dager) er normalt lik den subsidiære straffen ({alt_days} dager)"),
         );
     }
     let one_year = length_in_days(
@@ -630,6 +786,7 @@ fn check_community_sentence(
             alt_path(field),
             Some(RuleId::Samf1),
             "a community sentence normally replaces at most 1 year of imprisonment",
+            "samfunnsstraff erstatter normalt høyst 1 års fengsel",
         );
     }
 }
@@ -641,6 +798,7 @@ fn check_non_counting(findings: &mut Findings, case: &Case) {
                 format!("non_counting[{i}].to"),
                 Some(RuleId::Calc5),
                 format!("{} is before `from` ({})", interval.to, interval.from),
+                format!("{} er før `from` ({})", interval.to, interval.from),
             );
         }
         if interval.from < case.admission {
@@ -648,6 +806,7 @@ fn check_non_counting(findings: &mut Findings, case: &Case) {
                 format!("non_counting[{i}].from"),
                 Some(RuleId::Calc5),
                 format!("{} is before the admission ({}); only time during execution can be left uncounted", interval.from, case.admission),
+                format!("{} er før innsettelsen ({}); bare tid under gjennomføringen kan holdes utenfor", interval.from, case.admission),
             );
         }
     }
@@ -658,6 +817,7 @@ fn check_non_counting(findings: &mut Findings, case: &Case) {
                     format!("non_counting[{j}].from"),
                     Some(RuleId::Calc5),
                     format!("overlaps non_counting[{i}] ({} to {})", a.from, a.to),
+                    format!("overlapper non_counting[{i}] ({} til {})", a.from, a.to),
                 );
             }
         }

@@ -65,7 +65,11 @@ impl Store {
         .await
         .map_err(|e| {
             if unique_violation(&e) {
-                StorageError::invalid("username", "is taken; choose another")
+                StorageError::invalid_bilingual(
+                    "username",
+                    "is taken; choose another",
+                    "er allerede i bruk; velg et annet",
+                )
             } else {
                 e.into()
             }
@@ -97,7 +101,11 @@ impl Store {
         reason: &str,
     ) -> Result<User, StorageError> {
         if reason.trim().is_empty() {
-            return Err(StorageError::invalid("reason", "is required"));
+            return Err(StorageError::invalid_bilingual(
+                "reason",
+                "is required",
+                "må fylles ut",
+            ));
         }
         let mut tx = self.write.begin().await?;
         let user: User = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
@@ -106,14 +114,19 @@ impl Store {
             .await?
             .ok_or(StorageError::NotFound)?;
         if user.is_disabled() == disabled {
-            return Err(StorageError::invalid(
-                "disabled",
-                if disabled {
-                    "the account is already disabled"
-                } else {
-                    "the account is not disabled"
-                },
-            ));
+            return Err(if disabled {
+                StorageError::invalid_bilingual(
+                    "disabled",
+                    "the account is already disabled",
+                    "kontoen er allerede sperret",
+                )
+            } else {
+                StorageError::invalid_bilingual(
+                    "disabled",
+                    "the account is not disabled",
+                    "kontoen er ikke sperret",
+                )
+            });
         }
         let at = disabled.then(now_text);
         sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")

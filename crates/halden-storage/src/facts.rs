@@ -6,6 +6,7 @@
 //! entry it corrects (the whole corrected record), or `Retraction` to void it.
 
 use halden_domain::{
+    case::NonCountingReason,
     register::{CustodyBasis, MovementKind, SecurityLevel, identity_number_is_valid},
     validate::FieldError,
 };
@@ -270,11 +271,7 @@ impl Fact {
             serde_path_to_error::deserialize(payload).map_err(|e| {
                 let path = e.path().to_string();
                 let message = e.into_inner().to_string();
-                vec![FieldError::new(
-                    field_path(prefix, &path, &message),
-                    None,
-                    message,
-                )]
+                vec![shape_error(prefix, &path, message)]
             })
         }
         let fact = match kind {
@@ -288,11 +285,15 @@ impl Fact {
             "contact_officer" => Fact::ContactOfficer(read(payload, prefix)?),
             "retraction" => Fact::Retraction,
             other => {
-                return Err(vec![FieldError::new(
+                return Err(vec![FieldError::bilingual(
                     "kind",
                     None,
                     format!(
                         "unknown entry kind '{other}'; expected one of {}",
+                        KINDS.join(", ")
+                    ),
+                    format!(
+                        "ukjent type '{other}'; forventet én av {}",
                         KINDS.join(", ")
                     ),
                 )]);
@@ -318,42 +319,62 @@ impl Fact {
             Fact::RemandOrder(x) => {
                 p.text("court", &x.court, 200);
                 if x.until < x.from {
-                    p.add("until", "is before 'from'");
+                    p.add("until", "is before 'from'", "kan ikke være før første dag");
+                }
+                // Complete isolation excludes the person from all other inmates, partial from
+                // named ones (straffeprosessloven § 186 a): one order cannot impose both.
+                if x.restrictions.full_isolation && x.restrictions.partial_isolation {
+                    p.add(
+                        "restrictions.partial_isolation",
+                        "full and partial isolation cannot both be ordered",
+                        "full og delvis isolasjon kan ikke begge være besluttet",
+                    );
                 }
                 if let Some(wish) = &x.placement_wish
-                    && !matches!(wish.as_str(), "apart" | "with_convicted")
+                    && !PLACEMENT_WISHES.contains(&wish.as_str())
                 {
-                    p.add("placement_wish", "must be 'apart' or 'with_convicted'");
+                    p.add(
+                        "placement_wish",
+                        "must be 'apart' or 'with_convicted'",
+                        "må være 'apart' eller 'with_convicted'",
+                    );
                 }
             }
             Fact::Movement(x) => {
                 match MovementKind::parse(&x.movement) {
-                    None => p.add(
-                        "movement",
-                        format!(
-                            "unknown movement '{}'; expected one of {}",
-                            x.movement,
-                            MovementKind::ALL.map(MovementKind::as_str).join(", ")
-                        ),
-                    ),
+                    None => {
+                        let kinds = MovementKind::ALL.map(MovementKind::as_str).join(", ");
+                        p.add(
+                            "movement",
+                            format!("unknown movement '{}'; expected one of {kinds}", x.movement),
+                            format!("ukjent bevegelse '{}'; forventet én av {kinds}", x.movement),
+                        );
+                    }
                     Some(kind) => {
                         if kind.needs_prison() && x.prison.is_none() {
-                            p.add("prison", "is required for this movement");
+                            p.add(
+                                "prison",
+                                "is required for this movement",
+                                "må fylles ut for denne bevegelsen",
+                            );
                         }
                         if kind.needs_basis() && x.basis.is_none() {
-                            p.add("basis", "is required for this movement");
+                            p.add(
+                                "basis",
+                                "is required for this movement",
+                                "må fylles ut for denne bevegelsen",
+                            );
                         }
                     }
                 }
                 if let Some(basis) = &x.basis
                     && CustodyBasis::parse(basis).is_none()
                 {
+                    let bases = CustodyBasis::ALL.map(CustodyBasis::as_str).join(", ");
                     p.add(
                         "basis",
-                        format!(
-                            "unknown basis '{basis}'; expected one of {}",
-                            CustodyBasis::ALL.map(CustodyBasis::as_str).join(", ")
-                        ),
+                        format!("unknown basis '{basis}'; expected one of {bases}"),
+                        format!("ukjent grunnlag '{basis}'; forventet én av {bases}"),
                     );
                 }
                 if let Some(note) = &x.note {
@@ -362,7 +383,11 @@ impl Fact {
             }
             Fact::SecurityLevel(x) => {
                 if SecurityLevel::parse(&x.level).is_none() {
-                    p.add("level", "must be 'high', 'lower' or 'halfway'");
+                    p.add(
+                        "level",
+                        "must be 'high', 'lower' or 'halfway'",
+                        "må være 'high', 'lower' eller 'halfway'",
+                    );
                 }
                 if let Some(reason) = &x.reason {
                     p.text("reason", reason, 4000);
@@ -370,32 +395,33 @@ impl Fact {
             }
             Fact::NonCounting(x) => {
                 if x.to < x.from {
-                    p.add("to", "is before 'from'");
+                    p.add("to", "is before 'from'", "kan ikke være før første dag");
                 }
-                const REASONS: [&str; 6] = [
-                    "escape",
-                    "evasion",
-                    "failure_to_return",
-                    "interruption",
-                    "remand_other_case",
-                    "other_sanction",
-                ];
-                if !REASONS.contains(&x.reason.as_str()) {
-                    p.add("reason", format!("must be one of {}", REASONS.join(", ")));
+                if !NonCountingReason::ALL
+                    .iter()
+                    .any(|r| r.as_str() == x.reason)
+                {
+                    let reasons = NonCountingReason::ALL
+                        .map(NonCountingReason::as_str)
+                        .join(", ");
+                    p.add(
+                        "reason",
+                        format!("must be one of {reasons}"),
+                        format!("må være én av {reasons}"),
+                    );
                 }
             }
             Fact::Supervision(x) => {
-                if !matches!(
-                    x.supervision.as_str(),
-                    "electronic_monitoring" | "parole" | "community_sentence"
-                ) {
+                if !SUPERVISION_KINDS.contains(&x.supervision.as_str()) {
                     p.add(
                         "supervision",
                         "must be 'electronic_monitoring', 'parole' or 'community_sentence'",
+                        "må være 'electronic_monitoring', 'parole' eller 'community_sentence'",
                     );
                 }
+                p.text("office", &x.office, 20);
                 if x.until < x.from {
-                    p.add("until", "is before 'from'");
+                    p.add("until", "is before 'from'", "kan ikke være før første dag");
                 }
             }
             Fact::ContactOfficer(x) => p.text("officer", &x.officer, 40),
@@ -411,10 +437,12 @@ impl Identity {
             (None, None) => p.add(
                 "identity_number",
                 "give an identity number, or a temporary id when it is not known",
+                "oppgi fødselsnummer, eller en midlertidig id når det ikke er kjent",
             ),
             (Some(number), _) if !identity_number_is_valid(number) => p.add(
                 "identity_number",
                 "must be 11 digits with valid control digits (fødselsnummer or D-nummer)",
+                "må være 11 siffer med gyldige kontrollsifre (fødselsnummer eller D-nummer)",
             ),
             _ => {}
         }
@@ -424,16 +452,21 @@ impl Identity {
         p.text("family_name", &self.family_name, 100);
         p.text("given_names", &self.given_names, 100);
         if self.birth_date.year() < 1900 {
-            p.add("birth_date", "is before 1900");
+            p.add("birth_date", "is before 1900", "kan ikke være før 1900");
         }
-        if !matches!(self.sex.as_str(), "female" | "male" | "unspecified") {
-            p.add("sex", "must be 'female', 'male' or 'unspecified'");
+        if !SEXES.contains(&self.sex.as_str()) {
+            p.add(
+                "sex",
+                "must be 'female', 'male' or 'unspecified'",
+                "må være 'female', 'male' eller 'unspecified'",
+            );
         }
         if self.citizenship.len() != 2 || !self.citizenship.chars().all(|c| c.is_ascii_uppercase())
         {
             p.add(
                 "citizenship",
                 "must be a two-letter ISO 3166 code in capitals, e.g. NO (XX when unknown)",
+                "må være en landkode på to store bokstaver etter ISO 3166, f.eks. NO (XX når ukjent)",
             );
         }
         for (i, language) in self.languages.iter().enumerate() {
@@ -443,6 +476,7 @@ impl Identity {
                 p.add(
                     &format!("languages[{i}]"),
                     "must be an ISO 639 code in lower case, e.g. nb",
+                    "må være en språkkode etter ISO 639 med små bokstaver, f.eks. nb",
                 );
             }
         }
@@ -459,7 +493,11 @@ impl Judgment {
         if let Some(final_date) = self.final_date
             && final_date < self.decision_date
         {
-            p.add("final_date", "is before the decision date");
+            p.add(
+                "final_date",
+                "is before the decision date",
+                "kan ikke være før domsdatoen",
+            );
         }
         if self.sentences.is_empty()
             && self.preventive_detention.is_none()
@@ -468,6 +506,7 @@ impl Judgment {
             p.add(
                 "sentences",
                 "a judgment needs at least one sentence, preventive detention or a community sentence",
+                "en dom må ha minst én fengselsstraff, forvaring eller samfunnsstraff",
             );
         }
         // The sentence part is checked by the engine's own contract parser and validation, with a
@@ -478,7 +517,7 @@ impl Judgment {
             Err(errors) => errors,
         };
         for e in errors {
-            p.add(&e.field, e.message);
+            p.push(e);
         }
     }
 
@@ -530,20 +569,220 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn add(&mut self, field: &str, message: impl Into<String>) {
-        let field = if self.prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{}.{field}", self.prefix)
-        };
-        self.list.push(FieldError::new(field, None, message));
+    /// A problem with `field` (under the prefix), in English and bokmål.
+    fn add(&mut self, field: &str, en: impl Into<String>, nb: impl Into<String>) {
+        self.push(FieldError::bilingual(field, None, en, nb));
+    }
+
+    /// A problem found by someone else (the engine), moved under the prefix.
+    fn push(&mut self, error: FieldError) {
+        self.list.push(error.under(self.prefix));
     }
 
     fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
-            self.add(field, "must not be empty");
+            self.add(field, "must not be empty", "må fylles ut");
         } else if value.chars().count() > max {
-            self.add(field, format!("is longer than {max} characters"));
+            self.add(
+                field,
+                format!("is longer than {max} characters"),
+                format!("er lengre enn {max} tegn"),
+            );
         }
+    }
+}
+
+/// A payload that does not have the shape of its kind (serde's first failure), named by field.
+///
+/// The English keeps serde's own words (the API's contract); the bokmål says what the field
+/// needs, from what the payload structs declare it to be.
+fn shape_error(prefix: &str, path: &str, message: String) -> FieldError {
+    let field = field_path(prefix, path, &message);
+    let leaf = field
+        .rsplit(['.', '['])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(']');
+    let nb = if message.starts_with("missing field `") {
+        "må fylles ut"
+    } else if message.starts_with("unknown field `") {
+        "ukjent felt"
+    } else if DATE_FIELDS.contains(&leaf) {
+        "må være en dato (ÅÅÅÅ-MM-DD)"
+    } else if leaf == "at" {
+        "må være et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)"
+    } else if FLAG_FIELDS.contains(&leaf) {
+        "må være true eller false"
+    } else if leaf == "remand_deduction_days" {
+        "må være et heltall, 0 eller mer"
+    } else {
+        "har feil form eller type"
+    };
+    FieldError::bilingual(field, None, message, nb)
+}
+
+/// The payload fields that are dates.
+const DATE_FIELDS: [&str; 6] = [
+    "from",
+    "to",
+    "until",
+    "birth_date",
+    "decision_date",
+    "final_date",
+];
+
+/// The payload fields that are true or false.
+const FLAG_FIELDS: [&str; 5] = [
+    "interpreter_needed",
+    "full_isolation",
+    "partial_isolation",
+    "letter_ban",
+    "visit_ban",
+];
+
+/// A remand prisoner's stated wish (strgjfl § 3 fifth paragraph).
+pub const PLACEMENT_WISHES: [&str; 2] = ["apart", "with_convicted"];
+
+/// The kinds of supervision a probation office carries out.
+pub const SUPERVISION_KINDS: [&str; 3] = ["electronic_monitoring", "parole", "community_sentence"];
+
+/// The values of `sex`.
+pub const SEXES: [&str; 3] = ["female", "male", "unspecified"];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+    use super::*;
+    use halden_domain::explain::Lang;
+    use serde_json::json;
+
+    fn problems(kind: &str, payload: Value) -> Vec<FieldError> {
+        Fact::from_payload(kind, &payload, "payload").unwrap_err()
+    }
+
+    #[test]
+    fn every_payload_problem_names_its_field_in_english_and_bokmal() {
+        let cases = [
+            ("nonsense", json!({})),
+            (
+                "remand_order",
+                json!({"from": "2025-01-01", "until": "2025-01-10"}),
+            ),
+            (
+                "remand_order",
+                json!({"court": "Oslo", "from": "2025-01-01", "until": "x"}),
+            ),
+            (
+                "remand_order",
+                json!({"court": "Oslo", "from": "2025-01-01", "until": "2025-01-10",
+                                     "restrictions": {"full_isolation": "yes"}}),
+            ),
+            (
+                "remand_order",
+                json!({"court": " ", "from": "2025-02-01", "until": "2025-01-10",
+                                     "restrictions": {"full_isolation": true, "partial_isolation": true},
+                                     "placement_wish": "alone"}),
+            ),
+            (
+                "movement",
+                json!({"movement": "fly", "at": "2025-01-01T10:00", "basis": "whim",
+                                "note": "x".repeat(2001)}),
+            ),
+            (
+                "movement",
+                json!({"movement": "admission", "at": "2025-01-01T10:00"}),
+            ),
+            (
+                "movement",
+                json!({"movement": "leave_out", "at": "yesterday"}),
+            ),
+            (
+                "security_level",
+                json!({"level": "medium", "from": "2025-01-01"}),
+            ),
+            (
+                "security_level",
+                json!({"level": "high", "from": "2025-01-01", "colour": "red"}),
+            ),
+            (
+                "non_counting",
+                json!({"from": "2025-02-01", "to": "2025-01-01", "reason": "sleep"}),
+            ),
+            (
+                "supervision",
+                json!({"supervision": "house_arrest", "office": "",
+                                   "from": "2025-02-01", "until": "2025-01-01"}),
+            ),
+            (
+                "identity",
+                json!({"family_name": "", "given_names": "A", "birth_date": "1890-01-01",
+                                "sex": "x", "citizenship": "no", "languages": ["Norsk"]}),
+            ),
+            (
+                "identity",
+                json!({"identity_number": "12345678901", "family_name": "A",
+                                "given_names": "B", "birth_date": "1990-01-01", "sex": "male",
+                                "citizenship": "NO", "interpreter_needed": "no"}),
+            ),
+            (
+                "judgment",
+                json!({"case_number": "1", "court": "Oslo tingrett",
+                                "decision_date": "2025-01-10", "final_date": "2025-01-01"}),
+            ),
+            (
+                "judgment",
+                json!({"case_number": "1", "court": "Oslo tingrett",
+                                "decision_date": "2025-01-10",
+                                "sentences": [{"kind": "prison", "days": 3}]}),
+            ),
+        ];
+        let mut missing = Vec::new();
+        for (kind, payload) in cases {
+            let found = problems(kind, payload.clone());
+            assert!(!found.is_empty(), "{kind} {payload}");
+            for p in found {
+                match p.message_in(Lang::Nb) {
+                    Some(nb) if !nb.is_empty() && nb != p.message => {}
+                    _ => missing.push(format!("{kind}: {}: {}", p.field, p.message)),
+                }
+                if kind != "nonsense" {
+                    assert!(p.field.starts_with("payload"), "{kind}: {}", p.field);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn a_missing_or_malformed_field_says_what_it_needs() {
+        let found = problems(
+            "non_counting",
+            json!({"to": "2025-01-01", "reason": "escape"}),
+        );
+        assert_eq!(found[0].field, "payload.from");
+        assert_eq!(found[0].message_in(Lang::Nb), Some("må fylles ut"));
+        let found = problems(
+            "non_counting",
+            json!({"from": "1. mai", "to": "2025-01-01", "reason": "escape"}),
+        );
+        assert_eq!(found[0].field, "payload.from");
+        assert_eq!(
+            found[0].message_in(Lang::Nb),
+            Some("må være en dato (ÅÅÅÅ-MM-DD)")
+        );
+    }
+
+    #[test]
+    fn an_order_cannot_impose_full_and_partial_isolation_at_once() {
+        let order = |full, partial| {
+            json!({"court": "Oslo tingrett", "from": "2025-01-01", "until": "2025-01-28",
+                   "restrictions": {"full_isolation": full, "partial_isolation": partial}})
+        };
+        assert!(Fact::from_payload("remand_order", &order(true, false), "payload").is_ok());
+        assert!(Fact::from_payload("remand_order", &order(false, true), "payload").is_ok());
+        let found = problems("remand_order", order(true, true));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].field, "payload.restrictions.partial_isolation");
     }
 }

@@ -92,6 +92,15 @@ impl StorageError {
     pub fn invalid(field: &str, message: impl Into<String>) -> StorageError {
         StorageError::Invalid(vec![FieldError::new(field, None, message)])
     }
+
+    /// An invalid-input error with one problem, in English and bokmål (anything the UI shows).
+    pub fn invalid_bilingual(
+        field: &str,
+        en: impl Into<String>,
+        nb: impl Into<String>,
+    ) -> StorageError {
+        StorageError::Invalid(vec![FieldError::bilingual(field, None, en, nb)])
+    }
 }
 
 /// The store: a handle on the database, cheap to clone.

@@ -116,10 +116,11 @@ pub fn project(
             _ => None,
         })
         .ok_or_else(|| {
-            vec![FieldError::new(
+            vec![FieldError::bilingual(
                 "identity",
                 None,
                 "the person's identity entry cannot be retracted",
+                "personens identitet kan ikke trekkes tilbake",
             )]
         })?;
 
@@ -129,10 +130,11 @@ pub fn project(
             if let Some(prison) = &m.prison
                 && !prisons.contains_key(prison)
             {
-                return Err(vec![FieldError::new(
+                return Err(vec![FieldError::bilingual(
                     "prison",
                     None,
                     format!("no prison with id '{prison}' in the estate"),
+                    format!("det finnes ikke noe fengsel med id '{prison}'"),
                 )]);
             }
             if let Some(movement) = movement_of(m) {
@@ -142,8 +144,8 @@ pub fn project(
     }
     // Movements fold in time order; a late registration slots into place.
     movements.sort_by_key(|m| m.at);
-    let custody = CustodyState::project(&movements)
-        .map_err(|MovementError { field, message }| vec![FieldError::new(field, None, message)])?;
+    let custody =
+        CustodyState::project(&movements).map_err(|e: MovementError| vec![FieldError::from(e)])?;
 
     let unit = custody
         .prison

@@ -399,9 +399,10 @@ impl Store {
             .await
             .map_err(|e| {
                 if unique_violation(&e) {
-                    StorageError::invalid(
+                    StorageError::invalid_bilingual(
                         "identity_number",
                         "another person is registered with this identity number or temporary id",
+                        "en annen person er registrert med dette fødselsnummeret eller denne midlertidige id-en",
                     )
                 } else {
                     e.into()
@@ -471,9 +472,10 @@ impl Store {
         .await
         .map_err(|e| {
             if unique_violation(&e) {
-                StorageError::invalid(
+                StorageError::invalid_bilingual(
                     "identity_number",
                     "a person with this identity number or temporary id is already registered",
+                    "en person med dette fødselsnummeret eller denne midlertidige id-en er allerede registrert",
                 )
             } else {
                 e.into()
@@ -640,11 +642,15 @@ impl Store {
                         == Some(record.judgment.case_number.as_str())
             });
             if duplicate {
-                problems.push(FieldError::new(
+                problems.push(FieldError::bilingual(
                     format!("judgments[{i}].case_number"),
                     None,
                     format!(
                         "judgment {} is already registered for this person",
+                        record.judgment.case_number
+                    ),
+                    format!(
+                        "dom {} er allerede registrert for denne personen",
                         record.judgment.case_number
                     ),
                 ));
@@ -665,13 +671,7 @@ impl Store {
                 .map_err(|e| match e {
                     StorageError::Invalid(list) => StorageError::Invalid(
                         list.into_iter()
-                            .map(|f| {
-                                FieldError::new(
-                                    format!("judgments[{i}].{}", f.field),
-                                    None,
-                                    f.message,
-                                )
-                            })
+                            .map(|f| f.under(&format!("judgments[{i}]")))
                             .collect(),
                     ),
                     other => other,

@@ -59,8 +59,8 @@ pub(crate) async fn validate(
     request: &AccountRequest,
 ) -> Result<NewUser, ApiError> {
     let mut problems = Vec::new();
-    let mut problem = |field: &str, message: String| {
-        problems.push(FieldError::new(field, None, message));
+    let mut problem = |field: &str, en: String, nb: String| {
+        problems.push(FieldError::bilingual(field, None, en, nb));
     };
     let username = request.username.trim();
     if username.len() < 2
@@ -72,15 +72,24 @@ pub(crate) async fn validate(
         problem(
             "username",
             "must be 2 to 40 characters: small letters a–z, digits, '.', '_' or '-'".into(),
+            "må være 2 til 40 tegn: små bokstaver a–z, sifre, «.», «_» eller «-»".into(),
         );
     }
     let display_name = request.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
-        problem("display_name", "must be 1 to 100 characters".into());
+        problem(
+            "display_name",
+            "must be 1 to 100 characters".into(),
+            "må være 1 til 100 tegn".into(),
+        );
     }
     let length = request.password.chars().count();
     if !(12..=200).contains(&length) {
-        problem("password", "must be 12 to 200 characters".into());
+        problem(
+            "password",
+            "must be 12 to 200 characters".into(),
+            "må være 12 til 200 tegn".into(),
+        );
     }
     let scope = request
         .scope
@@ -91,7 +100,11 @@ pub(crate) async fn validate(
     let (scope_kind, scope_id) = match role {
         None => {
             let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            problem("role", format!("must be one of {}", names.join(", ")));
+            problem(
+                "role",
+                format!("must be one of {}", names.join(", ")),
+                format!("må være en av {}", names.join(", ")),
+            );
             ("none", None)
         }
         Some(Role::Officer | Role::Contact | Role::Leader | Role::Health) => {
@@ -99,11 +112,19 @@ pub(crate) async fn validate(
             match scope {
                 Some(unit) if prisons.iter().any(|p| p.unit == unit) => ("unit", Some(unit)),
                 Some(unit) => {
-                    problem("scope", format!("no prison unit named '{unit}'"));
+                    problem(
+                        "scope",
+                        format!("no prison unit named '{unit}'"),
+                        format!("ingen fengselsenhet heter «{unit}»"),
+                    );
                     ("unit", None)
                 }
                 None => {
-                    problem("scope", "this role needs a prison unit".into());
+                    problem(
+                        "scope",
+                        "this role needs a prison unit".into(),
+                        "denne rollen trenger en fengselsenhet".into(),
+                    );
                     ("unit", None)
                 }
             }
@@ -113,18 +134,30 @@ pub(crate) async fn validate(
             match scope {
                 Some(office) if offices.iter().any(|o| o.id == office) => ("office", Some(office)),
                 Some(office) => {
-                    problem("scope", format!("no probation office with id '{office}'"));
+                    problem(
+                        "scope",
+                        format!("no probation office with id '{office}'"),
+                        format!("intet friomsorgskontor har id «{office}»"),
+                    );
                     ("office", None)
                 }
                 None => {
-                    problem("scope", "this role needs a probation office id".into());
+                    problem(
+                        "scope",
+                        "this role needs a probation office id".into(),
+                        "denne rollen trenger et friomsorgskontor".into(),
+                    );
                     ("office", None)
                 }
             }
         }
         Some(role) => {
             if scope.is_some() {
-                problem("scope", format!("the role {} has no scope", role.as_str()));
+                problem(
+                    "scope",
+                    format!("the role {} has no scope", role.as_str()),
+                    format!("rollen {} har ikke noe ansvarsområde", role.as_str()),
+                );
             }
             match role {
                 Role::Placement => ("national", None),
@@ -136,7 +169,11 @@ pub(crate) async fn validate(
     let person_id = match (role, request.person_id) {
         (Some(Role::Prisoner), Some(id)) => {
             if state.store.person(id).await?.is_none() {
-                problem("person_id", format!("no person with id {id}"));
+                problem(
+                    "person_id",
+                    format!("no person with id {id}"),
+                    format!("ingen person har id {id}"),
+                );
             }
             Some(id)
         }
@@ -144,6 +181,7 @@ pub(crate) async fn validate(
             problem(
                 "person_id",
                 "a prisoner's account needs the person's id".into(),
+                "en innsatts konto trenger personens id".into(),
             );
             None
         }
@@ -151,6 +189,7 @@ pub(crate) async fn validate(
             problem(
                 "person_id",
                 "only a prisoner's account is linked to a person".into(),
+                "bare en innsatts konto knyttes til en person".into(),
             );
             None
         }
@@ -256,9 +295,10 @@ async fn set_disabled(
     let id = parse_id(id)?;
     let request: ReasonBody = typed(json_body(body)?)?;
     if disabled && id == caller.user.id {
-        return Err(ApiError::invalid(
+        return Err(ApiError::invalid_bilingual(
             "id",
             "you cannot disable your own account",
+            "du kan ikke sperre din egen konto",
         ));
     }
     let user = state

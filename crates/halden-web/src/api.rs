@@ -173,14 +173,23 @@ async fn list_persons(
     })))
 }
 
-/// The stated purpose of a break-glass read: the `X-Break-Glass-Purpose` header.
-fn purpose(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-break-glass-purpose")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(ToString::to_string)
+/// The stated purpose of a break-glass read: the `X-Break-Glass-Purpose` header (UTF-8). A
+/// header that is sent must state a purpose: a blank one is refused, never read as none.
+fn purpose(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("x-break-glass-purpose") else {
+        return Ok(None);
+    };
+    match std::str::from_utf8(value.as_bytes()).map(str::trim) {
+        Ok(text) if !text.is_empty() => Ok(Some(text.to_string())),
+        Ok(_) => Err(ApiError::invalid(
+            "X-Break-Glass-Purpose",
+            "must state the purpose of the read; it must not be blank",
+        )),
+        Err(_) => Err(ApiError::invalid(
+            "X-Break-Glass-Purpose",
+            "must be UTF-8 text",
+        )),
+    }
 }
 
 pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -285,7 +294,7 @@ async fn person(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, view, glass) =
         read_person(&state, &caller, id, "api_person", purpose.as_deref(), false).await?;
     Ok(Json(person_json(&person, view, state.today(), glass)))
@@ -298,7 +307,7 @@ async fn dates(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, _, _) =
         read_person(&state, &caller, id, "api_dates", purpose.as_deref(), true).await?;
     let document = person
@@ -335,7 +344,7 @@ async fn entries(
 ) -> Result<Json<Value>, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let id = parse_id(&id)?;
-    let purpose = purpose(&headers);
+    let purpose = purpose(&headers)?;
     let (person, _, _) =
         read_person(&state, &caller, id, "api_entries", purpose.as_deref(), true).await?;
     let list = state.store.entries(person.id).await?;
@@ -760,17 +769,25 @@ async fn check_contact_officer(
         .user_by_name(officer)
         .await?
         .filter(|u| !u.is_disabled())
-        .ok_or_else(|| ApiError::invalid(field, format!("no active account '{officer}'")))?;
+        .ok_or_else(|| {
+            ApiError::invalid_bilingual(
+                field,
+                format!("no active account '{officer}'"),
+                format!("ingen aktiv konto «{officer}»"),
+            )
+        })?;
     if account.role != Role::Contact.as_str() {
-        return Err(ApiError::invalid(
+        return Err(ApiError::invalid_bilingual(
             field,
             format!("'{officer}' is not a contact officer"),
+            format!("«{officer}» er ikke kontaktbetjent"),
         ));
     }
     if !person.in_custody() || account.scope_id.is_none() || account.scope_id != person.unit {
-        return Err(ApiError::invalid(
+        return Err(ApiError::invalid_bilingual(
             field,
             format!("'{officer}' does not work in the unit where the person is held"),
+            format!("«{officer}» arbeider ikke i enheten der personen sitter"),
         ));
     }
     Ok(())

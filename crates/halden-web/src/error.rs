@@ -46,6 +46,15 @@ impl ApiError {
         ApiError::Invalid(vec![FieldError::new(field, None, message)])
     }
 
+    /// An invalid-input error with one problem, in English and bokmål (anything a page shows).
+    pub fn invalid_bilingual(
+        field: &str,
+        en: impl Into<String>,
+        nb: impl Into<String>,
+    ) -> ApiError {
+        ApiError::Invalid(vec![FieldError::bilingual(field, None, en, nb)])
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {

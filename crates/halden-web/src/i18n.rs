@@ -1,4 +1,16 @@
 //! The UI's words in Norwegian bokmål (the default) and English.
+//!
+//! Three sources, one rule (the page's language throughout):
+//! - [`Texts`]: the pages' own words;
+//! - [`Lang::value`]: the machine values the register stores (statuses, movement kinds, roles …),
+//!   from the domain's labels where the domain has them;
+//! - field errors carry their own bokmål ([`halden_domain::validate::FieldError::message_in`]).
+
+use halden_domain::{
+    calc::DateKey,
+    case::NonCountingReason,
+    register::{CustodyBasis, CustodyStatus, MovementKind, SecurityLevel},
+};
 
 /// The UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,6 +20,140 @@ pub enum Lang {
     /// English.
     En,
 }
+
+/// The kinds of stored machine value a page shows in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocab {
+    /// Custody status (`present`, `on_leave`, …).
+    Status,
+    /// Movement kind (`admission`, `leave_out`, …).
+    Movement,
+    /// Basis of custody (`remand`, `sentence`, …).
+    Basis,
+    /// Security level (`high`, `lower`, `halfway`).
+    Level,
+    /// Entry kind (`movement`, `remand_order`, …).
+    EntryKind,
+    /// Sex (`female`, `male`, `unspecified`).
+    Sex,
+    /// Kind of supervision (`parole`, …).
+    Supervision,
+    /// Reason days are not counted (`interruption`, …).
+    NonCounting,
+    /// A remand prisoner's placement wish (`apart`, `with_convicted`).
+    PlacementWish,
+    /// Role (`officer`, …).
+    Role,
+    /// The view an access-log line records (`person_page`, …).
+    View,
+    /// Key date (`parole_eligibility`, …).
+    KeyDate,
+}
+
+/// (code, English, bokmål) for the values the domain has no label for.
+const WORDS: &[(Vocab, &str, &str, &str)] = &[
+    (Vocab::EntryKind, "identity", "identity", "identitet"),
+    (Vocab::EntryKind, "judgment", "judgment", "dom"),
+    (
+        Vocab::EntryKind,
+        "remand_order",
+        "remand order",
+        "varetektskjennelse",
+    ),
+    (Vocab::EntryKind, "movement", "movement", "bevegelse"),
+    (
+        Vocab::EntryKind,
+        "security_level",
+        "security level",
+        "sikkerhetsnivå",
+    ),
+    (
+        Vocab::EntryKind,
+        "non_counting",
+        "time not counted",
+        "tid som ikke regnes med",
+    ),
+    (
+        Vocab::EntryKind,
+        "supervision",
+        "probation supervision",
+        "oppfølging i friomsorgen",
+    ),
+    (
+        Vocab::EntryKind,
+        "contact_officer",
+        "contact officer",
+        "kontaktbetjent",
+    ),
+    (
+        Vocab::EntryKind,
+        "retraction",
+        "retraction",
+        "tilbaketrekking",
+    ),
+    (Vocab::Sex, "female", "female", "kvinne"),
+    (Vocab::Sex, "male", "male", "mann"),
+    (Vocab::Sex, "unspecified", "unspecified", "ikke oppgitt"),
+    (
+        Vocab::Supervision,
+        "electronic_monitoring",
+        "electronic monitoring",
+        "elektronisk kontroll",
+    ),
+    (Vocab::Supervision, "parole", "parole", "prøveløslatelse"),
+    (
+        Vocab::Supervision,
+        "community_sentence",
+        "community sentence",
+        "samfunnsstraff",
+    ),
+    (
+        Vocab::PlacementWish,
+        "apart",
+        "kept apart from convicted persons",
+        "holdes atskilt fra domfelte",
+    ),
+    (
+        Vocab::PlacementWish,
+        "with_convicted",
+        "may be placed with convicted persons",
+        "kan plasseres sammen med domfelte",
+    ),
+    (Vocab::Role, "officer", "prison officer", "fengselsbetjent"),
+    (Vocab::Role, "contact", "contact officer", "kontaktbetjent"),
+    (Vocab::Role, "leader", "prison leader", "fengselsleder"),
+    (
+        Vocab::Role,
+        "placement",
+        "national placement",
+        "nasjonal plassering",
+    ),
+    (Vocab::Role, "probation", "probation officer", "friomsorgen"),
+    (Vocab::Role, "health", "health service", "helsetjenesten"),
+    (Vocab::Role, "prisoner", "self-service", "selvbetjening"),
+    (Vocab::Role, "analyst", "analyst", "analytiker"),
+    (Vocab::Role, "admin", "administrator", "administrator"),
+    (Vocab::View, "person_page", "person page", "personside"),
+    (
+        Vocab::View,
+        "self_service_home",
+        "own home page",
+        "egen forside",
+    ),
+    (
+        Vocab::View,
+        "api_person",
+        "API: record",
+        "API: opplysninger",
+    ),
+    (
+        Vocab::View,
+        "api_dates",
+        "API: key dates",
+        "API: nøkkeldatoer",
+    ),
+    (Vocab::View, "api_entries", "API: history", "API: historikk"),
+];
 
 impl Lang {
     /// The language code (`nb`, `en`).
@@ -29,6 +175,64 @@ impl Lang {
             Lang::Nb => &NB,
             Lang::En => &EN,
         }
+    }
+
+    /// The domain's language (explanations, field errors).
+    pub fn domain(self) -> halden_domain::explain::Lang {
+        match self {
+            Lang::Nb => halden_domain::explain::Lang::Nb,
+            Lang::En => halden_domain::explain::Lang::En,
+        }
+    }
+
+    /// One of an (English, bokmål) pair.
+    pub fn pick(self, (en, nb): (&'static str, &'static str)) -> &'static str {
+        match self {
+            Lang::Nb => nb,
+            Lang::En => en,
+        }
+    }
+
+    /// A stored machine value in words; an unknown value is shown as it is stored.
+    ///
+    /// ```
+    /// use halden_web::i18n::{Lang, Vocab};
+    /// assert_eq!(Lang::Nb.value(Vocab::Status, "on_leave"), "på permisjon");
+    /// assert_eq!(Lang::En.value(Vocab::Movement, "leave_out"), "out on leave");
+    /// assert_eq!(Lang::Nb.value(Vocab::KeyDate, "parole_eligibility"), "Prøveløslatelse tidligst");
+    /// assert_eq!(Lang::Nb.value(Vocab::Level, "P001"), "P001");
+    /// ```
+    pub fn value(self, vocab: Vocab, code: &str) -> String {
+        self.label(vocab, code)
+            .map(|pair| self.pick(pair).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The (English, bokmål) label of a machine value, if it has one.
+    pub fn label(self, vocab: Vocab, code: &str) -> Option<(&'static str, &'static str)> {
+        match vocab {
+            Vocab::Status => CustodyStatus::parse(code).map(CustodyStatus::label),
+            Vocab::Movement => MovementKind::parse(code).map(MovementKind::label),
+            Vocab::Basis => CustodyBasis::parse(code).map(CustodyBasis::label),
+            Vocab::Level => SecurityLevel::parse(code).map(SecurityLevel::label),
+            Vocab::KeyDate => DateKey::parse(code).map(DateKey::label),
+            Vocab::NonCounting => NonCountingReason::ALL
+                .into_iter()
+                .find(|r| r.as_str() == code)
+                .map(NonCountingReason::describe),
+            _ => WORDS
+                .iter()
+                .find(|(v, c, _, _)| *v == vocab && *c == code)
+                .map(|(_, _, en, nb)| (*en, *nb)),
+        }
+    }
+
+    /// Choices for a select: every `codes` value with its words.
+    pub fn options(self, vocab: Vocab, codes: &[&str]) -> Vec<(String, String)> {
+        codes
+            .iter()
+            .map(|code| (code.to_string(), self.value(vocab, code)))
+            .collect()
     }
 }
 
@@ -89,7 +293,15 @@ pub struct Texts {
     pub corrected: &'static str,
     pub reason: &'static str,
     pub correct: &'static str,
+    pub record: &'static str,
     pub record_movement: &'static str,
+    pub record_security_level: &'static str,
+    pub record_remand_order: &'static str,
+    pub record_non_counting: &'static str,
+    pub record_supervision: &'static str,
+    pub record_contact_officer: &'static str,
+    pub contact_officer: &'static str,
+    pub contact_officer_help: &'static str,
     pub movement: &'static str,
     pub time: &'static str,
     pub note: &'static str,
@@ -115,10 +327,52 @@ pub struct Texts {
     pub prisoner_home: &'static str,
     pub count: &'static str,
     pub who_read_my_record: &'static str,
+    pub who_read_help: &'static str,
+    pub nobody_read: &'static str,
+    pub my_record: &'static str,
     pub payload_json: &'static str,
+    pub payload_help: &'static str,
     pub retract: &'static str,
+    pub retract_help: &'static str,
+    pub correction_reason_help: &'static str,
     pub version: &'static str,
     pub supervision: &'static str,
+    pub supervision_kind: &'static str,
+    pub office: &'static str,
+    pub office_help_own: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub court: &'static str,
+    pub restrictions: &'static str,
+    pub restrictions_help: &'static str,
+    pub full_isolation: &'static str,
+    pub partial_isolation: &'static str,
+    pub letter_ban: &'static str,
+    pub visit_ban: &'static str,
+    pub placement_wish: &'static str,
+    pub placement_wish_help: &'static str,
+    pub not_stated: &'static str,
+    pub remand_dates_help: &'static str,
+    pub level_help: &'static str,
+    pub decision_reason_help: &'static str,
+    pub non_counting_reason: &'static str,
+    pub non_counting_help: &'static str,
+    pub supervision_dates_help: &'static str,
+    pub identity_number_help: &'static str,
+    pub temporary_id_help: &'static str,
+    pub citizenship_help: &'static str,
+    pub languages_help: &'static str,
+    pub time_help: &'static str,
+    pub movement_prison_help: &'static str,
+    pub movement_basis_help: &'static str,
+    pub case_number: &'static str,
+    pub decision_date: &'static str,
+    pub final_date: &'static str,
+    pub remand_deduction_days: &'static str,
+    pub offence_class: &'static str,
+    pub sentences: &'static str,
+    pub preventive_detention: &'static str,
+    pub community_sentence: &'static str,
     pub page_forbidden: &'static str,
     pub page_not_found: &'static str,
     pub page_bad_request: &'static str,
@@ -126,6 +380,18 @@ pub struct Texts {
     pub form_expired: &'static str,
     pub wrong_credentials: &'static str,
     pub is_required: &'static str,
+    pub too_long: &'static str,
+    pub characters: &'static str,
+    pub not_json: &'static str,
+    pub line: &'static str,
+    pub column: &'static str,
+    pub version_conflict: &'static str,
+    pub choose_file: &'static str,
+    pub file_not_utf8: &'static str,
+    pub file_not_read: &'static str,
+    pub problems_in_file: &'static str,
+    pub demo_accounts: &'static str,
+    pub person_number: &'static str,
 }
 
 /// Norsk bokmål.
@@ -183,7 +449,15 @@ pub static NB: Texts = Texts {
     corrected: "rettet",
     reason: "Begrunnelse",
     correct: "Rett opp",
+    record: "Registrer",
     record_movement: "Registrer bevegelse",
+    record_security_level: "Registrer sikkerhetsnivå",
+    record_remand_order: "Registrer varetektskjennelse",
+    record_non_counting: "Registrer tid som ikke regnes med",
+    record_supervision: "Registrer oppfølging i friomsorgen",
+    record_contact_officer: "Tildel kontaktbetjent",
+    contact_officer: "Kontaktbetjent",
+    contact_officer_help: "Kontaktbetjentene i enheten der personen sitter. En ny tildeling erstatter den forrige; den opphører ved løslatelse.",
     movement: "Bevegelse",
     time: "Tidspunkt",
     note: "Merknad",
@@ -209,17 +483,71 @@ pub static NB: Texts = Texts {
     prisoner_home: "Dine datoer, med regel og utregning.",
     count: "Antall",
     who_read_my_record: "Hvem har lest opplysningene mine",
+    who_read_help: "Hver gang noen åpner opplysningene dine, blir det logget. Nødtilgang betyr at noen utenfor ditt fengsel eller kontor har lest dem og oppgitt et formål.",
+    nobody_read: "Ingen har lest opplysningene dine ennå.",
+    my_record: "Mine opplysninger",
     payload_json: "Rettet innhold (JSON)",
+    payload_help: "Hele registreringen slik den skal være, som JSON. Felter og verdier som i API-et.",
     retract: "Trekk tilbake (registrert ved en feil)",
+    retract_help: "Registreringen skal ikke gjelde. Den blir stående i historikken, markert som rettet.",
+    correction_reason_help: "Hvorfor registreringen rettes. Vises i historikken.",
     version: "Versjon",
     supervision: "Oppfølging",
+    supervision_kind: "Type oppfølging",
+    office: "Friomsorgskontor",
+    office_help_own: "Du kan registrere oppfølging bare for ditt eget kontor.",
+    from: "Fra og med",
+    to: "Til og med",
+    court: "Domstol",
+    restrictions: "Restriksjoner",
+    restrictions_help: "Restriksjonene retten har besluttet (straffeprosessloven §§ 186 og 186 a). Full og delvis isolasjon utelukker hverandre.",
+    full_isolation: "Full isolasjon",
+    partial_isolation: "Delvis isolasjon",
+    letter_ban: "Brevforbud",
+    visit_ban: "Besøksforbud",
+    placement_wish: "Ønske om plassering",
+    placement_wish_help: "Den varetektsinnsattes eget ønske (straffegjennomføringsloven § 3 femte ledd).",
+    not_stated: "Ikke oppgitt",
+    remand_dates_help: "Første og siste dag kjennelsen gjelder.",
+    level_help: "Vedtak om sikkerhetsnivå (straffegjennomføringsloven § 10). Laveste mulige nivå er utgangspunktet.",
+    decision_reason_help: "Den skriftlige begrunnelsen for vedtaket.",
+    non_counting_reason: "Årsak",
+    non_counting_help: "Dager som ikke regnes som sonet tid, f.eks. straffavbrudd (straffegjennomføringsloven § 35). Rømning registreres som bevegelse.",
+    supervision_dates_help: "Første og siste dag under friomsorgskontoret.",
+    identity_number_help: "11 siffer (fødselsnummer eller D-nummer).",
+    temporary_id_help: "Når fødselsnummeret ikke er kjent, f.eks. T-000123.",
+    citizenship_help: "Landkode med to store bokstaver (ISO 3166), f.eks. NO; XX når ukjent.",
+    languages_help: "Språkkoder (ISO 639) skilt med komma, f.eks. nb, pl.",
+    time_help: "Dato og klokkeslett, norsk tid.",
+    movement_prison_help: "For innsettelse og overføring.",
+    movement_basis_help: "For innsettelse og endret grunnlag.",
+    case_number: "Saksnummer",
+    decision_date: "Domsdato",
+    final_date: "Rettskraftig",
+    remand_deduction_days: "Varetektsfradrag (dager)",
+    offence_class: "Lovbruddsklasse",
+    sentences: "Straffer",
+    preventive_detention: "Forvaring",
+    community_sentence: "Samfunnsstraff",
     page_forbidden: "Rollen din gir ikke tilgang til denne siden.",
     page_not_found: "Fant ikke siden, eller den er utenfor ditt ansvarsområde.",
     page_bad_request: "Forespørselen kunne ikke behandles.",
     page_server_error: "Noe gikk galt. Feilen er logget.",
     form_expired: "Skjemaet er utløpt. Prøv igjen.",
-    wrong_credentials: "Feil brukernavn eller passord.",
+    wrong_credentials: "feil brukernavn eller passord",
     is_required: "må fylles ut",
+    too_long: "er for lang; høyst",
+    characters: "tegn",
+    not_json: "er ikke gyldig JSON",
+    line: "linje",
+    column: "kolonne",
+    version_conflict: "noen andre har endret registreringen mens du arbeidet; last siden på nytt og prøv igjen",
+    choose_file: "velg en domsfil",
+    file_not_utf8: "filen må være UTF-8-tekst",
+    file_not_read: "filen kunne ikke leses",
+    problems_in_file: "feil i filen, se listen over",
+    demo_accounts: "Demo-kontoer (passord halden-demo)",
+    person_number: "person nr.",
 };
 
 /// English.
@@ -277,7 +605,15 @@ pub static EN: Texts = Texts {
     corrected: "corrected",
     reason: "Reason",
     correct: "Correct",
+    record: "Record",
     record_movement: "Record movement",
+    record_security_level: "Record security level",
+    record_remand_order: "Record remand order",
+    record_non_counting: "Record time not counted",
+    record_supervision: "Record probation supervision",
+    record_contact_officer: "Assign a contact officer",
+    contact_officer: "Contact officer",
+    contact_officer_help: "The contact officers of the unit where the person is held. A new assignment replaces the last; it ends on release.",
     movement: "Movement",
     time: "Time",
     note: "Note",
@@ -303,15 +639,132 @@ pub static EN: Texts = Texts {
     prisoner_home: "Your dates, with their rule and arithmetic.",
     count: "Count",
     who_read_my_record: "Who has read my record",
+    who_read_help: "Every time someone opens your record, it is logged. Break the glass means someone outside your prison or office read it and stated a purpose.",
+    nobody_read: "Nobody has read your record yet.",
+    my_record: "My record",
     payload_json: "Corrected content (JSON)",
+    payload_help: "The whole entry as it should be, as JSON. Fields and values as in the API.",
     retract: "Retract (recorded in error)",
+    retract_help: "The entry shall not count. It stays in the history, marked as corrected.",
+    correction_reason_help: "Why the entry is corrected. Shown in the history.",
     version: "Version",
     supervision: "Supervision",
+    supervision_kind: "Kind of supervision",
+    office: "Probation office",
+    office_help_own: "You can record supervision only for your own office.",
+    from: "From",
+    to: "To",
+    court: "Court",
+    restrictions: "Restrictions",
+    restrictions_help: "The restrictions the court ordered (Criminal Procedure Act §§ 186 and 186 a). Full and partial isolation exclude each other.",
+    full_isolation: "Full isolation",
+    partial_isolation: "Partial isolation",
+    letter_ban: "Ban on letters",
+    visit_ban: "Ban on visits",
+    placement_wish: "Placement wish",
+    placement_wish_help: "The remand prisoner's own wish (Execution of Sentences Act § 3 fifth paragraph).",
+    not_stated: "Not stated",
+    remand_dates_help: "First and last day of the order.",
+    level_help: "Decision on the security level (Execution of Sentences Act § 10). The lowest possible level is the starting point.",
+    decision_reason_help: "The written reason for the decision.",
+    non_counting_reason: "Reason",
+    non_counting_help: "Days that do not count as time served, e.g. an interruption (Execution of Sentences Act § 35). Escapes are recorded as movements.",
+    supervision_dates_help: "First and last day under the probation office.",
+    identity_number_help: "11 digits (national identity number or D number).",
+    temporary_id_help: "When the identity number is not known, e.g. T-000123.",
+    citizenship_help: "Two-letter country code (ISO 3166), e.g. NO; XX when unknown.",
+    languages_help: "Language codes (ISO 639) separated by commas, e.g. nb, pl.",
+    time_help: "Date and time, Norwegian time.",
+    movement_prison_help: "For admission and transfer.",
+    movement_basis_help: "For admission and change of basis.",
+    case_number: "Case number",
+    decision_date: "Decision date",
+    final_date: "Final",
+    remand_deduction_days: "Remand deduction (days)",
+    offence_class: "Offence class",
+    sentences: "Sentences",
+    preventive_detention: "Preventive detention",
+    community_sentence: "Community sentence",
     page_forbidden: "Your role does not give access to this page.",
     page_not_found: "Not found, or outside your scope.",
     page_bad_request: "The request could not be handled.",
     page_server_error: "Something went wrong. The error is logged.",
     form_expired: "The form has expired. Try again.",
-    wrong_credentials: "Wrong username or password.",
+    wrong_credentials: "wrong username or password",
     is_required: "is required",
+    too_long: "is too long; at most",
+    characters: "characters",
+    not_json: "is not valid JSON",
+    line: "line",
+    column: "column",
+    version_conflict: "someone else changed the record while you worked; reload the page and try again",
+    choose_file: "choose a court file",
+    file_not_utf8: "the file must be UTF-8 text",
+    file_not_read: "the file could not be read",
+    problems_in_file: "problem(s) in the file, see the list above",
+    demo_accounts: "Demo accounts (password halden-demo)",
+    person_number: "person no.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_value_has_words_in_both_languages() {
+        let all: Vec<(Vocab, &str)> = CustodyStatus::ALL
+            .iter()
+            .map(|s| (Vocab::Status, s.as_str()))
+            .chain(
+                MovementKind::ALL
+                    .iter()
+                    .map(|k| (Vocab::Movement, k.as_str())),
+            )
+            .chain(CustodyBasis::ALL.iter().map(|b| (Vocab::Basis, b.as_str())))
+            .chain(
+                SecurityLevel::ALL
+                    .iter()
+                    .map(|l| (Vocab::Level, l.as_str())),
+            )
+            .chain(DateKey::ALL.iter().map(|k| (Vocab::KeyDate, k.as_str())))
+            .chain(
+                NonCountingReason::ALL
+                    .iter()
+                    .map(|r| (Vocab::NonCounting, r.as_str())),
+            )
+            .chain(
+                halden_storage::facts::KINDS
+                    .iter()
+                    .map(|k| (Vocab::EntryKind, *k)),
+            )
+            .chain(
+                halden_storage::facts::SEXES
+                    .iter()
+                    .map(|s| (Vocab::Sex, *s)),
+            )
+            .chain(
+                halden_storage::facts::SUPERVISION_KINDS
+                    .iter()
+                    .map(|s| (Vocab::Supervision, *s)),
+            )
+            .chain(
+                halden_storage::facts::PLACEMENT_WISHES
+                    .iter()
+                    .map(|w| (Vocab::PlacementWish, *w)),
+            )
+            .chain(
+                crate::access::Role::ALL
+                    .iter()
+                    .map(|r| (Vocab::Role, r.as_str())),
+            )
+            .collect();
+        assert!(all.len() > 60, "{}", all.len());
+        for (vocab, code) in all {
+            assert!(
+                Lang::Nb.label(vocab, code).is_some(),
+                "{vocab:?} {code} has no words"
+            );
+            assert_ne!(Lang::Nb.value(vocab, code), code, "{vocab:?} {code}");
+        }
+    }
+}

@@ -32,8 +32,8 @@ fn ok(description: &str) -> Value {
 pub fn document() -> Value {
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
     let glass = json!({"name": "X-Break-Glass-Purpose", "in": "header", "required": false,
-        "description": "Read outside your scope with this stated purpose; the read is flagged in the access log",
-        "schema": {"type": "string"}});
+        "description": "Read outside your scope with this stated purpose (UTF-8); the read is flagged in the access log. A blank purpose is refused (400).",
+        "schema": {"type": "string", "minLength": 1}});
     let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
         "description": "The same key with the same request creates once and returns the first answer",
         "schema": {"type": "string", "maxLength": 200}});

@@ -222,6 +222,15 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
 async fn every_page_answers_each_role_as_the_brief_says() {
     let w = world().await;
     let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
+    let entries = w.store.entries(oslo).await.unwrap();
+    let entry = |kind: &str| entries.iter().find(|e| e.kind == kind).unwrap().id;
+    let (oslo_movement, oslo_judgment) = (entry("movement"), entry("judgment"));
+    let bergen_entries = w.store.entries(bergen).await.unwrap();
+    let bergen_movement = bergen_entries
+        .iter()
+        .find(|e| e.kind == "movement")
+        .unwrap()
+        .id;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -256,6 +265,64 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{bergen}/movements/new"),
             [404, 404, 404, 200, 403, 403, 403, 403, 403],
         ),
+        // Someone not in custody may be admitted by any unit's staff (no name is shown).
+        (
+            format!("/persons/{supervised}/movements/new"),
+            [200, 200, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        // Security level, remand order and time not counted: prison leaders (their unit) and
+        // placement.
+        (
+            format!("/persons/{oslo}/security-levels/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/security-levels/new"),
+            [403, 403, 404, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/remand-orders/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/remand-orders/new"),
+            [403, 403, 404, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/non-counting/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/non-counting/new"),
+            [403, 403, 404, 200, 403, 403, 403, 403, 403],
+        ),
+        // Supervision: probation and placement. A probation officer may take anyone onto the
+        // office's caseload (the form then shows no name).
+        (
+            format!("/persons/{supervised}/supervisions/new"),
+            [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/supervisions/new"),
+            [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        // Corrections: whoever may record the entry's kind for the person.
+        (
+            format!("/persons/{oslo}/entries/{oslo_movement}/correct"),
+            [200, 200, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/entries/{oslo_judgment}/correct"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/entries/{bergen_movement}/correct"),
+            [404, 404, 404, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/entries/999999/correct"),
+            [404, 404, 404, 404, 404, 403, 403, 403, 403],
+        ),
         (
             "/admissions/new".into(),
             [200, 403, 200, 200, 403, 403, 403, 403, 403],
@@ -286,8 +353,73 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-    // The sign-in page and the stylesheet are public.
-    for path in ["/login", "/static/halden.css"] {
+    // The sign-in page and the static assets are public.
+    for path in [
+        "/login",
+        "/static/halden.css",
+        "/static/halden.js",
+        "/static/favicon.svg",
+        "/favicon.ico",
+    ] {
         assert_eq!(w.page(None, path).await.0, StatusCode::OK, "{path}");
     }
+}
+
+/// The forms' posts: an empty form with the session's CSRF token. A role that passes role and
+/// scope then meets the empty required fields (400); 403 the role never may; 404 out of scope.
+#[tokio::test]
+async fn every_form_post_answers_each_role_as_the_brief_says() {
+    let w = world().await;
+    let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
+    let entries = w.store.entries(oslo).await.unwrap();
+    let movement = entries.iter().find(|e| e.kind == "movement").unwrap().id;
+    let rows: Vec<(String, [u16; 9])> = vec![
+        // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
+        (
+            format!("/persons/{oslo}/movements/new"),
+            [400, 400, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/security-levels/new"),
+            [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/remand-orders/new"),
+            [403, 403, 404, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/non-counting/new"),
+            [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/supervisions/new"),
+            [403, 403, 403, 400, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/entries/{movement}/correct"),
+            [400, 400, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admissions/new".into(),
+            [400, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (path, expected) in &rows {
+        for (role, expected) in ROLES.iter().zip(expected) {
+            // The session's token, from the sign-out form every page carries.
+            let home = w.page_in(role, "nb", "/home").await;
+            let csrf = support::hidden(&home.html, "csrf").unwrap();
+            let answer = w
+                .post_form(role, "nb", path, &[("csrf".into(), csrf)])
+                .await;
+            if answer.status.as_u16() != *expected {
+                failures.push(format!(
+                    "POST {path} as {role}: expected {expected}, got {}",
+                    answer.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

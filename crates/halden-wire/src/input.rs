@@ -25,8 +25,14 @@ use serde_json::{Map, Value};
 /// The list of problems: JSON syntax, types, unknown fields and missing fields. Legal validation
 /// happens afterwards, in [`halden_domain::calculate`].
 pub fn parse_case_str(text: &str) -> Result<Case, Vec<FieldError>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| vec![FieldError::new("$", None, format!("not valid JSON: {e}"))])?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![FieldError::bilingual(
+            "$",
+            None,
+            format!("not valid JSON: {e}"),
+            format!("ikke gyldig JSON: {e}"),
+        )]
+    })?;
     parse_case(&value)
 }
 
@@ -64,15 +70,16 @@ fn join(path: &str, key: &str) -> String {
 }
 
 impl Reader {
-    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, None, message));
+    fn error(&mut self, field: impl Into<String>, en: impl Into<String>, nb: impl Into<String>) {
+        self.errors.push(FieldError::bilingual(field, None, en, nb));
     }
 
     fn object<'a>(&mut self, path: &str, value: &'a Value, allowed: &[&str]) -> Option<Object<'a>> {
         let Some(map) = value.as_object() else {
             self.error(
                 if path.is_empty() { "$" } else { path },
-                format!("must be an object, not {}", kind(value)),
+                format!("must be an object, not {}", kind(value).0),
+                format!("må være et objekt, ikke {}", kind(value).1),
             );
             return None;
         };
@@ -81,6 +88,7 @@ impl Reader {
                 self.error(
                     join(path, key),
                     format!("unknown field; expected one of: {}", allowed.join(", ")),
+                    format!("ukjent felt; forventet ett av: {}", allowed.join(", ")),
                 );
             }
         }
@@ -97,14 +105,19 @@ impl Reader {
             Some(text) => match parse_date(text) {
                 Some(date) => Some(date),
                 None => {
-                    self.error(field, format!("`{text}` is not a valid date (YYYY-MM-DD)"));
+                    self.error(
+                        field,
+                        format!("`{text}` is not a valid date (YYYY-MM-DD)"),
+                        format!("`{text}` er ikke en gyldig dato (ÅÅÅÅ-MM-DD)"),
+                    );
                     None
                 }
             },
             None => {
                 self.error(
                     field,
-                    format!("must be a date string YYYY-MM-DD, not {}", kind(value)),
+                    format!("must be a date string YYYY-MM-DD, not {}", kind(value).0),
+                    format!("må være en dato ÅÅÅÅ-MM-DD, ikke {}", kind(value).1),
                 );
                 None
             }
@@ -113,7 +126,11 @@ impl Reader {
 
     fn required_date(&mut self, obj: &Object<'_>, key: &str) -> Option<Date> {
         if obj.map.get(key).is_none_or(Value::is_null) {
-            self.error(join(&obj.path, key), "is required (a date YYYY-MM-DD)");
+            self.error(
+                join(&obj.path, key),
+                "is required (a date YYYY-MM-DD)",
+                "må fylles ut (en dato ÅÅÅÅ-MM-DD)",
+            );
             return None;
         }
         self.date(obj, key)
@@ -127,23 +144,40 @@ impl Reader {
             return match u32::try_from(n) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.error(field, format!("{n} is too large"));
+                    self.error(
+                        field,
+                        format!("{n} is too large"),
+                        format!("{n} er for stort"),
+                    );
                     None
                 }
             };
         }
-        let message = match value {
-            Value::Number(n) if n.as_i64().is_some() => format!("{n} must not be negative"),
-            Value::Number(n) => format!("{n} must be a whole number"),
-            other => format!("must be a whole number, not {}", kind(other)),
+        let (en, nb) = match value {
+            Value::Number(n) if n.as_i64().is_some() => (
+                format!("{n} must not be negative"),
+                format!("{n} kan ikke være negativt"),
+            ),
+            Value::Number(n) => (
+                format!("{n} must be a whole number"),
+                format!("{n} må være et heltall"),
+            ),
+            other => (
+                format!("must be a whole number, not {}", kind(other).0),
+                format!("må være et heltall, ikke {}", kind(other).1),
+            ),
         };
-        self.error(field, message);
+        self.error(field, en, nb);
         None
     }
 
     fn required_count(&mut self, obj: &Object<'_>, key: &str) -> Option<u32> {
         if obj.map.get(key).is_none_or(Value::is_null) {
-            self.error(join(&obj.path, key), "is required (a whole number)");
+            self.error(
+                join(&obj.path, key),
+                "is required (a whole number)",
+                "må fylles ut (et heltall)",
+            );
             return None;
         }
         self.count(obj, key)
@@ -156,7 +190,8 @@ impl Reader {
             Some(other) => {
                 self.error(
                     join(&obj.path, key),
-                    format!("must be true or false, not {}", kind(other)),
+                    format!("must be true or false, not {}", kind(other).0),
+                    format!("må være true eller false, ikke {}", kind(other).1),
                 );
                 false
             }
@@ -176,6 +211,7 @@ impl Reader {
                 self.error(
                     field,
                     format!("must be one of: {}; got {value}", choices.join(", ")),
+                    format!("må være én av: {}; fikk {value}", choices.join(", ")),
                 );
                 None
             }
@@ -270,7 +306,11 @@ impl Reader {
         };
         let path = join(&obj.path, key);
         let Some(items) = value.as_array() else {
-            self.error(path, format!("must be a list, not {}", kind(value)));
+            self.error(
+                path,
+                format!("must be a list, not {}", kind(value).0),
+                format!("må være en liste, ikke {}", kind(value).1),
+            );
             return Vec::new();
         };
         items
@@ -304,6 +344,7 @@ impl Reader {
             self.error(
                 join(path, "kind"),
                 format!("is required: one of {}", names.join(", ")),
+                format!("må fylles ut: én av {}", names.join(", ")),
             );
         }
         let kind = self.choice(&obj, "kind", &names).map(|i| kinds[i]);
@@ -403,6 +444,7 @@ impl Reader {
             self.error(
                 join(path, "reason"),
                 format!("is required: one of {}", names.join(", ")),
+                format!("må fylles ut: én av {}", names.join(", ")),
             );
         }
         let reason = self
@@ -520,14 +562,15 @@ fn parse_date(text: &str) -> Option<Date> {
     Date::new(year, month, day).ok()
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, in English and bokmål.
+fn kind(value: &Value) -> (&'static str, &'static str) {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => ("null", "null"),
+        Value::Bool(_) => ("a boolean", "en sannhetsverdi"),
+        Value::Number(_) => ("a number", "et tall"),
+        Value::String(_) => ("a string", "en tekst"),
+        Value::Array(_) => ("a list", "en liste"),
+        Value::Object(_) => ("an object", "et objekt"),
     }
 }
 

@@ -282,3 +282,166 @@ impl World {
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 }
+
+/// A page's answer: status, where it redirects to, and the HTML.
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub html: String,
+}
+
+impl World {
+    /// Loads a page as `role` in `lang` (`nb` or `en`).
+    pub async fn page_in(&self, role: &str, lang: &str, path: &str) -> Answer {
+        let request = Request::builder()
+            .method("GET")
+            .uri(path)
+            .header(
+                "cookie",
+                format!(
+                    "halden_session={}; halden_lang={lang}",
+                    self.web_token(role)
+                ),
+            )
+            .body(Body::empty())
+            .unwrap();
+        answer(self.app.clone().oneshot(request).await.unwrap()).await
+    }
+
+    /// The CSRF token the form at `path` carries for `role`.
+    pub async fn csrf(&self, role: &str, path: &str) -> String {
+        let page = self.page_in(role, "nb", path).await;
+        hidden(&page.html, "csrf")
+            .unwrap_or_else(|| panic!("no csrf field on {path} for {role}: {}", page.status))
+    }
+
+    /// Submits a form (urlencoded) as `role` in `lang`, with the form's own CSRF token and record
+    /// version (read from the form first), plus `fields`.
+    pub async fn submit(
+        &self,
+        role: &str,
+        lang: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Answer {
+        let page = self.page_in(role, lang, path).await;
+        let mut pairs: Vec<(String, String)> = ["csrf", "version"]
+            .iter()
+            .filter_map(|name| hidden(&page.html, name).map(|v| (name.to_string(), v)))
+            .collect();
+        pairs.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.post_form(role, lang, path, &pairs).await
+    }
+
+    /// Posts exactly `pairs` (urlencoded) as `role` in `lang`.
+    pub async fn post_form(
+        &self,
+        role: &str,
+        lang: &str,
+        path: &str,
+        pairs: &[(String, String)],
+    ) -> Answer {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(
+                "cookie",
+                format!(
+                    "halden_session={}; halden_lang={lang}",
+                    self.web_token(role)
+                ),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        answer(self.app.clone().oneshot(request).await.unwrap()).await
+    }
+}
+
+async fn answer(response: axum::response::Response) -> Answer {
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(ToString::to_string);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        location,
+        html: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The value of hidden input `name` in a page.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+/// Percent-encodes a form value.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The error summary's lines (text without tags).
+pub fn summary(html: &str) -> Vec<String> {
+    let Some(start) = html.find("class=\"error-summary\"") else {
+        return Vec::new();
+    };
+    let end = html[start..]
+        .find("</div>")
+        .map_or(html.len(), |e| start + e);
+    html[start..end]
+        .split("<li>")
+        .skip(1)
+        .map(|item| text_of(item.split("</li>").next().unwrap_or_default()))
+        .collect()
+}
+
+/// Text without tags, entities decoded (the few askama writes).
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#38;", "&")
+        .replace("&amp;", "&")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .trim()
+        .to_string()
+}
+
+/// The opening tag of the element with `id`.
+pub fn tag_with_id<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let marker = format!("id=\"{id}\"");
+    let at = html.find(&marker)?;
+    let start = html[..at].rfind('<')?;
+    let end = at + html[at..].find('>')?;
+    Some(&html[start..=end])
+}

@@ -1,0 +1,452 @@
+//! The person page: identity, the forms the caller may use, key dates with their explanations,
+//! the full history with corrections, and for the person themselves, who has read their record.
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use halden_storage::{AccessQuery, EntryRow, PersonRow};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{
+    Chrome, ENTRY_FORMS, MessagePage, SummaryItem, chrome, form::Message, lang, local_time,
+    refusal, render, signed_in,
+};
+use crate::{
+    AppState,
+    access::{Caller, Role, View},
+    api,
+    error::ApiError,
+    i18n::{Lang, Texts, Vocab},
+};
+
+/// The longest break-glass purpose accepted.
+const PURPOSE_MAX_CHARS: usize = 500;
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    c: Chrome,
+    p: PersonRow,
+    restricted: bool,
+    break_glass: bool,
+    /// The identity and custody facts, (label, value).
+    facts: Vec<(&'static str, String)>,
+    /// The restricted view's facts.
+    brief: Vec<(&'static str, String)>,
+    /// The forms the caller may use for this person, (href, label).
+    actions: Vec<(String, &'static str)>,
+    dates: Vec<DateLine>,
+    history: Vec<HistoryLine>,
+    /// Who has read the record, shown to the person themselves.
+    readers: Option<Vec<ReaderLine>>,
+}
+
+/// One key date on a page.
+pub struct DateLine {
+    /// Name of the date.
+    pub name: String,
+    /// The date.
+    pub date: String,
+    /// Rule id and §.
+    pub rule: String,
+    /// The explanation in the page's language.
+    pub explanation: String,
+}
+
+/// The key dates of a stored calculation, named and explained in `lang`.
+pub fn date_lines(dates_json: Option<&str>, lang: Lang) -> Vec<DateLine> {
+    let Some(doc) = dates_json.and_then(|d| serde_json::from_str::<Value>(d).ok()) else {
+        return Vec::new();
+    };
+    let Some(dates) = doc.get("dates").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let text = |d: &Value, key: &str| {
+        d.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    dates
+        .iter()
+        .map(|(name, d)| DateLine {
+            name: lang.value(Vocab::KeyDate, name),
+            date: text(d, "date"),
+            rule: format!("{} ({})", text(d, "rule"), text(d, "reference")),
+            explanation: d
+                .get("explanation")
+                .map(|e| text(e, lang.code()))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// One entry in the person page's history.
+pub struct HistoryLine {
+    /// Entry id.
+    pub id: i64,
+    /// Kind, in words.
+    pub kind: String,
+    /// What it says, compactly, in words.
+    pub summary: String,
+    /// When recorded (Norwegian time).
+    pub recorded_at: String,
+    /// By whom.
+    pub recorded_by: String,
+    /// The entry it corrects.
+    pub corrects: Option<i64>,
+    /// Why.
+    pub reason: String,
+    /// Whether a later entry corrects it.
+    pub superseded: bool,
+    /// The correction form, when the caller may correct this entry.
+    pub correct_href: Option<String>,
+}
+
+/// The label of a payload field of an entry of `kind`.
+fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
+    Some(match key {
+        "reason" if kind == "non_counting" => t.non_counting_reason,
+        "movement" => t.movement,
+        "at" => t.time,
+        "prison" => t.prison,
+        "basis" => t.basis,
+        "note" => t.note,
+        "level" => t.security_level,
+        "from" => t.from,
+        "to" | "until" => t.to,
+        "reason" => t.reason,
+        "court" => t.court,
+        "restrictions" => t.restrictions,
+        "placement_wish" => t.placement_wish,
+        "supervision" => t.supervision_kind,
+        "office" => t.office,
+        "case_number" => t.case_number,
+        "decision_date" => t.decision_date,
+        "final_date" => t.final_date,
+        "remand_deduction_days" => t.remand_deduction_days,
+        "offence_class" => t.offence_class,
+        "sentences" => t.sentences,
+        "preventive_detention" => t.preventive_detention,
+        "community_sentence" => t.community_sentence,
+        "identity_number" => t.identity_number,
+        "temporary_id" => t.temporary_id,
+        "family_name" => t.family_name,
+        "given_names" => t.given_names,
+        "birth_date" => t.birth_date,
+        "sex" => t.sex,
+        "citizenship" => t.citizenship,
+        "languages" => t.languages,
+        "interpreter_needed" => t.interpreter,
+        "home_municipality" => t.home_municipality,
+        _ => return None,
+    })
+}
+
+/// One payload value in words.
+fn value_words(kind: &str, key: &str, value: &Value, lang: Lang) -> String {
+    let t = lang.texts();
+    let vocab = match (kind, key) {
+        (_, "movement") => Some(Vocab::Movement),
+        (_, "basis") => Some(Vocab::Basis),
+        (_, "level") => Some(Vocab::Level),
+        (_, "supervision") => Some(Vocab::Supervision),
+        (_, "placement_wish") => Some(Vocab::PlacementWish),
+        (_, "sex") => Some(Vocab::Sex),
+        ("non_counting", "reason") => Some(Vocab::NonCounting),
+        _ => None,
+    };
+    match (value, vocab) {
+        (Value::String(s), Some(vocab)) => lang.value(vocab, s),
+        (Value::String(s), None) if key == "at" => s.replace('T', " "),
+        (Value::String(s), None) => s.clone(),
+        (Value::Bool(b), _) => (if *b { t.yes } else { t.no }).to_string(),
+        (Value::Object(map), _) if key == "restrictions" => {
+            let on: Vec<&str> = [
+                ("full_isolation", t.full_isolation),
+                ("partial_isolation", t.partial_isolation),
+                ("letter_ban", t.letter_ban),
+                ("visit_ban", t.visit_ban),
+            ]
+            .into_iter()
+            .filter(|(k, _)| map.get(*k).and_then(Value::as_bool) == Some(true))
+            .map(|(_, label)| label)
+            .collect();
+            if on.is_empty() {
+                "–".into()
+            } else {
+                on.join(", ")
+            }
+        }
+        (Value::Array(items), _) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        (other, _) => other.to_string(),
+    }
+}
+
+/// What an entry says, in words: `label: value · label: value`.
+fn summary(e: &EntryRow, lang: Lang) -> String {
+    let t = lang.texts();
+    match e.payload_json().as_object() {
+        Some(map) if !map.is_empty() => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| {
+                let label =
+                    key_label(t, &e.kind, k).map_or_else(|| k.replace('_', " "), str::to_string);
+                format!("{label}: {}", value_words(&e.kind, k, v, lang))
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        _ => lang.value(Vocab::EntryKind, &e.kind),
+    }
+}
+
+/// One read of a person's record, as the person sees it.
+pub struct ReaderLine {
+    /// When (Norwegian time).
+    pub at: String,
+    /// Who: their name.
+    pub name: String,
+    /// Their role, in words.
+    pub role: String,
+    /// What was read, in words.
+    pub view: String,
+    /// Read outside the reader's scope, with a stated purpose.
+    pub break_glass: bool,
+}
+
+/// The most recent reads of `person`'s record (who, in which role, when, what, break-glass).
+pub async fn readers(
+    state: &AppState,
+    person: i64,
+    lang: Lang,
+) -> Result<Vec<ReaderLine>, ApiError> {
+    let log = state
+        .store
+        .access_log(AccessQuery {
+            person: Some(person),
+            user: None,
+            limit: 100,
+        })
+        .await?;
+    let users = state.store.users().await?;
+    Ok(log
+        .into_iter()
+        .map(|r| ReaderLine {
+            at: local_time(&r.at),
+            name: users
+                .iter()
+                .find(|u| u.id == r.user_id)
+                .map_or_else(|| r.username.clone(), |u| u.display_name.clone()),
+            role: lang.value(Vocab::Role, &r.role),
+            view: lang.value(Vocab::View, &r.view),
+            break_glass: r.is_break_glass(),
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+pub(super) struct PurposeQuery {
+    purpose: Option<String>,
+}
+
+/// The break-glass form again, with the purpose's problem (400): the same answer whether the
+/// person exists or not.
+fn purpose_refused(
+    headers: &HeaderMap,
+    caller: &Caller,
+    id: i64,
+    purpose: &str,
+    problem: String,
+) -> Response {
+    let t = lang(headers).texts();
+    let here = format!("/persons/{id}");
+    let page = MessagePage {
+        c: chrome(headers, Some(caller), t.break_glass, &here),
+        heading: t.break_glass.to_string(),
+        message: t.page_not_found.to_string(),
+        break_glass_for: Some(id),
+        summary: vec![SummaryItem {
+            target: "purpose".into(),
+            label: t.purpose.into(),
+            message: Message::new(problem.clone()),
+        }],
+        purpose: purpose.to_string(),
+        purpose_error: problem,
+    };
+    (StatusCode::BAD_REQUEST, render(&page)).into_response()
+}
+
+pub(super) async fn person_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<PurposeQuery>,
+) -> Response {
+    let caller = match signed_in(&state, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let here = format!("/persons/{id}");
+    let Ok(id) = id.parse::<i64>() else {
+        return refusal(&headers, Some(&caller), ApiError::NotFound, &here);
+    };
+    let lang = lang(&headers);
+    let t = lang.texts();
+    // A stated purpose must say something: an empty one is refused as such, never read as no
+    // purpose. Checked before the person is looked up, so the answer reveals nothing.
+    if let Some(purpose) = &query.purpose
+        && caller.role.may_break_glass()
+    {
+        let trimmed = purpose.trim();
+        if trimmed.is_empty() {
+            return purpose_refused(&headers, &caller, id, purpose, t.is_required.into());
+        }
+        if trimmed.chars().count() > PURPOSE_MAX_CHARS {
+            return purpose_refused(
+                &headers,
+                &caller,
+                id,
+                purpose,
+                format!("{} {PURPOSE_MAX_CHARS} {}", t.too_long, t.characters),
+            );
+        }
+    }
+    let result = api::read_person(
+        &state,
+        &caller,
+        id,
+        "person_page",
+        query.purpose.as_deref().map(str::trim),
+        false,
+    )
+    .await;
+    let (person, view, glass) = match result {
+        Ok(x) => x,
+        Err(e) => return refusal(&headers, Some(&caller), e, &here),
+    };
+    let today = state.today();
+    let restricted = view == View::Restricted;
+    let may_write_here = caller.may_write_for(&person, today);
+    let (dates, history) = if restricted {
+        (Vec::new(), Vec::new())
+    } else {
+        let entries = match state.store.entries(person.id).await {
+            Ok(e) => e,
+            Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
+        };
+        let corrected: std::collections::HashSet<i64> =
+            entries.iter().filter_map(|e| e.corrects).collect();
+        let history = entries
+            .iter()
+            .map(|e| HistoryLine {
+                id: e.id,
+                kind: lang.value(Vocab::EntryKind, &e.kind),
+                summary: summary(e, lang),
+                recorded_at: local_time(&e.recorded_at),
+                recorded_by: e.recorded_by_name.clone(),
+                corrects: e.corrects,
+                reason: e.reason.clone().unwrap_or_default(),
+                superseded: corrected.contains(&e.id),
+                // An original entry can be corrected by whoever may record its kind here.
+                correct_href: (e.corrects.is_none() && may_write_here && caller.may_write(&e.kind))
+                    .then(|| format!("/persons/{}/entries/{}/correct", person.id, e.id)),
+            })
+            .collect();
+        (date_lines(person.dates_json.as_deref(), lang), history)
+    };
+    let actions = if restricted || !may_write_here {
+        Vec::new()
+    } else {
+        ENTRY_FORMS
+            .iter()
+            .filter(|f| caller.may_write(f.kind))
+            .map(|f| (f.href(person.id), (f.heading)(t)))
+            .collect()
+    };
+    let readers = if caller.role == Role::Prisoner {
+        match readers(&state, person.id, lang).await {
+            Ok(lines) => Some(lines),
+            Err(e) => return refusal(&headers, Some(&caller), e, &here),
+        }
+    } else {
+        None
+    };
+    let title = person.display_name();
+    let page = PersonPage {
+        c: chrome(&headers, Some(&caller), &title, &here),
+        facts: facts(&person, lang),
+        brief: vec![
+            (t.status, lang.value(Vocab::Status, &person.status)),
+            (t.prison, person.prison_id.clone().unwrap_or_default()),
+            (
+                t.release_date,
+                person.end_of_sentence.clone().unwrap_or_default(),
+            ),
+        ],
+        p: person,
+        restricted,
+        break_glass: glass,
+        actions,
+        dates,
+        history,
+        readers,
+    };
+    render(&page)
+}
+
+/// The identity and custody facts of the full view, in words.
+fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
+    let t = lang.texts();
+    let or_dash = |x: &Option<String>| x.clone().unwrap_or_else(|| "–".into());
+    let word = |vocab, x: &Option<String>| {
+        x.as_deref()
+            .map_or_else(|| "–".into(), |code| lang.value(vocab, code))
+    };
+    let supervision = match &p.supervision_kind {
+        None => "–".to_string(),
+        Some(kind) => [
+            Some(lang.value(Vocab::Supervision, kind)),
+            p.supervision_office.clone(),
+            p.supervision_until.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+    };
+    vec![
+        (t.identity_number, or_dash(&p.identity_number)),
+        (t.temporary_id, or_dash(&p.temporary_id)),
+        (t.birth_date, p.birth_date.clone()),
+        (t.sex, lang.value(Vocab::Sex, &p.sex)),
+        (t.citizenship, p.citizenship.clone()),
+        (t.languages, p.languages.replace(',', ", ")),
+        (
+            t.interpreter,
+            (if p.needs_interpreter() { t.yes } else { t.no }).into(),
+        ),
+        (t.home_municipality, or_dash(&p.home_municipality)),
+        (t.status, lang.value(Vocab::Status, &p.status)),
+        (
+            t.prison,
+            match (&p.prison_id, &p.unit) {
+                (Some(prison), Some(unit)) => format!("{prison} ({unit})"),
+                (Some(prison), None) => prison.clone(),
+                _ => "–".into(),
+            },
+        ),
+        (t.basis, word(Vocab::Basis, &p.basis)),
+        (t.security_level, word(Vocab::Level, &p.security_level)),
+        (t.supervision, supervision),
+        (t.version, p.version.to_string()),
+    ]
+}
