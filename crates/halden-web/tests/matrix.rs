@@ -335,6 +335,30 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             "/access-log".into(),
             [403, 403, 403, 403, 403, 403, 403, 403, 200],
         ),
+        (
+            "/accounts".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/accounts/new".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/accounts/1/disable".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/accounts/1/enable".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            format!("/persons/{oslo}/contact-officers/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{}", w.oslo_unassigned),
+            [200, 404, 200, 200, 404, 200, 404, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -390,6 +414,18 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{oslo}/non-counting/new"),
             [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/contact-officers/new"),
+            [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/accounts/new".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        ),
+        (
+            "/accounts/1/disable".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 400],
         ),
         (
             format!("/persons/{supervised}/supervisions/new"),

@@ -881,3 +881,76 @@ async fn the_favicon_and_script_are_served_and_linked() {
     assert!(login.contains("<link rel=\"icon\" href=\"/static/favicon.svg\""));
     assert!(login.contains("<script src=\"/static/halden.js\" defer></script>"));
 }
+
+#[tokio::test]
+async fn an_administrator_creates_and_disables_an_account_through_the_forms() {
+    let w = world().await;
+    let wrong = w
+        .submit(
+            "admin",
+            "nb",
+            "/accounts/new",
+            &[("username", "Ny Bruker"), ("display_name", "Nina")],
+        )
+        .await;
+    assert_refused(&wrong, &[("password", "Første passord"), ("role", "Rolle")]);
+    assert!(wrong.html.contains("value=\"Nina\""), "values are kept");
+    let bad_scope = w
+        .submit(
+            "admin",
+            "nb",
+            "/accounts/new",
+            &[
+                ("username", "Ny Bruker"),
+                ("display_name", "Nina"),
+                ("password", "et langt første passord"),
+                ("role", "officer"),
+            ],
+        )
+        .await;
+    assert_refused(
+        &bad_scope,
+        &[("username", "Brukernavn"), ("scope", "Ansvarsområde")],
+    );
+    let right = w
+        .submit(
+            "admin",
+            "nb",
+            "/accounts/new",
+            &[
+                ("username", "nina"),
+                ("display_name", "Nina Nyansatt"),
+                ("password", "et langt første passord"),
+                ("role", "officer"),
+                ("scope", "Oslo fengsel"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        right.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        summary(&right.html)
+    );
+    let list = w.page_in("admin", "nb", "/accounts").await;
+    assert!(list.html.contains("Nina Nyansatt"));
+    assert!(list.html.contains("opprettet"), "the change is logged");
+    let nina = w.store.user_by_name("nina").await.unwrap().unwrap();
+    let path = format!("/accounts/{}/disable", nina.id);
+    let no_reason = w.submit("admin", "nb", &path, &[]).await;
+    assert_refused(&no_reason, &[("reason", "Begrunnelse")]);
+    let disabled = w
+        .submit("admin", "nb", &path, &[("reason", "Sluttet")])
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.store
+            .user_by_name("nina")
+            .await
+            .unwrap()
+            .unwrap()
+            .is_disabled()
+    );
+    let list = w.page_in("admin", "nb", "/accounts").await;
+    assert!(list.html.contains("Sluttet"), "the reason is in the log");
+}

@@ -5,6 +5,7 @@
 //! Every form goes through [`form`]: labels, help, an error summary naming and linking each field,
 //! every value kept on a failed submit, and the session's CSRF token.
 
+mod accounts;
 mod entry;
 mod form;
 mod person;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/caseload", get(caseload))
         .route("/persons/{id}", get(person::person_page))
         .merge(entry::routes())
+        .merge(accounts::routes())
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -139,6 +141,7 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
             nav.push(("/import".into(), t.import_judgments));
         }
         if caller.role == Role::Admin {
+            nav.push(("/accounts".into(), t.accounts));
             nav.push(("/access-log".into(), t.access_log));
         }
     }
