@@ -1,16 +1,19 @@
 // The forms, each submitted wrongly and correctly: admission, movement, correction, court-file
-// import. axe-core on each form empty and after a failed submit, and on the pages they lead to.
+// import, security level, remand order, time not counted, probation supervision. axe-core on each
+// form empty and after a failed submit, and on the pages they lead to.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   axe,
+  checkErrorSummary,
   finish,
   errorSummary,
   freshIdentity,
   launch,
   localDateTime,
   newPage,
+  personIds,
   signIn,
   submit,
   tag,
@@ -92,16 +95,9 @@ describe('admission, movement and correction (officer)', () => {
     assert.equal(response.status(), 400);
     assert.equal(new URL(page.url()).pathname, '/admissions/new');
 
-    const summary = await errorSummary(page);
-    assert.ok(summary.some((s) => s.includes('identity_number')), `summary names identity_number: ${summary}`);
-    assert.ok(summary.some((s) => s.includes('family_name')), `summary names family_name: ${summary}`);
-    const targets = await page.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')));
-    assert.ok(targets.includes('#identity_number') && targets.includes('#family_name'), `links: ${targets}`);
-    for (const id of ['identity_number', 'family_name']) {
-      assert.equal(await page.getAttribute(`#${id}`, 'aria-invalid'), 'true', `#${id} is marked invalid`);
-      const describedBy = (await page.getAttribute(`#${id}`, 'aria-describedby')) ?? '';
-      assert.ok(describedBy.split(' ').includes(`${id}-error`), `#${id} is described by its error: ${describedBy}`);
-    }
+    const summary = await checkErrorSummary(page, [['identity_number', 'Fødselsnummer'], ['family_name', 'Etternavn']]);
+    assert.ok(summary.includes('Etternavn: må fylles ut'), JSON.stringify(summary));
+    assert.ok(summary.some((s) => s.startsWith('Fødselsnummer: må være 11 siffer')), JSON.stringify(summary));
     // Every value entered is kept.
     assert.equal(await page.inputValue('#identity_number'), '12345678901');
     assert.equal(await page.inputValue('#given_names'), given);
@@ -124,8 +120,9 @@ describe('admission, movement and correction (officer)', () => {
     assert.equal((await page.textContent('main h1')).trim(), `${family}, ${given}`);
     assert.equal(await fact(page, 'Fødselsnummer'), identity.number);
     assert.match(await fact(page, 'Fengsel'), new RegExp(`^${prison}`));
+    assert.equal(await fact(page, 'Grunnlag'), 'varetekt');
     const rows = await history(page);
-    assert.deepEqual(rows.map((r) => r.kind), ['identity', 'movement'], JSON.stringify(rows));
+    assert.deepEqual(rows.map((r) => r.kind), ['identitet', 'bevegelse'], JSON.stringify(rows));
     await axe(page, 'new person page');
   });
 
@@ -142,9 +139,8 @@ describe('admission, movement and correction (officer)', () => {
   test(
     'an empty admission names every required field',
     () => {
-      const summary = emptySummary.join('\n');
-      for (const field of ['family_name', 'given_names', 'birth_date', 'at', 'prison', 'basis']) {
-        assert.ok(summary.includes(field), `the summary names ${field}:\n${summary}`);
+      for (const label of ['Etternavn', 'Fornavn', 'Fødselsdato', 'Kjønn', 'Tidspunkt', 'Fengsel', 'Grunnlag']) {
+        assert.ok(emptySummary.includes(`${label}: må fylles ut`), `the summary names ${label}:\n${emptySummary.join('\n')}`);
       }
     },
   );
@@ -162,7 +158,8 @@ describe('admission, movement and correction (officer)', () => {
     await page.selectOption('#basis', 'remand');
     const response = await submit(page, saveButton(page));
     assert.equal(response.status(), 400);
-    assert.ok((await errorSummary(page)).length > 0);
+    const summary = await checkErrorSummary(page, [['identity_number', 'Fødselsnummer']]);
+    assert.ok(summary.some((s) => s.includes('er allerede registrert')), JSON.stringify(summary));
     await axe(page, 'admission form (duplicate identity number)');
   });
 
@@ -185,14 +182,14 @@ describe('admission, movement and correction (officer)', () => {
     await page.fill('#note', 'feil: ikke på permisjon');
     const response = await submit(page, saveButton(page));
     assert.equal(response.status(), 400);
-    const summary = await errorSummary(page);
-    assert.ok(summary.some((s) => s.includes('leave_return')), `summary: ${summary}`);
+    const summary = await checkErrorSummary(page, [['movement', 'Bevegelse']]);
+    assert.ok(summary.some((s) => s.includes('«tilbake fra permisjon»')), `summary: ${summary}`);
     assert.equal(await page.inputValue('#movement'), 'leave_return');
     assert.equal(await page.inputValue('#at'), at);
     assert.equal(await page.inputValue('#note'), 'feil: ikke på permisjon');
     await axe(page, 'movement form (failed submit)');
     await visit(page, personPath);
-    assert.equal(await fact(page, 'Status'), 'present');
+    assert.equal(await fact(page, 'Status'), 'til stede');
   });
 
   test('leave out, then back', async () => {
@@ -203,7 +200,7 @@ describe('admission, movement and correction (officer)', () => {
     let response = await submit(page, saveButton(page));
     assert.equal(response.status(), 200);
     assert.equal(new URL(page.url()).pathname, personPath);
-    assert.equal(await fact(page, 'Status'), 'on leave');
+    assert.equal(await fact(page, 'Status'), 'på permisjon');
 
     await visit(page, `${personPath}/movements/new`);
     await page.selectOption('#movement', 'leave_return');
@@ -211,18 +208,18 @@ describe('admission, movement and correction (officer)', () => {
     response = await submit(page, saveButton(page));
     assert.equal(response.status(), 200);
     assert.equal(new URL(page.url()).pathname, personPath);
-    assert.equal(await fact(page, 'Status'), 'present');
+    assert.equal(await fact(page, 'Status'), 'til stede');
     const rows = await history(page);
     assert.equal(rows.length, 4, JSON.stringify(rows));
-    assert.match(rows[2].summary, /movement: leave_out/);
-    assert.match(rows[3].summary, /movement: leave_return/);
+    assert.match(rows[2].summary, /Bevegelse: ut på permisjon/);
+    assert.match(rows[3].summary, /Bevegelse: tilbake fra permisjon/);
     await axe(page, 'person page after movements');
   });
 
   let correctPath;
   test('the correction form, empty', async () => {
     await visit(page, personPath);
-    const admission = (await history(page)).find((r) => /movement: admission/.test(r.summary));
+    const admission = (await history(page)).find((r) => /Bevegelse: innsettelse/.test(r.summary));
     assert.ok(admission?.correctHref, 'the admission entry has a correct link');
     correctPath = admission.correctHref;
     await Promise.all([page.waitForNavigation(), page.locator(`a[href="${correctPath}"]`).click()]);
@@ -242,8 +239,8 @@ describe('admission, movement and correction (officer)', () => {
     await page.fill('#reason', '');
     const response = await submit(page, saveButton(page));
     assert.equal(response.status(), 400);
-    const summary = await errorSummary(page);
-    assert.ok(summary.some((s) => /reason/.test(s)), `summary names the reason: ${summary}`);
+    const summary = await checkErrorSummary(page, [['reason', 'Begrunnelse']]);
+    assert.deepEqual(summary, ['Begrunnelse: må fylles ut']);
     assert.equal(await page.inputValue('#payload'), text);
     await axe(page, 'correction form (failed submit: no reason)');
 
@@ -252,8 +249,8 @@ describe('admission, movement and correction (officer)', () => {
     await page.fill('#reason', 'test');
     const broken = await submit(page, saveButton(page));
     assert.equal(broken.status(), 400);
-    const summary2 = await errorSummary(page);
-    assert.ok(summary2.some((s) => /payload/.test(s) && /JSON/.test(s)), `summary: ${summary2}`);
+    const summary2 = await checkErrorSummary(page, [['payload', 'Rettet innhold (JSON)']]);
+    assert.match(summary2[0], /^Rettet innhold \(JSON\): er ikke gyldig JSON \(linje 1, kolonne \d+\)$/);
     assert.equal(await page.inputValue('#reason'), 'test');
     await axe(page, 'correction form (failed submit: broken JSON)');
   });
@@ -274,7 +271,7 @@ describe('admission, movement and correction (officer)', () => {
     assert.ok(original?.superseded, `entry ${entry} is shown as corrected: ${JSON.stringify(rows)}`);
     assert.ok(correction, 'the correction is listed');
     assert.match(correction.corrects, /Manglet merknad/);
-    assert.match(correction.summary, /note: Innsatt fra arrest/);
+    assert.match(correction.summary, /Merknad: Innsatt fra arrest/);
     await axe(page, 'person page after a correction');
   });
 });
@@ -339,7 +336,8 @@ describe('court-file import (leader)', () => {
     await visit(page, '/import');
     const response = await upload('invalid.json', invalidFile);
     assert.equal(response.status(), 400);
-    const summary = await errorSummary(page);
+    const [count, ...summary] = await checkErrorSummary(page, [['file', 'Domsfil (JSON eller CSV)']]);
+    assert.equal(count, `Domsfil (JSON eller CSV): ${summary.length} feil i filen, se listen over`);
     assert.ok(summary.length >= 2, `summary: ${summary}`);
     assert.ok(summary.every((s) => s.startsWith('judgments[0]')), `every problem is in record 0: ${summary}`);
     assert.ok(summary.some((s) => s.startsWith('judgments[0].person.identity_number')), `summary: ${summary}`);
@@ -352,7 +350,8 @@ describe('court-file import (leader)', () => {
     await visit(page, '/import');
     const response = await submit(page, saveButton(page));
     assert.equal(response.status(), 400);
-    assert.ok((await errorSummary(page)).some((s) => s.startsWith('file')));
+    const summary = await checkErrorSummary(page, [['file', 'Domsfil (JSON eller CSV)']]);
+    assert.deepEqual(summary, ['Domsfil (JSON eller CSV): velg en domsfil']);
     await axe(page, 'import form (failed submit: no file)');
   });
 
@@ -368,7 +367,183 @@ describe('court-file import (leader)', () => {
     const again = await upload('valid.json', validFile);
     assert.equal(again.status(), 400);
     const summary = await errorSummary(page);
-    assert.ok(summary.some((s) => s.startsWith('judgments[0].case_number') && s.includes('already registered')), `summary: ${summary}`);
+    assert.ok(summary.some((s) => s.startsWith('judgments[0].case_number') && s.includes('er allerede registrert')), `summary: ${summary}`);
     await axe(page, 'import form (failed upload: duplicate judgment)');
+  });
+});
+
+/** `YYYY-MM-DD`, `days` days from today (negative: ago), local time. */
+function localDate(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The form's submit, and the last history row after the save lands on the person page. */
+async function saveAndLastRow(page, personPath) {
+  const response = await submit(page, saveButton(page));
+  assert.equal(response.status(), 200, `saved: ${JSON.stringify(await errorSummary(page))}`);
+  assert.equal(new URL(page.url()).pathname, personPath);
+  const rows = await history(page);
+  return rows[rows.length - 1];
+}
+
+describe('security level, remand order and time not counted (leader)', () => {
+  let page;
+  let personPath;
+
+  before(async () => {
+    page = await newPage(browser);
+    await signIn(page, 'leader');
+    await visit(page, '/roll');
+    const ids = await personIds(page);
+    assert.ok(ids.length > 0, 'the leader has residents');
+    personPath = `/persons/${ids[ids.length - 1]}`;
+  });
+  after(async () => {
+    await page?.context().close();
+  });
+
+  test('the person page links each form the leader may use', async () => {
+    await visit(page, personPath);
+    const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(
+      links,
+      ['movements', 'security-levels', 'remand-orders', 'non-counting'].map((slug) => `${personPath}/${slug}/new`),
+    );
+  });
+
+  test('security level: wrong, then right', async () => {
+    const path = `${personPath}/security-levels/new`;
+    await visit(page, path);
+    await axe(page, 'security level form (empty)');
+    await page.selectOption('#level', 'lower');
+    await page.fill('#reason', 'Nettleser-test: lav risiko');
+    const response = await submit(page, saveButton(page));
+    assert.equal(response.status(), 400);
+    assert.deepEqual(await checkErrorSummary(page, [['from', 'Fra og med']]), ['Fra og med: må fylles ut']);
+    assert.equal(await page.inputValue('#level'), 'lower');
+    assert.equal(await page.inputValue('#reason'), 'Nettleser-test: lav risiko');
+    await axe(page, 'security level form (failed submit)');
+
+    await page.fill('#from', localDate(0));
+    const row = await saveAndLastRow(page, personPath);
+    assert.equal(row.kind, 'sikkerhetsnivå');
+    assert.match(row.summary, /Sikkerhetsnivå: lavere sikkerhetsnivå/);
+    assert.equal(await fact(page, 'Sikkerhetsnivå'), 'lavere sikkerhetsnivå');
+    await axe(page, 'person page after a security level');
+  });
+
+  test('remand order: wrong, then right', async () => {
+    const path = `${personPath}/remand-orders/new`;
+    await visit(page, path);
+    assert.equal(await page.locator('fieldset legend').count(), 2, 'restrictions and the wish are grouped');
+    await axe(page, 'remand order form (empty)');
+    await page.fill('#court', 'Oslo tingrett');
+    await page.fill('#from', localDate(-10));
+    await page.fill('#until', localDate(-20));
+    await page.check('#full_isolation');
+    await page.check('#partial_isolation');
+    await page.check('#visit_ban');
+    await page.check('#placement_wish-2');
+    const response = await submit(page, saveButton(page));
+    assert.equal(response.status(), 400);
+    const summary = await checkErrorSummary(page, [['until', 'Til og med'], ['partial_isolation', 'Restriksjoner']]);
+    assert.ok(summary.includes('Til og med: kan ikke være før første dag'), JSON.stringify(summary));
+    assert.equal(await page.inputValue('#court'), 'Oslo tingrett');
+    assert.equal(await page.inputValue('#until'), localDate(-20));
+    for (const id of ['full_isolation', 'partial_isolation', 'visit_ban']) {
+      assert.ok(await page.isChecked(`#${id}`), `#${id} kept`);
+    }
+    assert.ok(!(await page.isChecked('#letter_ban')));
+    assert.ok(await page.isChecked('#placement_wish-2'), 'the wish is kept');
+    await axe(page, 'remand order form (failed submit)');
+
+    await page.fill('#until', localDate(18));
+    await page.uncheck('#full_isolation');
+    const row = await saveAndLastRow(page, personPath);
+    assert.equal(row.kind, 'varetektskjennelse');
+    assert.match(row.summary, /Restriksjoner: Delvis isolasjon, Besøksforbud/);
+    assert.match(row.summary, /kan plasseres sammen med domfelte/);
+    await axe(page, 'person page after a remand order');
+  });
+
+  test('time not counted: wrong, then right', async () => {
+    const path = `${personPath}/non-counting/new`;
+    await visit(page, path);
+    await axe(page, 'time not counted form (empty)');
+    const response = await submit(page, saveButton(page));
+    assert.equal(response.status(), 400);
+    const summary = await checkErrorSummary(page, [['from', 'Fra og med'], ['to', 'Til og med'], ['reason', 'Årsak']]);
+    assert.equal(summary.length, 3, JSON.stringify(summary));
+    await axe(page, 'time not counted form (failed submit)');
+
+    await page.fill('#from', localDate(-2));
+    await page.fill('#to', localDate(-1));
+    await page.selectOption('#reason', 'interruption');
+    const row = await saveAndLastRow(page, personPath);
+    assert.equal(row.kind, 'tid som ikke regnes med');
+    assert.match(row.summary, /Årsak: straffavbrudd/);
+    await axe(page, 'person page after time not counted');
+  });
+
+  test('in English, the same form answers in English', async () => {
+    const english = await newPage(browser);
+    await signIn(english, 'leader');
+    await visit(english, `${personPath}/non-counting/new`);
+    await Promise.all([english.waitForNavigation(), english.click('header a[lang=en]')]);
+    assert.equal(await english.getAttribute('html', 'lang'), 'en');
+    await english.fill('#from', localDate(-1));
+    await english.fill('#to', localDate(-3));
+    await english.selectOption('#reason', 'escape');
+    const response = await submit(english, english.locator('main form.form button[type=submit]'));
+    assert.equal(response.status(), 400);
+    const summary = await checkErrorSummary(english, [['to', 'To']]);
+    assert.deepEqual(summary, ["To: is before 'from'"]);
+    await axe(english, 'time not counted form in English (failed submit)');
+    await english.context().close();
+  });
+});
+
+describe('probation supervision (probation officer)', () => {
+  let page;
+  let personPath;
+
+  before(async () => {
+    page = await newPage(browser);
+    await signIn(page, 'probation');
+    await visit(page, '/caseload');
+    const ids = await personIds(page);
+    assert.ok(ids.length > 0, 'the office has a caseload');
+    personPath = `/persons/${ids[0]}`;
+  });
+  after(async () => {
+    await page?.context().close();
+  });
+
+  test('supervision: wrong, then right', async () => {
+    await visit(page, personPath);
+    const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(links, [`${personPath}/supervisions/new`]);
+    await Promise.all([page.waitForNavigation(), page.click(`main a[href="${personPath}/supervisions/new"]`)]);
+    const offices = await page.$$eval('#office option', (os) => os.map((o) => o.value).filter(Boolean));
+    assert.deepEqual(offices, ['F001'], 'only the officer\'s own office');
+    assert.equal(await page.inputValue('#office'), 'F001');
+    await axe(page, 'supervision form (empty)');
+
+    await page.selectOption('#supervision', 'parole');
+    await page.fill('#from', localDate(0));
+    const response = await submit(page, saveButton(page));
+    assert.equal(response.status(), 400);
+    assert.deepEqual(await checkErrorSummary(page, [['until', 'Til og med']]), ['Til og med: må fylles ut']);
+    assert.equal(await page.inputValue('#supervision'), 'parole');
+    assert.equal(await page.inputValue('#from'), localDate(0));
+    await axe(page, 'supervision form (failed submit)');
+
+    await page.fill('#until', localDate(180));
+    const row = await saveAndLastRow(page, personPath);
+    assert.equal(row.kind, 'oppfølging i friomsorgen');
+    assert.match(row.summary, /Type oppfølging: prøveløslatelse/);
+    await axe(page, 'person page after a supervision');
   });
 });

@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, finish, launch, navLinks, newPage, personIds, signIn, submit, visit } from './lib/harness.mjs';
+import { axe, checkErrorSummary, finish, launch, navLinks, newPage, personIds, signIn, submit, visit } from './lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -12,6 +12,19 @@ before(async () => {
 after(async () => {
   await finish(browser, 'roles.test.mjs');
 });
+
+/** Each role as the header names it, in bokmål. */
+const ROLE_NAMES = {
+  officer: 'fengselsbetjent',
+  contact: 'kontaktbetjent',
+  leader: 'fengselsleder',
+  health: 'helsetjenesten',
+  placement: 'nasjonal plassering',
+  probation: 'friomsorgen',
+  prisoner: 'selvbetjening',
+  analyst: 'analytiker',
+  admin: 'administrator',
+};
 
 /** What each role's navigation must link to, in order. */
 const ROLES = {
@@ -33,7 +46,7 @@ describe('each role walks its pages', () => {
       await signIn(page, role);
       assert.equal(await page.getAttribute('html', 'lang'), 'nb');
       const session = (await page.textContent('header .session span')).trim();
-      assert.match(session, new RegExp(`\\(${role}\\)$`), `header names the role: ${session}`);
+      assert.ok(session.endsWith(`(${ROLE_NAMES[role]})`), `header names the role: ${session}`);
       await axe(page, `${role}: home`);
 
       const links = await navLinks(page);
@@ -61,12 +74,23 @@ describe('each role walks its pages', () => {
         const headings = await page.$$eval('main h2', (hs) => hs.map((h) => h.textContent.trim()));
         assert.deepEqual(headings, ['Nøkkeldatoer', 'Hvem har lest opplysningene mine']);
         assert.ok((await page.locator('main table').first().locator('tbody tr').count()) > 0, 'key dates listed');
+        // Who read the record: at least the person's own home page, just now.
+        const reads = await page.$$eval('#readers ~ table tbody tr', (trs) =>
+          trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())),
+        );
+        assert.ok(reads.length > 0, 'the reads are listed');
+        assert.deepEqual(reads[0].slice(2), ['selvbetjening', 'egen forside', 'Nei'], JSON.stringify(reads[0]));
+        // The whole record, with the same list.
+        await Promise.all([page.waitForNavigation(), page.click('main a[href^="/persons/"]')]);
+        assert.equal(await page.locator('#history').count(), 1, 'the person sees their history');
+        assert.equal(await page.locator('#readers').count(), 1, 'and who has read it');
+        await axe(page, 'prisoner: own record');
         await visit(page, '/roll', 403);
         await axe(page, 'prisoner: /roll (403)');
       }
       if (role === 'admin') {
         await visit(page, '/access-log');
-        await page.selectOption('#user', { label: 'officer (officer)' });
+        await page.selectOption('#user', { label: 'officer (fengselsbetjent)' });
         await submit(page, page.locator('main form button[type=submit]'));
         assert.match(new URL(page.url()).search, /user=\d+/);
         await axe(page, 'admin: access log filtered by user');
@@ -162,11 +186,13 @@ describe('refusals', () => {
     assert.equal(await officer.locator('#purpose').count(), 1, 'the break-glass form is offered');
     await axe(officer, 'officer: person outside scope (404 with break-glass form)');
 
-    // An empty purpose is refused by the browser (required); without it the server still says 404.
-    await officer.$eval('section form', (f) => f.setAttribute('novalidate', ''));
+    // An empty purpose is refused as such: the form again, the field named and marked.
     const empty = await submit(officer, officer.locator('section form button[type=submit]'));
-    assert.equal(empty.status(), 404);
-    await axe(officer, 'officer: break-glass with an empty purpose (404)');
+    assert.equal(empty.status(), 400);
+    const summary = await checkErrorSummary(officer, [['purpose', 'Formål']]);
+    assert.deepEqual(summary, ['Formål: må fylles ut']);
+    assert.ok(!(await officer.textContent('main')).includes(name), 'the refusal does not reveal the name');
+    await axe(officer, 'officer: break-glass with an empty purpose (400)');
 
     await officer.fill('#purpose', 'Nettleser-test: kontroll av nødtilgang');
     const response = await submit(officer, officer.locator('section form button[type=submit]'));

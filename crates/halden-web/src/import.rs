@@ -29,37 +29,51 @@ pub fn read_court_file(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>>
 ///
 /// Every problem, each naming its record and field.
 pub fn read_json(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| vec![FieldError::new("$", None, format!("not valid JSON: {e}"))])?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![FieldError::bilingual(
+            "$",
+            None,
+            format!("not valid JSON: {e}"),
+            format!(
+                "er ikke gyldig JSON (linje {}, kolonne {})",
+                e.line(),
+                e.column()
+            ),
+        )]
+    })?;
     let Some(object) = value.as_object() else {
-        return Err(vec![FieldError::new(
+        return Err(vec![FieldError::bilingual(
             "$",
             None,
             "must be an object with a 'judgments' list",
+            "må være et objekt med en liste 'judgments'",
         )]);
     };
     if let Some(unknown) = object
         .keys()
         .find(|k| !matches!(k.as_str(), "judgments" | "format" | "court"))
     {
-        return Err(vec![FieldError::new(
+        return Err(vec![FieldError::bilingual(
             unknown.as_str(),
             None,
             "unknown field; expected 'format', 'court' and 'judgments'",
+            "ukjent felt; forventet 'format', 'court' og 'judgments'",
         )]);
     }
     let Some(list) = object.get("judgments").and_then(Value::as_array) else {
-        return Err(vec![FieldError::new(
+        return Err(vec![FieldError::bilingual(
             "judgments",
             None,
             "is required and must be a list",
+            "må fylles ut og være en liste",
         )]);
     };
     if list.is_empty() {
-        return Err(vec![FieldError::new(
+        return Err(vec![FieldError::bilingual(
             "judgments",
             None,
             "the file holds no judgment",
+            "filen inneholder ingen dom",
         )]);
     }
     let default_court = object.get("court").cloned();
@@ -68,7 +82,12 @@ pub fn read_json(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
     for (i, item) in list.iter().enumerate() {
         let prefix = format!("judgments[{i}]");
         let Some(fields) = item.as_object() else {
-            problems.push(FieldError::new(prefix, None, "must be an object"));
+            problems.push(FieldError::bilingual(
+                prefix,
+                None,
+                "must be an object",
+                "må være et objekt",
+            ));
             continue;
         };
         let mut judgment: Map<String, Value> = fields.clone();
@@ -78,10 +97,11 @@ pub fn read_json(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
         }
         let identity = match person {
             None => {
-                problems.push(FieldError::new(
+                problems.push(FieldError::bilingual(
                     format!("{prefix}.person"),
                     None,
                     "is required",
+                    "må fylles ut",
                 ));
                 None
             }
@@ -153,14 +173,15 @@ pub fn read_csv(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(vec![FieldError::new("line 1", None, e.to_string())]),
+        Err(e) => return Err(vec![unreadable_row("line 1", &e)]),
     };
     let header_list: Vec<&str> = headers.iter().map(str::trim).collect();
     if header_list != CSV_COLUMNS {
-        return Err(vec![FieldError::new(
+        return Err(vec![FieldError::bilingual(
             "line 1",
             None,
             format!("the header must be exactly: {}", CSV_COLUMNS.join(",")),
+            format!("overskriften må være nøyaktig: {}", CSV_COLUMNS.join(",")),
         )]);
     }
     let mut problems = Vec::new();
@@ -171,7 +192,7 @@ pub fn read_csv(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                problems.push(FieldError::new(format!("line {line}"), None, e.to_string()));
+                problems.push(unreadable_row(&format!("line {line}"), &e));
                 continue;
             }
         };
@@ -187,10 +208,11 @@ pub fn read_csv(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
             match text.parse::<u32>() {
                 Ok(n) => Some(Value::from(n)),
                 Err(_) => {
-                    problems.push(FieldError::new(
+                    problems.push(FieldError::bilingual(
                         format!("line {line}: {name}"),
                         None,
                         format!("'{text}' is not a whole number"),
+                        format!("'{text}' er ikke et heltall"),
                     ));
                     None
                 }
@@ -228,10 +250,11 @@ pub fn read_csv(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
             Some("yes") | Some("true") => {
                 person.insert("interpreter_needed".into(), Value::Bool(true));
             }
-            Some(other) => problems.push(FieldError::new(
+            Some(other) => problems.push(FieldError::bilingual(
                 format!("line {line}: interpreter_needed"),
                 None,
                 format!("'{other}' must be yes or no"),
+                format!("'{other}' må være yes eller no"),
             )),
         }
         let mut sentence = Map::new();
@@ -282,10 +305,11 @@ pub fn read_csv(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>> {
         groups.push((line, person, judgment));
     }
     if groups.is_empty() && problems.is_empty() {
-        problems.push(FieldError::new(
+        problems.push(FieldError::bilingual(
             "line 2",
             None,
             "the file holds no judgment",
+            "filen inneholder ingen dom",
         ));
     }
     let mut records = Vec::new();
@@ -325,7 +349,19 @@ fn csv_field(error: FieldError, prefix: &str) -> FieldError {
         Some(rest) => format!("{prefix}: {}", rest.trim_start_matches('.')),
         None => error.field,
     };
-    FieldError::new(field, error.rule, error.message)
+    FieldError { field, ..error }
+}
+
+/// A CSV row the reader cannot read (e.g. a wrong number of cells), named by its line.
+fn unreadable_row(line: &str, error: &csv::Error) -> FieldError {
+    let nb = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("raden har {len} felt, men overskriften har {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "raden er ikke gyldig UTF-8-tekst".to_string(),
+        _ => "raden kan ikke leses".to_string(),
+    };
+    FieldError::bilingual(line, None, error.to_string(), nb)
 }
 
 #[cfg(test)]
@@ -370,5 +406,38 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(problems[0].field, "judgments[0].person");
+    }
+
+    #[test]
+    fn every_problem_with_a_court_file_is_named_in_english_and_bokmal() {
+        let row = "25-1,Oslo tingrett,2025-01-10,2025-01-31,ten,ordinary,12345678901,,,Test,1985-01-01,male,NO,nb,maybe,Oslo,prison,,,x,";
+        let files = [
+            "{".to_string(),
+            "[]".to_string(),
+            r#"{"colour": 1}"#.to_string(),
+            r#"{"judgments": {}}"#.to_string(),
+            r#"{"judgments": []}"#.to_string(),
+            r#"{"judgments": [7, {"case_number": "1"}]}"#.to_string(),
+            "a,b\n1,2".to_string(),
+            format!("{HEADER}\n1,2,3"),
+            HEADER.to_string(),
+            format!("{HEADER}\n{row}"),
+        ];
+        let mut seen = 0;
+        for file in &files {
+            let problems = read_court_file(file).unwrap_err();
+            assert!(!problems.is_empty(), "{file}");
+            for p in problems {
+                seen += 1;
+                let nb = p.message_in(halden_domain::explain::Lang::Nb);
+                assert!(
+                    nb.is_some_and(|nb| !nb.is_empty() && nb != p.message),
+                    "{file}: {}: {}",
+                    p.field,
+                    p.message
+                );
+            }
+        }
+        assert!(seen > files.len(), "{seen}");
     }
 }

@@ -275,6 +275,22 @@ async fn probation_records_supervision_for_its_own_office_only() {
         form.html
     );
     assert!(!form.html.contains("value=\"F002\""));
+    // Writing reaches further than reading: for someone outside the caseload the form shows the
+    // person's number, not their name.
+    let outside = w
+        .page_in(
+            "probation",
+            "nb",
+            &format!("/persons/{}/supervisions/new", w.oslo),
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::OK);
+    assert!(!outside.html.contains("Oslomann"));
+    assert!(outside.html.contains(&format!("person nr. {}", w.oslo)));
+    assert!(
+        form.html.contains("Friomsorg, Test"),
+        "the caseload's own person is named"
+    );
 
     let wrong = w
         .submit(

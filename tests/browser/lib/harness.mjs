@@ -62,7 +62,7 @@ export async function newPage(browser) {
   });
   page.on('response', (r) => {
     const url = new URL(r.url());
-    if (url.pathname.startsWith('/static/') && r.status() >= 400) {
+    if ((url.pathname.startsWith('/static/') || url.pathname.startsWith('/favicon')) && r.status() >= 400) {
       page.problems.push(`${r.status()} for ${url.pathname}`);
     }
   });
@@ -159,6 +159,33 @@ export async function personIds(page) {
 /** The error summary's items' text (empty when there is none). */
 export async function errorSummary(page) {
   return page.$$eval('.error-summary li', (items) => items.map((li) => li.textContent.trim()));
+}
+
+/**
+ * After a failed submit: the error summary has the focus (moved there by /static/halden.js), and
+ * each of its links moves the focus to its field. `expected` lists `[id, label]` pairs the summary
+ * must name; each such field is marked invalid and described by its error.
+ */
+export async function checkErrorSummary(page, expected) {
+  await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary'));
+  const items = await errorSummary(page);
+  for (const [id, label] of expected) {
+    assert.ok(items.some((s) => s.startsWith(`${label}: `)), `the summary names ${label}: ${JSON.stringify(items)}`);
+    const link = page.locator(`.error-summary a[href="#${id}"]`).first();
+    assert.equal(await link.count(), 1, `the summary links #${id}: ${JSON.stringify(items)}`);
+    assert.equal(await page.getAttribute(`#${id}`, 'aria-invalid'), 'true', `#${id} is marked invalid`);
+    const group = await page.$eval(`#${id}`, (el) => el.closest('fieldset')?.id ?? null);
+    const describedBy = (await page.getAttribute(group ? `#${group}` : `#${id}`, 'aria-describedby')) ?? '';
+    assert.ok(describedBy.split(' ').some((d) => d.endsWith('-error')), `#${id} is described by its error: ${describedBy}`);
+  }
+  // Every message on the page is in the page's language (none marked as another).
+  assert.equal(await page.locator('.error-summary [lang]').count(), 0, `a message not in the page's language: ${JSON.stringify(items)}`);
+  // The first link moves the focus to its field.
+  const first = page.locator('.error-summary a').first();
+  const target = (await first.getAttribute('href')).slice(1);
+  await first.click();
+  await page.waitForFunction((id) => document.activeElement?.id === id, target);
+  return items;
 }
 
 // ---- Norwegian identity numbers (fødselsnummer) --------------------------------------------

@@ -891,6 +891,9 @@ async fn import_page(
                     None => problems.push(Problem::new("file", t.choose_file)),
                     Some(bytes) => match std::str::from_utf8(&bytes) {
                         Err(_) => problems.push(Problem::new("file", t.file_not_utf8)),
+                        Ok(text) if text.trim().is_empty() => {
+                            problems.push(Problem::new("file", t.choose_file));
+                        }
                         Ok(text) => match api::import_text(&state, &caller, text).await {
                             Ok(value) => {
                                 let n = value
