@@ -409,8 +409,28 @@ describe('security level, remand order and time not counted (leader)', () => {
     const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(
       links,
-      ['movements', 'security-levels', 'remand-orders', 'non-counting'].map((slug) => `${personPath}/${slug}/new`),
+      ['movements', 'security-levels', 'remand-orders', 'non-counting', 'contact-officers'].map(
+        (slug) => `${personPath}/${slug}/new`,
+      ),
     );
+  });
+
+  test('contact officer: wrong, then right', async () => {
+    const path = `${personPath}/contact-officers/new`;
+    await visit(page, path);
+    await axe(page, 'contact officer form (empty)');
+    const response = await submit(page, saveButton(page));
+    assert.equal(response.status(), 400);
+    await checkErrorSummary(page, [
+      ['officer', 'Kontaktbetjent'],
+      ['from', 'Fra og med'],
+    ]);
+    await axe(page, 'contact officer form (failed submit)');
+    await page.selectOption('#officer', 'contact');
+    await page.fill('#from', localDate(0));
+    const row = await saveAndLastRow(page, personPath);
+    assert.equal(row.kind, 'kontaktbetjent');
+    await axe(page, 'person page after assigning a contact officer');
   });
 
   test('security level: wrong, then right', async () => {

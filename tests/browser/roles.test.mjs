@@ -36,7 +36,7 @@ const ROLES = {
   probation: ['/home', '/caseload'],
   prisoner: ['/home'],
   analyst: ['/home'],
-  admin: ['/home', '/access-log'],
+  admin: ['/home', '/accounts', '/access-log'],
 };
 
 describe('each role walks its pages', () => {
