@@ -753,6 +753,21 @@ impl Store {
         Ok(query.fetch_all(&self.read).await?)
     }
 
+    /// The register's size: how many persons and how many entries.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn register_size(&self) -> Result<(i64, i64), StorageError> {
+        let (persons,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM persons")
+            .fetch_one(&self.read)
+            .await?;
+        let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
+            .fetch_one(&self.read)
+            .await?;
+        Ok((persons, entries))
+    }
+
     /// How many persons are in each custody status, for a prison unit or the whole estate.
     ///
     /// # Errors
