@@ -94,6 +94,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// The access log's group-commit writer (see `audit`).
+    access_log_writer: audit::AccessLogWriter,
 }
 
 impl Store {
@@ -159,6 +161,7 @@ impl Store {
                     read,
                     write,
                     backend,
+                    access_log_writer: audit::AccessLogWriter::default(),
                 })
             }
             Backend::Postgres => {
@@ -171,6 +174,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    access_log_writer: audit::AccessLogWriter::default(),
                 })
             }
         }
