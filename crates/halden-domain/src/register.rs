@@ -189,6 +189,17 @@ pub enum CustodyStatus {
 }
 
 impl CustodyStatus {
+    /// Every status.
+    pub const ALL: [CustodyStatus; 7] = [
+        CustodyStatus::NotAdmitted,
+        CustodyStatus::Present,
+        CustodyStatus::OnLeave,
+        CustodyStatus::Escaped,
+        CustodyStatus::AtHospital,
+        CustodyStatus::AtCourt,
+        CustodyStatus::Released,
+    ];
+
     /// The stable machine name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -436,6 +447,24 @@ mod tests {
             at,
             prison: kind.needs_prison().then(|| "P001".to_string()),
             basis: kind.needs_basis().then_some(CustodyBasis::Sentence),
+        }
+    }
+
+    #[test]
+    fn every_custody_status_is_listed_once() {
+        for status in CustodyStatus::ALL {
+            // A new variant fails to compile here until it is listed in `ALL` too.
+            match status {
+                CustodyStatus::NotAdmitted
+                | CustodyStatus::Present
+                | CustodyStatus::OnLeave
+                | CustodyStatus::Escaped
+                | CustodyStatus::AtHospital
+                | CustodyStatus::AtCourt
+                | CustodyStatus::Released => {}
+            }
+            let same = CustodyStatus::ALL.iter().filter(|s| **s == status).count();
+            assert_eq!(same, 1, "{status:?}");
         }
     }
 

@@ -128,8 +128,11 @@ impl Store {
                 // One writer: SQLite serialises writes anyway, and a single connection avoids
                 // lock-upgrade failures under concurrency. An in-memory database is private to its
                 // connection, so it gets exactly one for everything.
+                // No ping before each use: an embedded file has no connection to go stale, and
+                // the ping is a round trip to the connection's thread on every query.
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(30))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -147,6 +150,7 @@ impl Store {
                 } else {
                     AnyPoolOptions::new()
                         .max_connections(8)
+                        .test_before_acquire(false)
                         .acquire_timeout(Duration::from_secs(30))
                         .after_connect(|conn, _| {
                             Box::pin(async move {

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use halden_domain::{register::SecurityLevel, validate::FieldError};
+use halden_domain::{
+    register::{CustodyStatus, SecurityLevel},
+    validate::FieldError,
+};
 use jiff::civil::Date;
 use sqlx::{Any, Transaction};
 
@@ -77,7 +80,7 @@ pub struct PersonRow {
     pub end_of_sentence: Option<String>,
     /// Key dates, `name=date;…`.
     pub key_dates: Option<String>,
-    /// The engine's document.
+    /// The engine's document (not read in lists: see [`Store::persons`]).
     pub dates_json: Option<String>,
 }
 
@@ -199,6 +202,13 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json";
+
+/// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
+const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
+    given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
+    status, prison_id, unit, basis, security_level, episode_start, serving_start, \
+    supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
+    CAST(NULL AS TEXT) AS dates_json";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -693,7 +703,9 @@ impl Store {
         .await?)
     }
 
-    /// Persons matching a filter, by name.
+    /// Persons matching a filter, by name. For lists: `dates_json`, the engine's whole document
+    /// (several kilobytes a person), is not read and is always `None` here; read one person with
+    /// [`Store::person`] for it. `key_dates` and `end_of_sentence` are read.
     ///
     /// # Errors
     ///
@@ -726,7 +738,15 @@ impl Store {
             conditions.push(format!("id = {person}"));
         }
         if filter.in_custody {
-            conditions.push("status NOT IN ('not_admitted', 'released')".into());
+            // The statuses in custody, listed: `unit` keeps a released person's last unit, so a
+            // unit's index entries are mostly people long gone, and a positive list lets the
+            // (unit, status) index reach the roll directly instead of filtering them all.
+            let statuses: Vec<String> = CustodyStatus::ALL
+                .into_iter()
+                .filter(|s| s.in_custody())
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            conditions.push(format!("status IN ({})", statuses.join(", ")));
         }
         if let Some(search) = filter.search.as_ref().filter(|s| !s.trim().is_empty()) {
             let prefix = format!("{}%", search.trim());
@@ -741,7 +761,7 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM persons {where_clause} \
+            "SELECT {LIST_COLUMNS} FROM persons {where_clause} \
              ORDER BY family_name, given_names, id LIMIT {} OFFSET {}",
             filter.limit.clamp(1, 1000),
             filter.offset.max(0)
