@@ -72,6 +72,44 @@ pub async fn serve(database: &str, bind: &str, demo_mode: bool) -> anyhow::Resul
         .context("the server stopped with an error")
 }
 
+/// Seeds an empty database with the demo register (`persons` of them, or the national demo),
+/// and reports the time taken and the register's size.
+pub async fn seed(database: &str, persons: Option<usize>) -> anyhow::Result<ExitCode> {
+    let store = open(database).await?;
+    if !store.is_empty().await.context("cannot read the database")? {
+        let (persons, entries) = store.register_size().await?;
+        eprintln!(
+            "halden seed: {} already holds {persons} persons and {entries} entries;              seed an empty database",
+            redact(database)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let scale = match persons {
+        Some(n) => halden_sim::demo::Scale::Persons(n),
+        None => halden_sim::demo::Scale::National,
+    };
+    let started = std::time::Instant::now();
+    demo::seed(&store, halden_storage::today_in_oslo(), scale)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot seed the demo: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let (persons, entries) = store.register_size().await?;
+    println!(
+        "seeded {persons} persons and {entries} entries in {seconds:.1} s ({})",
+        redact(database)
+    );
+    println!(
+        "demo accounts: {} (password '{}')",
+        demo::DEMO_ACCOUNTS
+            .iter()
+            .map(|a| a.0)
+            .collect::<Vec<_>>()
+            .join(", "),
+        demo::DEMO_PASSWORD
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Imports a court file.
 pub async fn import(file: &Path, database: &str, json: bool) -> anyhow::Result<ExitCode> {
     let text =

@@ -1,5 +1,5 @@
 //! The `halden calc` contract, exercised through the real binary: file and stdin input, exit
-//! codes, the JSON shapes of success and error, and the human-readable table.
+//! codes, the JSON shapes of success and error, and the human-readable table; and `halden seed`.
 
 #![allow(
     clippy::unwrap_used,
@@ -135,4 +135,36 @@ fn the_example_files_compute_and_the_table_explains_each_date() {
             .unwrap()
             .contains("Prøveløslatelse")
     );
+}
+
+#[test]
+fn seed_fills_an_empty_database_once_and_reports_its_size() {
+    let path = std::env::temp_dir().join(format!("halden-cli-seed-{}.sqlite", std::process::id()));
+    let database = format!("sqlite://{}", path.display());
+    // The smallest register of persons: today's roll and caseloads, nobody released.
+    let first = halden(&["seed", "--database", &database, "--persons", "1"], None);
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let counts: Vec<i64> = out
+        .lines()
+        .find_map(|l| l.strip_prefix("seeded "))
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(counts[0] > 5_000 && counts[1] > counts[0], "{out}");
+    assert!(
+        out.contains("officer"),
+        "the demo accounts are named: {out}"
+    );
+    let again = halden(&["seed", "--database", &database], None);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }

@@ -527,6 +527,24 @@ mod tests {
     }
 
     #[test]
+    fn every_custody_status_is_listed_once() {
+        for status in CustodyStatus::ALL {
+            // A new variant fails to compile here until it is listed in `ALL` too.
+            match status {
+                CustodyStatus::NotAdmitted
+                | CustodyStatus::Present
+                | CustodyStatus::OnLeave
+                | CustodyStatus::Escaped
+                | CustodyStatus::AtHospital
+                | CustodyStatus::AtCourt
+                | CustodyStatus::Released => {}
+            }
+            let same = CustodyStatus::ALL.iter().filter(|s| **s == status).count();
+            assert_eq!(same, 1, "{status:?}");
+        }
+    }
+
+    #[test]
     fn an_escape_of_four_nights_is_three_whole_non_counting_days() {
         // Out 10 April 14:00, back 14 April 09:30: the whole days outside are 11, 12 and 13 April.
         let moves = [

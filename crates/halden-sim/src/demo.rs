@@ -21,6 +21,13 @@ pub enum Scale {
     /// A small population for tests, same proportions at about 1/20 of the size: ≈ 150 in custody,
     /// ≈ 900 people. Always has the persons the demo pages need (see [`generate`]).
     Small,
+    /// A register of `n` persons, for load benchmarks: the [`Scale::National`] population with
+    /// as many released people as it takes to make `n` persons in all. Its persons are the
+    /// national population's, in the same order (today's roll and caseloads, then released
+    /// people), continued by more released people drawn the same way; it never has fewer than
+    /// the national roll and caseloads (≈ 5 300). The extra histories fall in the same four
+    /// years, so the register is denser than a real one rather than older.
+    Persons(usize),
 }
 
 /// The sex recorded for a person.
@@ -168,7 +175,7 @@ pub struct Population {
 /// ≈ 750 on parole and ≈ 1 000 serving a community sentence, and ≈ 13 000 people with episodes
 /// in the four years before `today`: ≈ 18 000 persons and ≈ 90 000 movements in all.
 ///
-/// Both scales contain, besides the [`Population::demo_prisoner`]: a remand prisoner in Oslo
+/// Every scale contains, besides the [`Population::demo_prisoner`]: a remand prisoner in Oslo
 /// fengsel (`P001`) under letter and visit bans and partial isolation, a sentenced person out on
 /// leave today, one who escaped and was recaptured, and one person of each [`SupervisionKind`]
 /// under Oslo friomsorgskontor (`F001`).

@@ -848,3 +848,28 @@ fn an_empty_estate_gives_an_empty_population_rather_than_a_panic() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_scale_of_n_persons_continues_the_national_population() {
+    let national = national();
+    let more = generate(
+        estate(),
+        SEED,
+        today(),
+        Scale::Persons(national.persons.len() + 300),
+    );
+    assert_eq!(more.persons.len(), national.persons.len() + 300);
+    assert_eq!(more.demo_prisoner, national.demo_prisoner);
+    assert!(
+        more.persons[..national.persons.len()] == national.persons[..],
+        "the first persons are the national population's"
+    );
+    for person in &more.persons[national.persons.len()..] {
+        let state = state(person);
+        assert!(!state.status.in_custody(), "the extra persons are released");
+    }
+    // Fewer than the roll and caseloads: the roll and caseloads all the same, nobody released.
+    let least = generate(estate(), SEED, today(), Scale::Persons(1));
+    assert!(least.persons.len() > 5_000, "{}", least.persons.len());
+    assert!(least.persons[..] == national.persons[..least.persons.len()]);
+}

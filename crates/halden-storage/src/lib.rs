@@ -109,6 +109,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// The access log's group-commit writer (see `audit`).
+    access_log_writer: audit::AccessLogWriter,
 }
 
 impl Store {
@@ -141,8 +143,11 @@ impl Store {
                 // One writer: SQLite serialises writes anyway, and a single connection avoids
                 // lock-upgrade failures under concurrency. An in-memory database is private to its
                 // connection, so it gets exactly one for everything.
+                // No ping before each use: an embedded file has no connection to go stale, and
+                // the ping is a round trip to the connection's thread on every query.
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(30))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -160,6 +165,7 @@ impl Store {
                 } else {
                     AnyPoolOptions::new()
                         .max_connections(8)
+                        .test_before_acquire(false)
                         .acquire_timeout(Duration::from_secs(30))
                         .after_connect(|conn, _| {
                             Box::pin(async move {
@@ -174,6 +180,7 @@ impl Store {
                     read,
                     write,
                     backend,
+                    access_log_writer: audit::AccessLogWriter::default(),
                 })
             }
             Backend::Postgres => {
@@ -186,6 +193,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    access_log_writer: audit::AccessLogWriter::default(),
                 })
             }
         }

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use halden_domain::{register::SecurityLevel, validate::FieldError};
+use halden_domain::{
+    register::{CustodyStatus, SecurityLevel},
+    validate::FieldError,
+};
 use jiff::civil::Date;
 use sqlx::{Any, Transaction};
 
@@ -79,7 +82,7 @@ pub struct PersonRow {
     pub end_of_sentence: Option<String>,
     /// Key dates, `name=date;…`.
     pub key_dates: Option<String>,
-    /// The engine's document.
+    /// The engine's document (not read in lists: see [`Store::persons`]).
     pub dates_json: Option<String>,
     /// The assigned contact officer's username (kontaktbetjent), while in custody.
     pub contact_officer: Option<String>,
@@ -206,6 +209,13 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
     contact_officer";
+
+/// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
+const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
+    given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
+    status, prison_id, unit, basis, security_level, episode_start, serving_start, \
+    supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
+    CAST(NULL AS TEXT) AS dates_json, contact_officer";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -734,7 +744,9 @@ impl Store {
         .await?)
     }
 
-    /// Persons matching a filter, by name.
+    /// Persons matching a filter, by name. For lists: `dates_json`, the engine's whole document
+    /// (several kilobytes a person), is not read and is always `None` here; read one person with
+    /// [`Store::person`] for it. `key_dates` and `end_of_sentence` are read.
     ///
     /// # Errors
     ///
@@ -771,7 +783,15 @@ impl Store {
             conditions.push(format!("id = {person}"));
         }
         if filter.in_custody {
-            conditions.push("status NOT IN ('not_admitted', 'released')".into());
+            // The statuses in custody, listed: `unit` keeps a released person's last unit, so a
+            // unit's index entries are mostly people long gone, and a positive list lets the
+            // (unit, status) index reach the roll directly instead of filtering them all.
+            let statuses: Vec<String> = CustodyStatus::ALL
+                .into_iter()
+                .filter(|s| s.in_custody())
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            conditions.push(format!("status IN ({})", statuses.join(", ")));
         }
         if let Some(search) = filter.search.as_ref().filter(|s| !s.trim().is_empty()) {
             let prefix = format!("{}%", search.trim());
@@ -786,7 +806,7 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM persons {where_clause} \
+            "SELECT {LIST_COLUMNS} FROM persons {where_clause} \
              ORDER BY family_name, given_names, id LIMIT {} OFFSET {}",
             filter.limit.clamp(1, 1000),
             filter.offset.max(0)
@@ -796,6 +816,21 @@ impl Store {
             query = query.bind(value);
         }
         Ok(query.fetch_all(&self.read).await?)
+    }
+
+    /// The register's size: how many persons and how many entries.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn register_size(&self) -> Result<(i64, i64), StorageError> {
+        let (persons,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM persons")
+            .fetch_one(&self.read)
+            .await?;
+        let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
+            .fetch_one(&self.read)
+            .await?;
+        Ok((persons, entries))
     }
 
     /// How many persons are in each custody status, for a prison unit or the whole estate.

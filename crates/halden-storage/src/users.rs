@@ -95,6 +95,14 @@ pub struct Session {
     pub kind: SessionKind,
 }
 
+/// A session joined with its user, as read.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    csrf_token: String,
+    #[sqlx(flatten)]
+    user: User,
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -198,29 +206,26 @@ impl Store {
         kind: SessionKind,
         now: &str,
     ) -> Result<Option<Session>, StorageError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT csrf_token, user_id FROM sessions \
-             WHERE token_hash = $1 AND kind = $2 AND expires_at > $3",
+        // One statement: this runs on every signed-in request.
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.csrf_token, u.id, u.username, u.display_name, u.password_hash, u.role, \
+             u.scope_kind, u.scope_id, u.person_id, u.demo, u.created_at, u.disabled_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3",
         )
         .bind(token_hash(token))
         .bind(kind.as_str())
         .bind(now)
         .fetch_optional(&self.read)
         .await?;
-        let Some((csrf_token, user_id)) = row else {
-            return Ok(None);
-        };
-        let user: Option<User> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-                .bind(user_id)
-                .fetch_optional(&self.read)
-                .await?;
         // A disabled account's sessions end with it.
-        Ok(user.filter(|u| !u.is_disabled()).map(|user| Session {
-            user,
-            csrf_token,
-            kind,
-        }))
+        Ok(row
+            .filter(|row| !row.user.is_disabled())
+            .map(|row| Session {
+                user: row.user,
+                csrf_token: row.csrf_token,
+                kind,
+            }))
     }
 
     /// Ends the session under `token`.

@@ -304,6 +304,69 @@ async fn entries_and_the_access_log_cannot_be_rewritten() {
     assert!(!log[0].is_break_glass());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_are_each_logged_once_before_they_return() {
+    let store = store().await;
+    let (id, _) = store
+        .register_person(&officer(), &kari(), &[], None)
+        .await
+        .unwrap();
+    // Many reads at once share commits (group commit); each returns only when its row is
+    // committed, so every one is in the log as soon as all have returned.
+    let mut reads = tokio::task::JoinSet::new();
+    for n in 0..200 {
+        let store = store.clone();
+        reads.spawn(async move {
+            let purpose = (n % 10 == 0).then(|| format!("purpose {n}"));
+            store
+                .log_access(
+                    7,
+                    "officer",
+                    "officer",
+                    id,
+                    &format!("view {n}"),
+                    purpose.as_deref(),
+                )
+                .await
+        });
+    }
+    while let Some(result) = reads.join_next().await {
+        result.unwrap().unwrap();
+    }
+    let log = store
+        .access_log(AccessQuery {
+            person: Some(id),
+            user: Some(7),
+            limit: 1000,
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 200);
+    let mut views: Vec<&str> = log.iter().map(|e| e.view.as_str()).collect();
+    views.sort_unstable();
+    views.dedup();
+    assert_eq!(views.len(), 200, "each read exactly once");
+    for entry in &log {
+        let n: usize = entry.view.trim_start_matches("view ").parse().unwrap();
+        assert_eq!(entry.is_break_glass(), n % 10 == 0, "{}", entry.view);
+        assert_eq!(entry.purpose.is_some(), n % 10 == 0, "{}", entry.view);
+    }
+    // A lone read afterwards is written at once, on its own.
+    store
+        .log_access(7, "officer", "officer", id, "alone", None)
+        .await
+        .unwrap();
+    let newest = store
+        .access_log(AccessQuery {
+            person: Some(id),
+            user: None,
+            limit: 1,
+        })
+        .await
+        .unwrap();
+    assert_eq!(newest[0].view, "alone");
+}
+
 #[tokio::test]
 async fn an_import_with_one_bad_record_writes_nothing() {
     let store = store().await;

@@ -264,16 +264,17 @@ pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiErr
     let mut prisoner_id = None;
     if store.is_empty().await? {
         let population = demo::generate(&estate, 2026, today, scale);
-        let people: Vec<Vec<Fact>> = population.persons.iter().map(facts_of).collect();
         let actor = Actor {
             user_id: None,
             name: "demo seed".into(),
         };
-        let mut ids = Vec::with_capacity(people.len());
-        for chunk in people.chunks(2_000) {
+        let mut ids = Vec::with_capacity(population.persons.len());
+        // Facts are built a chunk at a time, so a large scale does not hold them all at once.
+        for chunk in population.persons.chunks(2_000) {
+            let people: Vec<Vec<Fact>> = chunk.iter().map(facts_of).collect();
             ids.extend(
                 store
-                    .seed_people(&actor, chunk)
+                    .seed_people(&actor, &people)
                     .await
                     .map_err(|e| match e {
                         StorageError::Invalid(list) => ApiError::Internal(format!(

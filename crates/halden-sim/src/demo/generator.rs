@@ -113,7 +113,11 @@ pub(crate) fn generate(estate: &Estate, seed: u64, today: Date, scale: Scale) ->
         let draft = generator.community_sentence_today((i == 0).then_some(office));
         persons.push(generator.finish(draft));
     }
-    for _ in 0..sizes.released {
+    let released = match scale {
+        Scale::Persons(n) => n.saturating_sub(persons.len()),
+        Scale::National | Scale::Small => sizes.released,
+    };
+    for _ in 0..released {
         let draft = generator.released();
         persons.push(generator.finish(draft));
     }
@@ -136,7 +140,7 @@ struct Sizes {
 impl Sizes {
     fn of(scale: Scale) -> Sizes {
         match scale {
-            Scale::National => Sizes {
+            Scale::National | Scale::Persons(_) => Sizes {
                 divisor: 1.0,
                 electronic_monitoring: 400,
                 parole: 750,

@@ -214,8 +214,8 @@ fn account_fields(
             if with_password { v.get("password") } else { "" },
             true,
         )
-            .autocomplete("new-password")
-            .help(t.first_password_help),
+        .autocomplete("new-password")
+        .help(t.first_password_help),
         Field::new("role", t.role, "select", v.get("role"), true)
             .choose_from(lang.options(Vocab::Role, &roles)),
         Field::new("scope", t.scope, "select", v.get("scope"), false)
