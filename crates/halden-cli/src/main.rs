@@ -55,7 +55,7 @@ enum Command {
     ///
     /// Without `--persons`, the national demo population (what `serve --demo` seeds); with it, a
     /// register of that many persons for load benchmarks (the national population continued by
-    /// more released people; ≈ 9.5 entries a person). Prints the time taken and the counts of
+    /// more released people; ≈ 8.5 entries a person). Prints the time taken and the counts of
     /// persons and entries. Refuses a database that already holds persons.
     Seed {
         /// Database URL: `sqlite://FILE` (created when missing) or `postgres://…`.
