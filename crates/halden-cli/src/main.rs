@@ -212,7 +212,16 @@ fn print_errors(errors: &[halden_domain::validate::FieldError], lang: Lang) -> E
         }
     );
     for error in errors {
-        eprintln!("  {error}");
+        // In the asked language where the message has it, else as written (English).
+        let message = error.message_in(lang).unwrap_or(&error.message);
+        match error.rule {
+            Some(rule) => eprintln!(
+                "  {}: {message} ({rule}, {})",
+                error.field,
+                rule.reference()
+            ),
+            None => eprintln!("  {}: {message}", error.field),
+        }
     }
     ExitCode::from(EXIT_INVALID)
 }

@@ -86,6 +86,34 @@ fn invalid_input_exits_2_with_errors_naming_fields() {
 }
 
 #[test]
+fn the_table_names_invalid_fields_in_the_asked_language() {
+    let case = r#"{"admission": "2025-03-03", "sentences": [{"kind": "prison", "days": 121}]}"#;
+    let nb = halden(&["calc", "--lang", "nb", "-"], Some(case));
+    assert_eq!(nb.status.code(), Some(2));
+    let nb = String::from_utf8_lossy(&nb.stderr).into_owned();
+    assert!(nb.starts_with("Saken er ugyldig:"), "{nb}");
+    let en = halden(&["calc", "--lang", "en", "-"], Some(case));
+    let en = String::from_utf8_lossy(&en.stderr).into_owned();
+    assert!(en.starts_with("The case is invalid:"), "{en}");
+    // The same field and rule in both, each message in its own language.
+    for text in [&nb, &en] {
+        assert!(text.contains("sentences[0].days: "), "{text}");
+        assert!(text.contains("(R-LEN-1, strl § 31)"), "{text}");
+    }
+    let message = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("sentences[0].days"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(
+        message(&nb),
+        message(&en),
+        "the bokmål run is not in English"
+    );
+}
+
+#[test]
 fn broken_json_and_missing_files_are_errors_not_crashes() {
     let out = halden(&["calc", "--json", "-"], Some("{not json"));
     assert_eq!(out.status.code(), Some(2));
