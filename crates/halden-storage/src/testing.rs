@@ -5,7 +5,13 @@
 //! `HALDEN_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`). When PostgreSQL
 //! is asked for and cannot be reached, the test fails: it never quietly runs on SQLite instead.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use crate::{Backend, StorageError, Store};
 
@@ -26,6 +32,41 @@ fn unique_name() -> String {
     format!("halden_test_{}_{}_{}", std::process::id(), nanos, n)
 }
 
+/// This process's directory for SQLite test databases: `$TMPDIR/halden-tests/<pid>`. On first
+/// use it sweeps away the directories of test processes that have ended (and the flat
+/// `halden_test_<pid>_…` files older runs left in `$TMPDIR`), so test runs do not fill the disk.
+/// A process is known to have ended when `/proc/<pid>` is gone; without `/proc` nothing is swept.
+fn sqlite_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let temp = std::env::temp_dir();
+        let root = temp.join("halden-tests");
+        if Path::new("/proc/self").exists() {
+            let ended = |pid: &str| {
+                pid.parse::<u32>()
+                    .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            };
+            for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                if ended(&entry.file_name().to_string_lossy()) {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+            for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(rest) = name.strip_prefix("halden_test_")
+                    && ended(rest.split('_').next().unwrap_or(""))
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        let dir = root.join(std::process::id().to_string());
+        // A failure surfaces when the database file cannot be created in it.
+        let _ = std::fs::create_dir_all(&dir);
+        dir
+    })
+}
+
 /// A fresh, migrated, empty store on the requested backend.
 ///
 /// # Errors
@@ -35,7 +76,7 @@ pub async fn fresh_store() -> Result<Store, StorageError> {
     let name = unique_name();
     match requested_backend() {
         Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("{name}.sqlite"));
+            let path = sqlite_dir().join(format!("{name}.sqlite"));
             let store = Store::connect(&format!("sqlite://{}", path.display())).await?;
             store.migrate().await?;
             Ok(store)
