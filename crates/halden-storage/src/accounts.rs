@@ -7,7 +7,7 @@ use crate::{
     idempotency::{AnswerKey, claim_key_in, keep_answer_in},
     now_text,
     register::{Actor, unique_violation},
-    users::{NewUser, USER_COLUMNS, User},
+    users::{NewUser, USER_COLUMNS, User, insert_user},
 };
 
 /// One change to an account.
@@ -47,23 +47,7 @@ impl Store {
     ) -> Result<i64, StorageError> {
         let mut tx = self.write.begin().await?;
         claim_key_in(key, &mut tx).await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (username, display_name, password_hash, role, scope_kind, \
-             scope_id, person_id, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
-        )
-        .bind(user.username.as_str())
-        .bind(user.display_name.as_str())
-        .bind(user.password_hash.as_str())
-        .bind(user.role.as_str())
-        .bind(user.scope_kind.as_str())
-        .bind(user.scope_id.clone())
-        .bind(user.person_id)
-        .bind(i64::from(user.demo))
-        .bind(now_text())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
+        let id = insert_user(&mut *tx, user).await.map_err(|e| {
             if unique_violation(&e) {
                 StorageError::invalid_bilingual(
                     "username",
@@ -91,8 +75,8 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// `NotFound`; `Invalid` naming `reason` when it is blank, or `disabled` when the account
-    /// already is so; database failures.
+    /// `NotFound`; `Invalid` naming `reason` when it is blank, `id` when `by` would disable their
+    /// own account, or `disabled` when the account already is so; database failures.
     pub async fn set_account_disabled(
         &self,
         by: &Actor,
@@ -105,6 +89,13 @@ impl Store {
                 "reason",
                 "is required",
                 "må fylles ut",
+            ));
+        }
+        if disabled && by.user_id == Some(user_id) {
+            return Err(StorageError::invalid_bilingual(
+                "id",
+                "you cannot disable your own account",
+                "du kan ikke sperre din egen konto",
             ));
         }
         let mut tx = self.write.begin().await?;

@@ -110,6 +110,30 @@ fn token_hash(token: &str) -> String {
 pub(crate) const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, \
     scope_kind, scope_id, person_id, demo, created_at, disabled_at";
 
+/// Inserts an account; returns its id. Shared by [`Store::ensure_user`] and
+/// `Store::create_account` (which also logs the change in its transaction).
+pub(crate) async fn insert_user<'e, E>(executor: E, user: &NewUser) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (username, display_name, password_hash, role, scope_kind, scope_id, \
+         person_id, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(user.username.as_str())
+    .bind(user.display_name.as_str())
+    .bind(user.password_hash.as_str())
+    .bind(user.role.as_str())
+    .bind(user.scope_kind.as_str())
+    .bind(user.scope_id.clone())
+    .bind(user.person_id)
+    .bind(i64::from(user.demo))
+    .bind(now_text())
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Creates an account, or returns the existing one's id when the username is taken.
     ///
@@ -120,22 +144,7 @@ impl Store {
         if let Some(existing) = self.user_by_name(&user.username).await? {
             return Ok(existing.id);
         }
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (username, display_name, password_hash, role, scope_kind, \
-             scope_id, person_id, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
-        )
-        .bind(user.username.as_str())
-        .bind(user.display_name.as_str())
-        .bind(user.password_hash.as_str())
-        .bind(user.role.as_str())
-        .bind(user.scope_kind.as_str())
-        .bind(user.scope_id.clone())
-        .bind(user.person_id)
-        .bind(i64::from(user.demo))
-        .bind(now_text())
-        .fetch_one(&self.write)
-        .await?;
+        let id = insert_user(&self.write, user).await?;
         Ok(id)
     }
 

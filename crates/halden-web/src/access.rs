@@ -225,3 +225,33 @@ impl Caller {
         }
     }
 }
+
+/// Why an account cannot be assigned as a person's contact officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactOfficerRefusal {
+    /// The account is disabled.
+    Disabled,
+    /// The account is not a contact officer's.
+    NotContactOfficer,
+    /// The person is not in custody in the account's unit.
+    OtherUnit,
+}
+
+/// Whether `account` may be assigned as `person`'s contact officer: an active contact-officer
+/// account of the unit the person is held in. `None` when it may; else why not. The assignment
+/// API and the form's choices both ask here.
+pub fn contact_officer_refusal(
+    account: &User,
+    person: &PersonRow,
+) -> Option<ContactOfficerRefusal> {
+    if account.is_disabled() {
+        Some(ContactOfficerRefusal::Disabled)
+    } else if account.role != Role::Contact.as_str() {
+        Some(ContactOfficerRefusal::NotContactOfficer)
+    } else if !person.in_custody() || account.scope_id.is_none() || account.scope_id != person.unit
+    {
+        Some(ContactOfficerRefusal::OtherUnit)
+    } else {
+        None
+    }
+}

@@ -294,13 +294,6 @@ async fn set_disabled(
     let caller = admin(state, headers).await?;
     let id = parse_id(id)?;
     let request: ReasonBody = typed(json_body(body)?)?;
-    if disabled && id == caller.user.id {
-        return Err(ApiError::invalid_bilingual(
-            "id",
-            "you cannot disable your own account",
-            "du kan ikke sperre din egen konto",
-        ));
-    }
     let user = state
         .store
         .set_account_disabled(&actor(&caller), id, disabled, &request.reason)

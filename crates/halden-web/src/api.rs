@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::{
     AppState,
-    access::{Caller, Role, View},
+    access::{Caller, ContactOfficerRefusal, Role, View, contact_officer_refusal},
     auth::{api_caller, sign_in},
     error::ApiError,
     import::read_court_file,
@@ -764,33 +764,29 @@ async fn check_contact_officer(
     officer: &str,
 ) -> Result<(), ApiError> {
     let field = "payload.officer";
-    let account = state
-        .store
-        .user_by_name(officer)
-        .await?
-        .filter(|u| !u.is_disabled())
-        .ok_or_else(|| {
-            ApiError::invalid_bilingual(
-                field,
-                format!("no active account '{officer}'"),
-                format!("ingen aktiv konto «{officer}»"),
-            )
-        })?;
-    if account.role != Role::Contact.as_str() {
-        return Err(ApiError::invalid_bilingual(
+    let account = state.store.user_by_name(officer).await?;
+    let refusal = match &account {
+        None => Some(ContactOfficerRefusal::Disabled),
+        Some(account) => contact_officer_refusal(account, person),
+    };
+    match refusal {
+        None => Ok(()),
+        Some(ContactOfficerRefusal::Disabled) => Err(ApiError::invalid_bilingual(
+            field,
+            format!("no active account '{officer}'"),
+            format!("ingen aktiv konto «{officer}»"),
+        )),
+        Some(ContactOfficerRefusal::NotContactOfficer) => Err(ApiError::invalid_bilingual(
             field,
             format!("'{officer}' is not a contact officer"),
             format!("«{officer}» er ikke kontaktbetjent"),
-        ));
-    }
-    if !person.in_custody() || account.scope_id.is_none() || account.scope_id != person.unit {
-        return Err(ApiError::invalid_bilingual(
+        )),
+        Some(ContactOfficerRefusal::OtherUnit) => Err(ApiError::invalid_bilingual(
             field,
             format!("'{officer}' does not work in the unit where the person is held"),
             format!("«{officer}» arbeider ikke i enheten der personen sitter"),
-        ));
+        )),
     }
-    Ok(())
 }
 
 async fn import_judgments(

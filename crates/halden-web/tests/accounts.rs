@@ -113,6 +113,19 @@ async fn an_administrator_creates_disables_and_enables_accounts_and_every_change
         .await;
     assert!(!users.to_string().contains("argon2"));
 
+    // Nobody disables their own account.
+    let admin = w.store.user_by_name("admin").await.unwrap().unwrap();
+    let (status, body) = w
+        .api(
+            Some("admin"),
+            "POST",
+            &format!("/api/v1/users/{}/disable", admin.id),
+            Some(json!({"reason": "testing"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["id"]);
     // Disabling needs a reason, ends the sessions at once and refuses sign-in.
     let disable = format!("/api/v1/users/{id}/disable");
     let (status, body) = w

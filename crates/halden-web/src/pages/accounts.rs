@@ -389,25 +389,16 @@ async fn status_page(
             }
             problems = form::required_problems(&fields(&values), t);
             if problems.is_empty() {
-                let outcome = if disable && account.id == caller.user.id {
-                    Err(ApiError::invalid_bilingual(
-                        "reason",
-                        "you cannot disable your own account",
-                        "du kan ikke sperre din egen konto",
-                    ))
-                } else {
-                    state
-                        .store
-                        .set_account_disabled(
-                            &api::actor(&caller),
-                            account.id,
-                            disable,
-                            values.get("reason"),
-                        )
-                        .await
-                        .map_err(ApiError::from)
-                };
-                match outcome {
+                let outcome = state
+                    .store
+                    .set_account_disabled(
+                        &api::actor(&caller),
+                        account.id,
+                        disable,
+                        values.get("reason"),
+                    )
+                    .await;
+                match outcome.map_err(ApiError::from) {
                     Ok(_) => return Redirect::to("/accounts").into_response(),
                     Err(e) => problems = form::problems(&e, lang),
                 }

@@ -26,7 +26,7 @@ use super::{
 };
 use crate::{
     AppState,
-    access::{Caller, Role},
+    access::{Caller, Role, contact_officer_refusal},
     api,
     error::ApiError,
     i18n::{Lang, Texts, Vocab},
@@ -141,12 +141,7 @@ async fn contact_officer_options(state: &AppState, person: &PersonRow) -> Vec<(S
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|u| {
-            u.role == Role::Contact.as_str()
-                && !u.is_disabled()
-                && person.unit.is_some()
-                && u.scope_id == person.unit
-        })
+        .filter(|u| contact_officer_refusal(u, person).is_none())
         .map(|u| {
             (
                 u.username.clone(),
