@@ -263,6 +263,12 @@ pub const YOUTH_EXECUTION_EXTENDED_MONTHS: u32 = 36;
 pub const SUMMONS_LATEST_START_DAYS: i32 = 60;
 /// The summons must arrive at least this many days (3 weeks) before the date (R-INNK-1).
 pub const SUMMONS_NOTICE_DAYS: i32 = 21;
+/// Days to appeal an individual decision, from the day it was made known: three weeks
+/// (forvaltningsloven § 29 first paragraph). General administrative law, not restated in RULES.md;
+/// it applies to every decision of the correctional service (strgjfl § 7).
+pub const APPEAL_DEADLINE_DAYS: i32 = 21;
+/// The statute behind [`APPEAL_DEADLINE_DAYS`], as shown beside the deadline.
+pub const APPEAL_REFERENCE: &str = "forvaltningsloven § 29";
 /// Postponement is mandatory while the person's child is younger than this many months (R-INNK-2).
 pub const POSTPONEMENT_INFANT_MONTHS: u32 = 9;
 /// Military service is accommodated for terms shorter than this many days (R-INNK-2).

@@ -10,6 +10,8 @@
 //! - [`case`]: the input of a calculation.
 //! - [`validate`]: checks against the law, every error naming its field.
 //! - [`applications`]: what the rules say about postponement and leave requests.
+//! - [`decisions`]: one decision model for every kind; a restrictive decision needs a legal
+//!   ground and a written reason; appeals one level up within three weeks.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`placement`]: the lowest security level the rules allow, and the prisons that fit.
 //! - [`register`]: identity numbers, movements and the custody state they project to.
@@ -20,6 +22,7 @@ pub mod applications;
 pub mod calc;
 pub mod calendar;
 pub mod case;
+pub mod decisions;
 pub mod explain;
 pub mod law;
 pub mod placement;

@@ -16,6 +16,7 @@
 
 mod accounts;
 mod audit;
+mod decisions;
 mod estate;
 pub mod facts;
 mod idempotency;
@@ -26,6 +27,10 @@ mod users;
 
 pub use accounts::AccountChange;
 pub use audit::{AccessEntry, AccessQuery};
+pub use decisions::{
+    AppealRow, ApplicationRow, Authority, AuthorityChange, DecisionRow, LegalGroundRow, NewAppeal,
+    NewApplication, NewDecision, NewLegalGround,
+};
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
 pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};

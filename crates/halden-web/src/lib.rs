@@ -13,12 +13,14 @@ pub mod access;
 mod accounts;
 pub mod api;
 pub mod auth;
+mod decisions;
 pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod openapi;
 pub mod pages;
+mod placement_advice;
 
 use axum::{
     Router,
@@ -64,6 +66,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(api::routes())
+        .merge(decisions::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))

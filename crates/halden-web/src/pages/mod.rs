@@ -6,6 +6,7 @@
 //! every value kept on a failed submit, and the session's CSRF token.
 
 mod accounts;
+mod decisions;
 mod entry;
 mod form;
 mod person;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/{id}", get(person::person_page))
         .merge(entry::routes())
         .merge(accounts::routes())
+        .merge(decisions::routes())
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -139,6 +141,19 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
         }
         if matches!(caller.role, Role::Leader | Role::Placement) {
             nav.push(("/import".into(), t.import_judgments));
+        }
+        let w = decisions::words(lang);
+        match caller.role {
+            Role::Leader | Role::Placement => nav.push(("/in-tray".into(), w.in_tray)),
+            Role::Prisoner => {
+                if let Some(id) = caller.user.person_id {
+                    nav.push((format!("/persons/{id}/decisions"), w.my_applications));
+                }
+            }
+            _ => {}
+        }
+        if matches!(caller.role, Role::Leader | Role::Placement | Role::Admin) {
+            nav.push(("/legal-grounds".into(), w.legal_grounds));
         }
         if caller.role == Role::Admin {
             nav.push(("/accounts".into(), t.accounts));

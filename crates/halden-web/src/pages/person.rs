@@ -363,7 +363,7 @@ pub(super) async fn person_page(
             .collect();
         (date_lines(person.dates_json.as_deref(), lang), history)
     };
-    let actions = if restricted || !may_write_here {
+    let mut actions: Vec<(String, &'static str)> = if restricted || !may_write_here {
         Vec::new()
     } else {
         ENTRY_FORMS
@@ -372,6 +372,15 @@ pub(super) async fn person_page(
             .map(|f| (f.href(person.id), (f.heading)(t)))
             .collect()
     };
+    if !restricted {
+        actions.insert(
+            0,
+            (
+                format!("/persons/{}/decisions", person.id),
+                super::decisions::words(lang).applications_and_decisions,
+            ),
+        );
+    }
     let readers = if caller.role == Role::Prisoner {
         match readers(&state, person.id, lang).await {
             Ok(lines) => Some(lines),

@@ -445,3 +445,61 @@ pub fn tag_with_id<'a>(html: &'a str, id: &str) -> Option<&'a str> {
     let end = at + html[at..].find('>')?;
     Some(&html[start..=end])
 }
+
+impl World {
+    /// The id of the catalogue's ground in force for `paragraph`.
+    pub async fn ground(&self, paragraph: &str) -> i64 {
+        let (_, body) = self
+            .api(Some("leader"), "GET", "/api/v1/legal-grounds", None, &[])
+            .await;
+        body["legal_grounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["paragraph"] == paragraph && g["retired"].is_null())
+            .unwrap_or_else(|| panic!("no ground {paragraph} in force"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The Oslo prisoner applies for leave, the unit's leader refuses it with a ground and a
+    /// reason, and the prisoner appeals: (decision id, appeal id).
+    pub async fn refused_and_appealed(&self) -> (i64, i64) {
+        let (status, filed) = self
+            .api(
+                Some("prisoner"),
+                "POST",
+                &format!("/api/v1/persons/{}/applications", self.oslo),
+                Some(serde_json::json!({"kind": "leave", "details": "Visit my mother."})),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        let ground = self.ground("strgjfl § 33").await;
+        let (status, decided) = self
+            .api(
+                Some("leader"),
+                "POST",
+                &format!("/api/v1/persons/{}/decisions", self.oslo),
+                Some(serde_json::json!({
+                    "application": filed["id"], "outcome": "refused", "legal_ground": ground,
+                    "reason": "Recent positive drug test; leave is not security-wise sound now.",
+                })),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{decided}");
+        let decision = decided["id"].as_i64().unwrap();
+        let (status, appealed) = self
+            .api(
+                Some("prisoner"),
+                "POST",
+                &format!("/api/v1/decisions/{decision}/appeals"),
+                Some(serde_json::json!({"grounds": "The test was a false positive."})),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{appealed}");
+        (decision, appealed["id"].as_i64().unwrap())
+    }
+}
