@@ -184,6 +184,10 @@ pub(crate) struct AuthorityRequest {
 
 // --- Access ---------------------------------------------------------------------------------
 
+/// The roles that may ever file an application: checked before the person is looked up, so a role
+/// that never may is refused (403) rather than told the person is out of its scope (404).
+pub(crate) const FILERS: &[Role] = &[Role::Prisoner, Role::Officer, Role::Contact];
+
 /// Who may file an application for `person`: the person themselves, or unit staff for a resident
 /// (officers take applications in; the contact officer helps write them). Returns whether it is
 /// filed on the person's behalf.
@@ -207,6 +211,18 @@ pub(crate) fn appeal_refusal(caller: &Caller, person: &PersonRow) -> Result<bool
         Role::Prisoner | Role::Contact => Err(ApiError::NotFound),
         _ => Err(ApiError::Forbidden),
     }
+}
+
+/// The level an appeal about `person` is decided at, if the caller holds it (403 otherwise).
+pub(crate) fn appeal_authority(
+    caller: &Caller,
+    appeal: &AppealRow,
+    person: &PersonRow,
+) -> Result<AuthorityLevel, ApiError> {
+    let level = AuthorityLevel::parse(&appeal.authority)
+        .ok_or_else(|| ApiError::Internal(format!("stored authority '{}'", appeal.authority)))?;
+    deciding_refusal(caller, level, person.unit.as_deref())?;
+    Ok(level)
 }
 
 /// Who holds the authority `level` for a person in `unit`: the unit's leader for the prison
@@ -644,9 +660,7 @@ pub(crate) async fn record_appeal_decision(
     request: &AppealDecisionRequest,
     key: Option<halden_storage::AnswerKey<i64>>,
 ) -> Result<i64, ApiError> {
-    let level = AuthorityLevel::parse(&appeal.authority)
-        .ok_or_else(|| ApiError::Internal(format!("stored authority '{}'", appeal.authority)))?;
-    deciding_refusal(caller, level, person.unit.as_deref())?;
+    let level = appeal_authority(caller, appeal, person)?;
     if appeal.appealed_decided_by == caller.user.id {
         return Err(ApiError::Invalid(vec![FieldError::bilingual(
             "appeal",
@@ -721,6 +735,7 @@ async fn file_application(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
+    caller.require(FILERS)?;
     let person = person_for(&state, &caller, &id, "api_applications").await?;
     filing_refusal(&caller, &person)?;
     let request: ApplicationRequest = typed(json_body(&body)?)?;
@@ -855,6 +870,7 @@ async fn decide_appeal(
     let caller = api_caller(&state.store, &headers).await?;
     caller.require(&[Role::Leader, Role::Placement])?;
     let (appeal, person) = appeal_and_person(&state, &caller, &id).await?;
+    appeal_authority(&caller, &appeal, &person)?;
     let request: AppealDecisionRequest = typed(json_body(&body)?)?;
     let route = format!("/api/v1/appeals/{}/decision", appeal.id);
     once(

@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
 
+use halden_domain::decisions::DecisionKind;
 use serde_json::{Value, json};
 
 fn errors_response(description: &str) -> Value {
@@ -37,7 +38,7 @@ pub fn document() -> Value {
     let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
         "description": "The same key with the same request creates once and returns the first answer",
         "schema": {"type": "string", "maxLength": 200}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Halden API",
@@ -143,5 +144,87 @@ pub fn document() -> Value {
                 "responses": merge(json!({"200": ok("{\"changes\": […]}")}), standard_errors())}},
             "/api/v1/prisons": {"get": {"summary": "The estate's prisons", "responses": merge(json!({"200": ok("{\"prisons\": […]}")}), standard_errors())}}
         }
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in decision_paths().as_object().into_iter().flatten() {
+            paths.insert(path.clone(), item.clone());
+        }
+    }
+    doc
+}
+
+/// A JSON request body of the given schema.
+fn body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+/// Applications, decisions, appeals, the catalogue of legal grounds and who decides what.
+fn decision_paths() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same request creates once and returns the first answer",
+        "schema": {"type": "string", "maxLength": 200}});
+    let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let created = merge(
+        json!({"201": ok("{\"id\"}"), "409": errors_response("Idempotency key reused, or the thing is already decided")}),
+        standard_errors(),
+    );
+    json!({
+        "/api/v1/persons/{id}/applications": {
+            "get": {"summary": "The person's applications with status and the engine's eligibility date (logged)", "parameters": [id.clone()],
+                "responses": merge(json!({"200": ok("{\"applications\": […]}")}), standard_errors())},
+            "post": {"summary": "File an application: the person, the unit's officers or the assigned contact officer on their behalf; routed to the configured authority",
+                "parameters": [id.clone(), key.clone()],
+                "requestBody": body(json!({"type": "object", "required": ["kind", "details"], "additionalProperties": false, "properties": {
+                    "kind": {"enum": kinds}, "details": {"type": "string", "maxLength": 8000},
+                    "wanted_from": {"type": "string", "format": "date"}, "wanted_until": {"type": "string", "format": "date"}}})),
+                "responses": created.clone()}},
+        "/api/v1/persons/{id}/decisions": {
+            "get": {"summary": "The person's decisions with reasons and appeal deadlines, and their appeals (logged)", "parameters": [id.clone()],
+                "responses": merge(json!({"200": ok("{\"decisions\": […], \"appeals\": […]}")}), standard_errors())},
+            "post": {"summary": "Decide (the authority configured for the kind). A refusal, a restriction or a placement above the lowest level the rules allow needs `legal_ground` and a `reason` of at least 20 characters; granting needs neither",
+                "parameters": [id.clone(), key.clone()],
+                "requestBody": body(json!({"type": "object", "required": ["outcome"], "additionalProperties": false, "properties": {
+                    "application": {"type": "integer", "description": "The application decided; fixes the kind"},
+                    "kind": {"enum": kinds},
+                    "outcome": {"enum": ["granted", "partly_granted", "refused", "imposed", "lifted", "placed"]},
+                    "legal_ground": {"type": "integer", "description": "A ground in force from /api/v1/legal-grounds that grounds the kind"},
+                    "reason": {"type": "string", "maxLength": 8000},
+                    "level": {"enum": ["high", "lower", "halfway"], "description": "Placements"},
+                    "unit": {"type": "string", "description": "Placements: the prison unit"},
+                    "from": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"}}})),
+                "responses": created.clone()}},
+        "/api/v1/decisions/{id}/appeals": {"post": {"summary": "Appeal (klage) a restrictive decision: the person, or their contact officer; within three weeks (forvaltningsloven § 29), later only with `late_reason`",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["grounds"], "additionalProperties": false, "properties": {
+                "grounds": {"type": "string", "maxLength": 8000}, "late_reason": {"type": "string"}}})),
+            "responses": created.clone()}},
+        "/api/v1/appeals/{id}": {"get": {"summary": "An appeal and the decision appealed (logged)", "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"appeal\", \"appealed_decision\"}")}), standard_errors())}},
+        "/api/v1/appeals/{id}/decision": {"post": {"summary": "Decide an appeal, one level above the decision and never by its maker; upholding needs a ground and a reason",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["outcome"], "additionalProperties": false, "properties": {
+                "outcome": {"enum": ["reversed", "partly_reversed", "upheld"]},
+                "legal_ground": {"type": "integer"}, "reason": {"type": "string"}}})),
+            "responses": created}},
+        "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
+            "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
+        "/api/v1/legal-grounds": {
+            "get": {"summary": "The catalogue of legal grounds, retired ones marked", "responses": merge(json!({"200": ok("{\"legal_grounds\": […]}")}), standard_errors())},
+            "post": {"summary": "Add a ground, or a new wording that replaces one (administrators)", "parameters": [key],
+                "requestBody": body(json!({"type": "object", "required": ["paragraph", "title_en", "title_nb", "text", "kinds"], "additionalProperties": false, "properties": {
+                    "paragraph": {"type": "string"}, "title_en": {"type": "string"}, "title_nb": {"type": "string"}, "text": {"type": "string"},
+                    "kinds": {"type": "array", "items": {"enum": kinds}}, "replaces": {"type": "integer"}}})),
+                "responses": merge(json!({"201": ok("The ground")}), standard_errors())}},
+        "/api/v1/legal-grounds/{id}/retire": {"post": {"summary": "Retire a ground, with the reason (administrators); it grounds no new decision",
+            "parameters": [id],
+            "requestBody": body(json!({"$ref": "#/components/schemas/Reason"})),
+            "responses": merge(json!({"200": ok("The ground")}), standard_errors())}},
+        "/api/v1/decision-authority": {
+            "get": {"summary": "Who decides each kind, and where its appeals go", "responses": merge(json!({"200": ok("{\"authority\": […]}")}), standard_errors())},
+            "post": {"summary": "Change who decides a kind, with the reason (administrators; appended)",
+                "requestBody": body(json!({"type": "object", "required": ["kind", "level", "reason"], "additionalProperties": false, "properties": {
+                    "kind": {"enum": kinds}, "level": {"enum": ["prison", "region", "national"]}, "reason": {"type": "string"}}})),
+                "responses": merge(json!({"200": ok("The authority in force")}), standard_errors())}}
     })
 }

@@ -42,6 +42,7 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
         "payload": {"officer": "contact", "from": "2025-06-01"}});
     let stale_leave = json!({"kind": "movement", "version": 999,
         "payload": {"movement": "leave_out", "at": "2025-06-01T10:00"}});
+    let (refused, appeal) = decided_and_appealed(&w).await;
     let rows = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         Row {
@@ -172,6 +173,116 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: None,
             expected: [403, 403, 403, 403, 403, 403, 404, 403, 200],
         },
+        // Applications (BRIEF §2, §3.4): the person files their own; the unit's officers take
+        // them in and the assigned contact officer helps write them; deciders read them; service
+        // providers, analysts and administrators never see them.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/applications"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{unassigned}/applications"),
+            body: None,
+            expected: [200, 404, 200, 200, 404, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{bergen}/applications"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{oslo}/applications"),
+            body: Some(json!({})),
+            expected: [400, 400, 403, 403, 403, 403, 400, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{unassigned}/applications"),
+            body: Some(json!({})),
+            expected: [400, 404, 403, 403, 403, 403, 404, 403, 403],
+        },
+        // Decisions: read as applications are; made by the unit's leader and by placement.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/decisions"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{oslo}/decisions"),
+            body: Some(json!({})),
+            expected: [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{bergen}/decisions"),
+            body: Some(json!({})),
+            expected: [403, 403, 404, 400, 403, 403, 403, 403, 403],
+        },
+        // Appeals: the person, or their contact officer for them; decided one level up (a
+        // leave refused by the prison goes to the region: placement), never by the prison.
+        Row {
+            method: "POST",
+            path: format!("/api/v1/decisions/{refused}/appeals"),
+            body: Some(json!({})),
+            expected: [403, 400, 403, 403, 403, 403, 400, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/appeals/{appeal}"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/appeals/{appeal}/decision"),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 400, 403, 403, 403, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/in-tray".into(),
+            body: None,
+            expected: [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        },
+        // The catalogue of legal grounds and who decides what: public law, read by anyone signed
+        // in; maintained by administrators (the empty request then refused, 400).
+        Row {
+            method: "GET",
+            path: "/api/v1/legal-grounds".into(),
+            body: None,
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/legal-grounds".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/legal-grounds/1/retire".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/decision-authority".into(),
+            body: None,
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/decision-authority".into(),
+            body: Some(json!({})),
+            expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        },
         Row {
             method: "GET",
             path: "/api/v1/prisons".into(),
@@ -216,6 +327,26 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
         let (status, _) = w.api(None, "GET", path, None, &[]).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
+
+    // Every route of the matrix, with its method, is in the OpenAPI document.
+    let (_, openapi) = w.api(None, "GET", "/api/v1/openapi.json", None, &[]).await;
+    for row in &rows {
+        let template = row
+            .path
+            .split('?')
+            .next()
+            .unwrap()
+            .split('/')
+            .map(|s| if s.parse::<i64>().is_ok() { "{id}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = row.method.to_ascii_lowercase();
+        assert!(
+            openapi["paths"][&template][&method].is_object(),
+            "{} {template} is not in the OpenAPI document",
+            row.method
+        );
+    }
 }
 
 #[tokio::test]
@@ -231,6 +362,7 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         .find(|e| e.kind == "movement")
         .unwrap()
         .id;
+    let (refused, appeal) = decided_and_appealed(&w).await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -359,6 +491,51 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{}", w.oslo_unassigned),
             [200, 404, 200, 200, 404, 200, 404, 403, 403],
         ),
+        // Applications, decisions and appeals, as in the API.
+        (
+            format!("/persons/{oslo}/decisions"),
+            [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        ),
+        (
+            format!("/persons/{bergen}/decisions"),
+            [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/applications/new"),
+            [200, 200, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/decisions/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/decisions/{refused}/appeal"),
+            [403, 200, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            format!("/appeals/{appeal}/decide"),
+            [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/in-tray".into(),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/legal-grounds".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/legal-grounds/new".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/legal-grounds/1/retire".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/decision-authority".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -397,6 +574,7 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
     let (oslo, bergen, supervised) = (w.oslo, w.bergen, w.supervised);
     let entries = w.store.entries(oslo).await.unwrap();
     let movement = entries.iter().find(|e| e.kind == "movement").unwrap().id;
+    let (refused, appeal) = decided_and_appealed(&w).await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -439,6 +617,34 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
             "/admissions/new".into(),
             [400, 403, 400, 400, 403, 403, 403, 403, 403],
         ),
+        (
+            format!("/persons/{oslo}/applications/new"),
+            [400, 400, 403, 403, 403, 403, 400, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/decisions/new"),
+            [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/decisions/{refused}/appeal"),
+            [403, 400, 403, 403, 403, 403, 400, 403, 403],
+        ),
+        (
+            format!("/appeals/{appeal}/decide"),
+            [403, 403, 403, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/legal-grounds/new".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        ),
+        (
+            "/legal-grounds/1/retire".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        ),
+        (
+            "/decision-authority".into(),
+            [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -458,4 +664,35 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A refused decision about the Oslo prisoner that is not yet appealed, and an appeal (against
+/// another refusal) that waits for the region: (decision id, appeal id).
+async fn decided_and_appealed(w: &support::World) -> (i64, i64) {
+    let (_, appeal) = w.refused_and_appealed().await;
+    let (status, filed) = w
+        .api(
+            Some("prisoner"),
+            "POST",
+            &format!("/api/v1/persons/{}/applications", w.oslo),
+            Some(json!({"kind": "visit", "details": "My sister from Tromsø."})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let ground = w.ground("strgjfl § 31").await;
+    let (status, decided) = w
+        .api(
+            Some("leader"),
+            "POST",
+            &format!("/api/v1/persons/{}/decisions", w.oslo),
+            Some(json!({
+                "application": filed["id"], "outcome": "refused", "legal_ground": ground,
+                "reason": "The visiting room is closed for building works this month.",
+            })),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{decided}");
+    (decided["id"].as_i64().unwrap(), appeal)
 }

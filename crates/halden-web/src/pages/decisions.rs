@@ -672,6 +672,9 @@ async fn application_page(
         Ok(c) => c,
         Err(r) => return r,
     };
+    if let Err(e) = caller.require(rules::FILERS) {
+        return refusal(&headers, Some(&caller), e, &here);
+    }
     let person = match person_for(&state, &headers, &caller, &id, "decisions_page", &here).await {
         Ok(p) => p,
         Err(r) => return r,
