@@ -288,6 +288,53 @@ pub struct Movement {
     pub prison: Option<String>,
     /// The basis of custody, for admissions and basis changes.
     pub basis: Option<CustodyBasis>,
+    /// For leave: when the person is due back. A later return raises an incident, and the whole
+    /// days between are not counted as sentence time (R-CALC-5 b, strgjfl § 40).
+    pub due_back: Option<DateTime>,
+}
+
+/// What happened that the service must act on (BRIEF §1, safety): raised by the fold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    /// What kind.
+    pub kind: IncidentKind,
+    /// When the person was due back.
+    pub due: DateTime,
+    /// When they returned, or when the failure to return was recorded as an escape.
+    pub at: DateTime,
+    /// The whole days not counted for it, if any (R-CALC-5): only while serving, and only for
+    /// the days wholly outside (the policy of RULES.md Q3, as for escapes).
+    pub not_counted: Option<NonCountingInterval>,
+}
+
+/// The kinds of incident the fold raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentKind {
+    /// Came back from leave after the time due (for sent tilbake).
+    LateReturn,
+    /// Did not come back from leave at all (unnlatt retur): recorded as an escape.
+    FailureToReturn,
+}
+
+impl IncidentKind {
+    /// The machine name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            IncidentKind::LateReturn => "late_return",
+            IncidentKind::FailureToReturn => "failure_to_return",
+        }
+    }
+
+    /// (English, bokmål).
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            IncidentKind::LateReturn => ("late return from leave", "for sen retur fra permisjon"),
+            IncidentKind::FailureToReturn => (
+                "failure to return from leave",
+                "unnlatt retur fra permisjon",
+            ),
+        }
+    }
 }
 
 /// Why a movement cannot follow the ones before it.
@@ -326,7 +373,10 @@ pub struct CustodyState {
     /// Days that do not count toward the sentence, from escapes in the current serving
     /// (strgjfl § 40; whole days outside, RULES.md Q-policy default).
     pub non_counting: Vec<NonCountingInterval>,
+    /// Late and missed returns from leave, in every episode, oldest first.
+    pub incidents: Vec<Incident>,
     escaped_at: Option<DateTime>,
+    due_back: Option<DateTime>,
 }
 
 impl Default for CustodyState {
@@ -339,7 +389,9 @@ impl Default for CustodyState {
             serving_start: None,
             last_at: None,
             non_counting: Vec::new(),
+            incidents: Vec::new(),
             escaped_at: None,
+            due_back: None,
         }
     }
 }
@@ -387,6 +439,22 @@ impl CustodyState {
                 message_nb: "må fylles ut for denne bevegelsen".into(),
             });
         }
+        if let Some(due) = movement.due_back {
+            if movement.kind != K::LeaveOut {
+                return Err(MovementError {
+                    field: "due_back",
+                    message: "is only for leave_out".into(),
+                    message_nb: "gjelder bare utgang på permisjon".into(),
+                });
+            }
+            if due <= movement.at {
+                return Err(MovementError {
+                    field: "due_back",
+                    message: format!("must be after the leave starts ({})", movement.at),
+                    message_nb: format!("må være etter at permisjonen starter ({})", movement.at),
+                });
+            }
+        }
         let allowed: &[CustodyStatus] = match movement.kind {
             K::Admission => &[S::NotAdmitted, S::Released],
             K::BasisChange | K::Transfer | K::LeaveOut | K::HospitalOut | K::CourtOut => {
@@ -425,7 +493,9 @@ impl CustodyState {
                     serving_start: movement.basis.filter(|b| b.is_serving()).map(|_| date),
                     last_at: None,
                     non_counting: Vec::new(),
+                    incidents: std::mem::take(&mut self.incidents),
                     escaped_at: None,
+                    due_back: None,
                 };
             }
             K::BasisChange => {
@@ -436,28 +506,59 @@ impl CustodyState {
                 self.basis = movement.basis;
             }
             K::Transfer => self.prison = movement.prison.clone(),
-            K::LeaveOut => self.status = S::OnLeave,
+            K::LeaveOut => {
+                self.status = S::OnLeave;
+                self.due_back = movement.due_back;
+            }
             K::HospitalOut => self.status = S::AtHospital,
             K::CourtOut => self.status = S::AtCourt,
-            K::LeaveReturn | K::HospitalReturn | K::CourtReturn => self.status = S::Present,
+            K::LeaveReturn => {
+                if let Some(due) = self.due_back.take()
+                    && movement.at > due
+                {
+                    let not_counted =
+                        self.not_counted(due, movement.at, NonCountingReason::FailureToReturn);
+                    self.incidents.push(Incident {
+                        kind: IncidentKind::LateReturn,
+                        due,
+                        at: movement.at,
+                        not_counted,
+                    });
+                }
+                self.status = S::Present;
+            }
+            K::HospitalReturn | K::CourtReturn => self.status = S::Present,
             K::Escape => {
+                // A failure to return from leave: the absence began when the person was due.
+                let due = self.due_back.take().filter(|due| *due < movement.at);
+                if let Some(due) = due {
+                    self.incidents.push(Incident {
+                        kind: IncidentKind::FailureToReturn,
+                        due,
+                        at: movement.at,
+                        not_counted: None,
+                    });
+                }
                 self.status = S::Escaped;
-                self.escaped_at = Some(movement.at);
+                self.escaped_at = Some(due.unwrap_or(movement.at));
             }
             K::Recapture => {
                 if let Some(prison) = &movement.prison {
                     self.prison = Some(prison.clone());
                 }
-                if self.serving_start.is_some()
-                    && let Some(left) = self.escaped_at.take()
-                    && let Some(interval) = NonCountingInterval::from_absence(
-                        left,
-                        movement.at,
-                        NonCountingReason::Escape,
-                        NonCountingDays::WholeDays,
-                    )
-                {
-                    self.non_counting.push(interval);
+                if let Some(left) = self.escaped_at.take() {
+                    let reason = match self.incidents.last_mut() {
+                        Some(i) if i.kind == IncidentKind::FailureToReturn && i.due == left => {
+                            NonCountingReason::FailureToReturn
+                        }
+                        _ => NonCountingReason::Escape,
+                    };
+                    let interval = self.not_counted(left, movement.at, reason);
+                    if reason == NonCountingReason::FailureToReturn
+                        && let Some(incident) = self.incidents.last_mut()
+                    {
+                        incident.not_counted = interval;
+                    }
                 }
                 self.status = S::Present;
             }
@@ -465,6 +566,22 @@ impl CustodyState {
         }
         self.last_at = Some(movement.at);
         Ok(())
+    }
+
+    /// Records the whole days of an absence from `left` to `back` as not counted, when the
+    /// person is serving (remand days are deducted by the court, not counted here), and returns
+    /// them (R-CALC-5; whole days, the default of RULES.md Q3).
+    fn not_counted(
+        &mut self,
+        left: DateTime,
+        back: DateTime,
+        reason: NonCountingReason,
+    ) -> Option<NonCountingInterval> {
+        self.serving_start?;
+        let interval =
+            NonCountingInterval::from_absence(left, back, reason, NonCountingDays::WholeDays)?;
+        self.non_counting.push(interval);
+        Some(interval)
     }
 }
 
@@ -523,6 +640,7 @@ mod tests {
             at,
             prison: kind.needs_prison().then(|| "P001".to_string()),
             basis: kind.needs_basis().then_some(CustodyBasis::Sentence),
+            due_back: None,
         }
     }
 
@@ -560,6 +678,109 @@ mod tests {
             (state.non_counting[0].from, state.non_counting[0].to),
             (date(2025, 4, 11), date(2025, 4, 13))
         );
+    }
+
+    fn leave(out: DateTime, due: DateTime) -> Movement {
+        Movement {
+            due_back: Some(due),
+            ..movement(MovementKind::LeaveOut, out)
+        }
+    }
+
+    #[test]
+    fn a_return_two_nights_late_raises_an_incident_and_two_days_do_not_count() {
+        // Out Friday 6 June 10:00, due back Sunday 8 June 18:00, back Wednesday 11 June 10:00.
+        // Outside lawfully until 8 June 18:00; the whole days outside without leave are 9 and
+        // 10 June (R-CALC-5 b; whole days, Q3): two days not counted. 11 June counts (back).
+        let moves = [
+            movement(MovementKind::Admission, datetime(2025, 3, 3, 10, 0, 0, 0)),
+            leave(
+                datetime(2025, 6, 6, 10, 0, 0, 0),
+                datetime(2025, 6, 8, 18, 0, 0, 0),
+            ),
+            movement(
+                MovementKind::LeaveReturn,
+                datetime(2025, 6, 11, 10, 0, 0, 0),
+            ),
+        ];
+        let state = CustodyState::project(&moves).unwrap();
+        assert_eq!(state.status, CustodyStatus::Present);
+        assert_eq!(state.incidents.len(), 1);
+        let incident = &state.incidents[0];
+        assert_eq!(incident.kind, IncidentKind::LateReturn);
+        assert_eq!(incident.due, datetime(2025, 6, 8, 18, 0, 0, 0));
+        let days = incident.not_counted.unwrap();
+        assert_eq!((days.from, days.to), (date(2025, 6, 9), date(2025, 6, 10)));
+        assert_eq!(days.reason, NonCountingReason::FailureToReturn);
+        assert_eq!(state.non_counting, vec![days]);
+    }
+
+    #[test]
+    fn a_return_hours_late_is_an_incident_without_days_lost() {
+        // Due back 8 June 18:00, back 9 June 08:00: no whole day outside, so nothing moves, but
+        // the late return is still an incident for the unit to act on.
+        let moves = [
+            movement(MovementKind::Admission, datetime(2025, 3, 3, 10, 0, 0, 0)),
+            leave(
+                datetime(2025, 6, 6, 10, 0, 0, 0),
+                datetime(2025, 6, 8, 18, 0, 0, 0),
+            ),
+            movement(MovementKind::LeaveReturn, datetime(2025, 6, 9, 8, 0, 0, 0)),
+        ];
+        let state = CustodyState::project(&moves).unwrap();
+        assert_eq!(state.incidents.len(), 1);
+        assert_eq!(state.incidents[0].not_counted, None);
+        assert!(state.non_counting.is_empty());
+    }
+
+    #[test]
+    fn a_return_on_time_raises_nothing() {
+        let moves = [
+            movement(MovementKind::Admission, datetime(2025, 3, 3, 10, 0, 0, 0)),
+            leave(
+                datetime(2025, 6, 6, 10, 0, 0, 0),
+                datetime(2025, 6, 8, 18, 0, 0, 0),
+            ),
+            movement(MovementKind::LeaveReturn, datetime(2025, 6, 8, 18, 0, 0, 0)),
+        ];
+        let state = CustodyState::project(&moves).unwrap();
+        assert!(state.incidents.is_empty() && state.non_counting.is_empty());
+    }
+
+    #[test]
+    fn a_failure_to_return_counts_from_the_time_due_not_from_the_record() {
+        // Due back 8 June 18:00, recorded as an escape 9 June 09:00, recaptured 13 June 15:00:
+        // the whole days outside without leave are 9–12 June (four), counted from the time due.
+        let moves = [
+            movement(MovementKind::Admission, datetime(2025, 3, 3, 10, 0, 0, 0)),
+            leave(
+                datetime(2025, 6, 6, 10, 0, 0, 0),
+                datetime(2025, 6, 8, 18, 0, 0, 0),
+            ),
+            movement(MovementKind::Escape, datetime(2025, 6, 9, 9, 0, 0, 0)),
+            movement(MovementKind::Recapture, datetime(2025, 6, 13, 15, 0, 0, 0)),
+        ];
+        let state = CustodyState::project(&moves).unwrap();
+        assert_eq!(state.incidents.len(), 1);
+        assert_eq!(state.incidents[0].kind, IncidentKind::FailureToReturn);
+        let days = state.incidents[0].not_counted.unwrap();
+        assert_eq!((days.from, days.to), (date(2025, 6, 9), date(2025, 6, 12)));
+        assert_eq!(state.non_counting, vec![days]);
+    }
+
+    #[test]
+    fn a_due_back_time_belongs_to_a_leave_and_follows_it() {
+        let mut early = leave(
+            datetime(2025, 6, 6, 10, 0, 0, 0),
+            datetime(2025, 6, 6, 9, 0, 0, 0),
+        );
+        let admission = movement(MovementKind::Admission, datetime(2025, 3, 3, 10, 0, 0, 0));
+        let error = CustodyState::project(&[admission.clone(), early.clone()]).unwrap_err();
+        assert_eq!(error.field, "due_back");
+        early.kind = MovementKind::HospitalOut;
+        early.due_back = Some(datetime(2025, 6, 7, 9, 0, 0, 0));
+        let error = CustodyState::project(&[admission, early]).unwrap_err();
+        assert_eq!(error.field, "due_back");
     }
 
     #[test]

@@ -130,6 +130,10 @@ pub struct MovementFact {
     /// The basis of custody: required for admission and basis change.
     #[serde(default)]
     pub basis: Option<String>,
+    /// For leave out: when the person is due back (Europe/Oslo civil time). A later return
+    /// raises an incident and moves the dates (R-CALC-5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_back: Option<DateTime>,
     /// A free-text note.
     #[serde(default)]
     pub note: Option<String>,

@@ -33,7 +33,9 @@ pub use decisions::{
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
-pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
+pub use register::{
+    Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount, incidents,
+};
 pub use users::{NewUser, Session, SessionKind, User};
 
 use halden_domain::validate::FieldError;

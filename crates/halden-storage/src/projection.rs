@@ -94,6 +94,7 @@ pub fn movement_of(fact: &crate::facts::MovementFact) -> Option<Movement> {
         at: fact.at,
         prison: fact.prison.clone(),
         basis: fact.basis.as_deref().and_then(CustodyBasis::parse),
+        due_back: fact.due_back,
     })
 }
 
@@ -255,7 +256,7 @@ fn engine_result(
         .non_counting
         .iter()
         .map(|i| {
-            serde_json::json!({"from": i.from.to_string(), "to": i.to.to_string(), "reason": "escape"})
+            serde_json::json!({"from": i.from.to_string(), "to": i.to.to_string(), "reason": i.reason.as_str()})
         })
         .collect();
     non_counting.extend(in_effect.iter().filter_map(|(_, f)| match f {
@@ -334,6 +335,7 @@ mod tests {
             at: datetime(2025, 3, 3, 9, 0, 0, 0),
             prison: Some("P001".into()),
             basis: Some("sentence".into()),
+            due_back: None,
             note: None,
         });
         let leave = Fact::Movement(MovementFact {
@@ -341,6 +343,7 @@ mod tests {
             at: datetime(2025, 3, 10, 9, 0, 0, 0),
             prison: None,
             basis: None,
+            due_back: None,
             note: None,
         });
         let entries = vec![

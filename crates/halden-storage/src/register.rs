@@ -140,7 +140,32 @@ impl EntryRow {
     pub fn payload_json(&self) -> serde_json::Value {
         serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
     }
+}
 
+/// The incidents of a person's movements in effect (late and missed returns from leave), oldest
+/// first, from their entries as [`crate::Store::entries`] gives them. Movements that no longer
+/// fold (which the register never stores) yield none.
+pub fn incidents(
+    entries: &[EntryRow],
+) -> Result<Vec<halden_domain::register::Incident>, StorageError> {
+    let facts = entries
+        .iter()
+        .map(EntryRow::fact)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut movements: Vec<_> = crate::projection::effective(&facts)
+        .into_iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Movement(m) => crate::projection::movement_of(m),
+            _ => None,
+        })
+        .collect();
+    movements.sort_by_key(|m| m.at);
+    Ok(halden_domain::register::CustodyState::project(&movements)
+        .map(|state| state.incidents)
+        .unwrap_or_default())
+}
+
+impl EntryRow {
     fn fact(&self) -> Result<EntryFact, StorageError> {
         let payload = self.payload_json();
         let fact = Fact::from_payload(&self.kind, &payload, "").map_err(|e| {

@@ -71,6 +71,7 @@ fn movement(kind: &str, at: DateTime, prison: Option<&str>, basis: Option<&str>)
         at,
         prison: prison.map(Into::into),
         basis: basis.map(Into::into),
+        due_back: None,
         note: None,
     })
 }

@@ -183,6 +183,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             at: m.at,
             prison: m.prison.clone(),
             basis: m.basis.map(|b| b.as_str().to_string()),
+            due_back: m.due_back,
             note: None,
         }));
     }

@@ -65,6 +65,7 @@ pub fn document() -> Value {
                 "Movement": {"type": "object", "required": ["movement", "at"], "properties": {
                     "movement": {"enum": ["admission", "basis_change", "transfer", "leave_out", "leave_return", "escape", "recapture", "hospital_out", "hospital_return", "court_out", "court_return", "release"]},
                     "at": {"type": "string", "description": "Europe/Oslo civil date-time, e.g. 2025-03-03T10:00"},
+                    "due_back": {"type": "string", "description": "leave_out only: when the person is due back (Europe/Oslo). A later return raises an incident and the whole days outside are not counted (R-CALC-5)"},
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
                     "note": {"type": "string"}}},
                 "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {

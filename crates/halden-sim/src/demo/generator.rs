@@ -1819,6 +1819,7 @@ impl Generator<'_, '_> {
             at,
             prison: prison.map(|i| self.ctx.prisons[i].id.to_owned()),
             basis,
+            due_back: None,
         }
     }
 

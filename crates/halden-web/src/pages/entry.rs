@@ -76,7 +76,7 @@ pub const ENTRY_FORMS: [EntryForm; 6] = [
             Value::Object(payload(
                 v,
                 f,
-                &["movement", "at", "prison", "basis", "note"],
+                &["movement", "at", "due_back", "prison", "basis", "note"],
             ))
         },
     },
@@ -162,6 +162,14 @@ fn movement_fields(c: &Choices, v: &Values) -> Vec<Field> {
             // The custody fold names the movement `kind`.
             .alias("kind"),
         Field::new("at", t.time, "datetime-local", v.get("at"), true).help(t.time_help),
+        Field::new(
+            "due_back",
+            t.due_back,
+            "datetime-local",
+            v.get("due_back"),
+            false,
+        )
+        .help(t.due_back_help),
         Field::new("prison", t.prison, "select", v.get("prison"), false)
             .choose_from(c.prisons.clone())
             .help(t.movement_prison_help),

@@ -7,6 +7,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
+use halden_domain::register::Incident;
 use halden_storage::{AccessQuery, EntryRow, PersonRow};
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,6 +41,7 @@ struct PersonPage {
     /// The forms the caller may use for this person, (href, label).
     actions: Vec<(String, &'static str)>,
     dates: Vec<DateLine>,
+    incidents: Vec<String>,
     history: Vec<HistoryLine>,
     /// Who has read the record, shown to the person themselves.
     readers: Option<Vec<ReaderLine>>,
@@ -113,6 +115,7 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "reason" if kind == "non_counting" => t.non_counting_reason,
         "movement" => t.movement,
         "at" => t.time,
+        "due_back" => t.due_back,
         "prison" => t.prison,
         "basis" => t.basis,
         "note" => t.note,
@@ -336,11 +339,15 @@ pub(super) async fn person_page(
     let today = state.today();
     let restricted = view == View::Restricted;
     let may_write_here = caller.may_write_for(&person, today);
-    let (dates, history) = if restricted {
-        (Vec::new(), Vec::new())
+    let (dates, history, incidents) = if restricted {
+        (Vec::new(), Vec::new(), Vec::new())
     } else {
         let entries = match state.store.entries(person.id).await {
             Ok(e) => e,
+            Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
+        };
+        let incidents = match halden_storage::incidents(&entries) {
+            Ok(list) => list.iter().rev().map(|i| incident_line(i, lang)).collect(),
             Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
         };
         let corrected: std::collections::HashSet<i64> =
@@ -361,7 +368,11 @@ pub(super) async fn person_page(
                     .then(|| format!("/persons/{}/entries/{}/correct", person.id, e.id)),
             })
             .collect();
-        (date_lines(person.dates_json.as_deref(), lang), history)
+        (
+            date_lines(person.dates_json.as_deref(), lang),
+            history,
+            incidents,
+        )
     };
     let mut actions: Vec<(String, &'static str)> = if restricted || !may_write_here {
         Vec::new()
@@ -407,9 +418,46 @@ pub(super) async fn person_page(
         actions,
         dates,
         history,
+        incidents,
         readers,
     };
     render(&page)
+}
+
+/// One incident in words: what, when due, when back, and the days not counted with their rule.
+fn incident_line(incident: &Incident, lang: Lang) -> String {
+    let (en, nb) = incident.kind.label();
+    let due = incident.due.strftime("%Y-%m-%d %H:%M");
+    let at = incident.at.strftime("%Y-%m-%d %H:%M");
+    let days = incident.not_counted.map(|i| {
+        let count = halden_domain::calendar::days_between(i.from, i.to) + 1;
+        (count, i.from, i.to)
+    });
+    match (lang, days) {
+        (Lang::Nb, None) => format!(
+            "{}: skulle vært tilbake {due}, registrert {at}; ingen hel dag utenfor, ingen dager trekkes fra (R-CALC-5).",
+            capitalised(nb)
+        ),
+        (Lang::Nb, Some((n, from, to))) => format!(
+            "{}: skulle vært tilbake {due}, registrert {at}; {n} hele dager utenfor ({from}–{to}) regnes ikke som sonet tid (R-CALC-5, strgjfl § 40).",
+            capitalised(nb)
+        ),
+        (Lang::En, None) => format!(
+            "{}: due back {due}, recorded {at}; no whole day outside, so no days are lost (R-CALC-5).",
+            capitalised(en)
+        ),
+        (Lang::En, Some((n, from, to))) => format!(
+            "{}: due back {due}, recorded {at}; {n} whole days outside ({from} to {to}) do not count as time served (R-CALC-5, strgjfl § 40).",
+            capitalised(en)
+        ),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The identity and custody facts of the full view, in words.

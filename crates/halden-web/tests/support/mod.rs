@@ -74,6 +74,7 @@ pub fn admission(prison: &str, day: Date) -> Fact {
         at: day.at(9, 0, 0, 0),
         prison: Some(prison.into()),
         basis: Some("sentence".into()),
+        due_back: None,
         note: None,
     })
 }
