@@ -814,7 +814,8 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
                 received,
                 latest_start,
                 latest_summons: add_days(latest_start, -law::SUMMONS_NOTICE_DAYS)?,
-                queue_from: add_days(add_months(received, i64::from(law::QUEUE_MONTHS))?, 1)?,
+                // STATISTICS.md's QUEUE: counted on D when r + 2 months ≤ D.
+                queue_from: crate::queue::counted_from(received),
             })
         }
         None => None,

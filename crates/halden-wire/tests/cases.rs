@@ -115,12 +115,12 @@ fn check(path: &Path) -> Vec<String> {
                     }
                 }
             }
-            "youth_sentence" => {
-                let got = &result["youth_sentence"];
+            "youth_sentence" | "summons" => {
+                let got = &result[key.as_str()];
                 for (field, value) in want.as_object().expect("table") {
                     if &got[field] != value {
                         problems.push(format!(
-                            "youth_sentence.{field}: expected {value}, got {}",
+                            "{key}.{field}: expected {value}, got {}",
                             got[field]
                         ));
                     }
