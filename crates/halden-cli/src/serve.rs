@@ -114,10 +114,11 @@ pub async fn seed(database: &str, persons: Option<usize>) -> anyhow::Result<Exit
 pub async fn import(file: &Path, database: &str, json: bool) -> anyhow::Result<ExitCode> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let records = match halden_web::import::read_court_file(&text) {
+    let mut records = match halden_web::import::read_court_file(&text) {
         Ok(records) => records,
         Err(problems) => return Ok(report_problems(&problems, json)),
     };
+    halden_web::import::received_on(&mut records, halden_storage::today_in_oslo());
     let store = open(database).await?;
     demo::seed_estate(&store)
         .await

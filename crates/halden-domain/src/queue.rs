@@ -83,6 +83,17 @@ impl PlannedForm {
     }
 }
 
+/// The last day a summons for serving on `start` may arrive: three weeks before (R-INNK-1).
+///
+/// ```
+/// use halden_domain::queue::latest_summons_arrival;
+/// use jiff::civil::date;
+/// assert_eq!(latest_summons_arrival(date(2025, 3, 11)), date(2025, 2, 18));
+/// ```
+pub fn latest_summons_arrival(start: Date) -> Date {
+    add_days(start, -law::SUMMONS_NOTICE_DAYS).unwrap_or(Date::MIN)
+}
+
 /// A judgment received and, perhaps, started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Waiting {

@@ -7,6 +7,7 @@
 
 use halden_domain::{
     case::NonCountingReason,
+    queue::PlannedForm,
     register::{CustodyBasis, MovementKind, SecurityLevel, identity_number_is_valid},
     validate::FieldError,
 };
@@ -58,6 +59,10 @@ pub struct Judgment {
     /// Day it became final (rettskraftig).
     #[serde(default)]
     pub final_date: Option<Date>,
+    /// Day the correctional service received the final judgment: starts the 60-day limit and
+    /// the queue count (R-INNK-1, R-QUEUE-1). When absent, the day it became final.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<Date>,
     /// Remand days the court deducted (straffeloven § 83).
     #[serde(default)]
     pub remand_deduction_days: u32,
@@ -189,6 +194,39 @@ pub struct ContactOfficerFact {
     pub from: Date,
 }
 
+/// A summons to start serving (innkalling til soning, R-INNK-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummonsFact {
+    /// The day the person is to report.
+    pub serving_date: Date,
+    /// Where to report: a prison of the estate (for EM, the prison that runs it).
+    pub prison: String,
+    /// `prison` or `em` (home detention with electronic monitoring).
+    #[serde(default = "prison_form")]
+    pub form: String,
+    /// The day the summons was sent: the three weeks' notice counts from it.
+    pub sent_on: Date,
+    /// Why the serving date is past the 60-day limit, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_reason: Option<String>,
+}
+
+fn prison_form() -> String {
+    "prison".into()
+}
+
+/// The person did not report on the serving date (R-INNK-3): to be sought and brought in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonAppearanceFact {
+    /// The serving date missed.
+    pub date: Date,
+    /// What is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// The payload of one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -208,12 +246,16 @@ pub enum Fact {
     Supervision(SupervisionFact),
     /// The assigned contact officer.
     ContactOfficer(ContactOfficerFact),
+    /// A summons to start serving.
+    Summons(SummonsFact),
+    /// Did not report on the serving date.
+    NonAppearance(NonAppearanceFact),
     /// Voids the entry it corrects (registered in error).
     Retraction,
 }
 
 /// Every entry kind's machine name.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 11] = [
     "identity",
     "judgment",
     "remand_order",
@@ -222,6 +264,8 @@ pub const KINDS: [&str; 9] = [
     "non_counting",
     "supervision",
     "contact_officer",
+    "summons",
+    "non_appearance",
     "retraction",
 ];
 
@@ -237,6 +281,8 @@ impl Fact {
             Fact::NonCounting(_) => "non_counting",
             Fact::Supervision(_) => "supervision",
             Fact::ContactOfficer(_) => "contact_officer",
+            Fact::Summons(_) => "summons",
+            Fact::NonAppearance(_) => "non_appearance",
             Fact::Retraction => "retraction",
         }
     }
@@ -252,6 +298,8 @@ impl Fact {
             Fact::NonCounting(x) => serde_json::to_value(x),
             Fact::Supervision(x) => serde_json::to_value(x),
             Fact::ContactOfficer(x) => serde_json::to_value(x),
+            Fact::Summons(x) => serde_json::to_value(x),
+            Fact::NonAppearance(x) => serde_json::to_value(x),
             Fact::Retraction => Ok(Value::Object(serde_json::Map::new())),
         };
         // Serialising these plain structs cannot fail; fall back to null rather than panic.
@@ -287,6 +335,8 @@ impl Fact {
             "non_counting" => Fact::NonCounting(read(payload, prefix)?),
             "supervision" => Fact::Supervision(read(payload, prefix)?),
             "contact_officer" => Fact::ContactOfficer(read(payload, prefix)?),
+            "summons" => Fact::Summons(read(payload, prefix)?),
+            "non_appearance" => Fact::NonAppearance(read(payload, prefix)?),
             "retraction" => Fact::Retraction,
             other => {
                 return Err(vec![FieldError::bilingual(
@@ -429,6 +479,27 @@ impl Fact {
                 }
             }
             Fact::ContactOfficer(x) => p.text("officer", &x.officer, 40),
+            Fact::Summons(x) => {
+                p.text("prison", &x.prison, 20);
+                if PlannedForm::parse(&x.form).is_none() {
+                    p.add(
+                        "form",
+                        format!("unknown form '{}'; expected prison or em", x.form),
+                        format!(
+                            "ukjent gjennomføringsform '{}'; forventet prison eller em",
+                            x.form
+                        ),
+                    );
+                }
+                if let Some(reason) = &x.late_reason {
+                    p.text("late_reason", reason, 2000);
+                }
+            }
+            Fact::NonAppearance(x) => {
+                if let Some(note) = &x.note {
+                    p.text("note", note, 2000);
+                }
+            }
             Fact::Retraction => {}
         }
         p.list
@@ -527,6 +598,7 @@ impl Judgment {
 
     /// The judgment as `halden calc` input, with `admission` on the given day.
     pub fn engine_input(&self, admission: Date) -> Value {
+        // (`received` is passed on so the result carries the summons dates, R-INNK-1.)
         let mut input = serde_json::json!({
             "admission": admission.to_string(),
             "decision_date": self.decision_date.to_string(),
@@ -535,6 +607,9 @@ impl Judgment {
             "sentences": self.sentences,
         });
         if let Some(obj) = input.as_object_mut() {
+            if let Some(received) = self.received {
+                obj.insert("received".into(), received.to_string().into());
+            }
             if let Some(pd) = &self.preventive_detention {
                 obj.insert("preventive_detention".into(), pd.clone());
             }

@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use halden_domain::{
+    queue::PlannedForm,
     register::{CustodyBasis, CustodyState, Movement, MovementError, MovementKind, SecurityLevel},
     validate::FieldError,
 };
 use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::facts::{Fact, Identity, Judgment, SupervisionFact};
+use crate::facts::{Fact, Identity, Judgment, SummonsFact, SupervisionFact};
 
 /// An entry as the projection needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +59,21 @@ pub struct Projection {
     pub end_of_sentence: Option<Date>,
     /// Every key date from `dates`, `name=date` joined by `;`, for lists.
     pub key_dates: Option<String>,
+    /// A judgment received and not yet started, with its summons: the queue (R-QUEUE-1).
+    pub awaiting: Option<Awaiting>,
+}
+
+/// A judgment received and waiting to be served (R-INNK-1, R-QUEUE-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Awaiting {
+    /// The day the service received it (the earliest, when several wait).
+    pub received: Date,
+    /// The planned form: from the latest summons, else prison.
+    pub form: PlannedForm,
+    /// The latest summons sent since.
+    pub summons: Option<SummonsFact>,
+    /// The latest serving date the person failed to report on (R-INNK-3).
+    pub missed: Option<Date>,
 }
 
 /// The entries in effect: each original entry with its latest correction applied, retracted
@@ -125,6 +141,18 @@ pub fn project(
             )]
         })?;
 
+    for (_, fact) in &in_effect {
+        if let Fact::Summons(summons) = fact
+            && !prisons.contains_key(&summons.prison)
+        {
+            return Err(vec![FieldError::bilingual(
+                "prison",
+                None,
+                format!("no prison with id '{}' in the estate", summons.prison),
+                format!("det finnes ikke noe fengsel med id '{}'", summons.prison),
+            )]);
+        }
+    }
     let mut movements: Vec<Movement> = Vec::new();
     for (_, fact) in &in_effect {
         if let Fact::Movement(m) = fact {
@@ -188,6 +216,7 @@ pub fn project(
         })
         .max_by_key(|s| s.from);
 
+    let awaiting = awaiting(&in_effect, &movements, &custody);
     let dates = engine_result(&in_effect, &movements, &custody);
     let (end_of_sentence, key_dates) = match &dates {
         Some(doc) => summary(doc),
@@ -203,6 +232,67 @@ pub fn project(
         dates,
         end_of_sentence,
         key_dates,
+        awaiting,
+    })
+}
+
+/// What waits to be served: for someone not in custody, the judgments to imprisonment that
+/// became final after their last release, unless an EM serving has started since receipt.
+fn awaiting(
+    in_effect: &[(i64, &Fact)],
+    movements: &[Movement],
+    custody: &CustodyState,
+) -> Option<Awaiting> {
+    if custody.status.in_custody() {
+        return None;
+    }
+    let previous_release = movements
+        .iter()
+        .filter(|m| m.kind == MovementKind::Release)
+        .map(|m| m.at.date())
+        .max();
+    let received = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Judgment(j) => Some(j),
+            _ => None,
+        })
+        .filter(|j| !j.sentences.is_empty() || j.preventive_detention.is_some())
+        .filter(|j| {
+            let day = j.final_date.unwrap_or(j.decision_date);
+            previous_release.is_none_or(|released| day > released)
+        })
+        .map(|j| j.received.or(j.final_date).unwrap_or(j.decision_date))
+        .min()?;
+    let em_started = in_effect.iter().any(|(_, f)| {
+        matches!(f, Fact::Supervision(s) if s.supervision == "electronic_monitoring" && s.from >= received)
+    });
+    if em_started {
+        return None;
+    }
+    let summons = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Summons(s) if s.sent_on >= received => Some(s),
+            _ => None,
+        })
+        .max_by_key(|s| s.sent_on)
+        .cloned();
+    let missed = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::NonAppearance(n) if n.date >= received => Some(n.date),
+            _ => None,
+        })
+        .max();
+    Some(Awaiting {
+        received,
+        form: summons
+            .as_ref()
+            .and_then(|s| PlannedForm::parse(&s.form))
+            .unwrap_or(PlannedForm::Prison),
+        summons,
+        missed,
     })
 }
 

@@ -86,6 +86,16 @@ pub struct PersonRow {
     pub dates_json: Option<String>,
     /// The assigned contact officer's username (kontaktbetjent), while in custody.
     pub contact_officer: Option<String>,
+    /// The day the judgment still to be served was received (R-INNK-1, R-QUEUE-1).
+    pub queue_received: Option<String>,
+    /// Its planned form: `prison` or `em`.
+    pub queue_form: Option<String>,
+    /// The serving date of the latest summons.
+    pub summons_date: Option<String>,
+    /// The prison of the latest summons.
+    pub summons_prison: Option<String>,
+    /// The serving date missed (R-INNK-3).
+    pub non_appearance: Option<String>,
 }
 
 impl PersonRow {
@@ -233,14 +243,15 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
-    contact_officer";
+    contact_officer, queue_received, queue_form, summons_date, summons_prison, non_appearance";
 
 /// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
 const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
     given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
-    CAST(NULL AS TEXT) AS dates_json, contact_officer";
+    CAST(NULL AS TEXT) AS dates_json, contact_officer, queue_received, queue_form, summons_date, \
+    summons_prison, non_appearance";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -272,15 +283,20 @@ const PROJECTION_COLUMNS: [&str; 18] = [
     "supervision_office",
 ];
 
-const PROJECTION_TAIL: [&str; 5] = [
+const PROJECTION_TAIL: [&str; 10] = [
     "supervision_until",
     "end_of_sentence",
     "key_dates",
     "dates_json",
     "contact_officer",
+    "queue_received",
+    "queue_form",
+    "summons_date",
+    "summons_prison",
+    "non_appearance",
 ];
 
-fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 5]) {
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 10]) {
     let i = &p.identity;
     let c = &p.custody;
     let text = [
@@ -309,6 +325,20 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 5]) 
         p.key_dates.clone(),
         p.dates.as_ref().map(ToString::to_string),
         p.contact_officer.clone(),
+        p.awaiting.as_ref().map(|a| a.received.to_string()),
+        p.awaiting.as_ref().map(|a| a.form.as_str().to_string()),
+        p.awaiting
+            .as_ref()
+            .and_then(|a| a.summons.as_ref())
+            .map(|s| s.serving_date.to_string()),
+        p.awaiting
+            .as_ref()
+            .and_then(|a| a.summons.as_ref())
+            .map(|s| s.prison.clone()),
+        p.awaiting
+            .as_ref()
+            .and_then(|a| a.missed)
+            .map(|d| d.to_string()),
     ];
     (
         ProjectionValues {
@@ -841,6 +871,32 @@ impl Store {
             query = query.bind(value);
         }
         Ok(query.fetch_all(&self.read).await?)
+    }
+
+    /// Everyone with a judgment waiting to be served, longest waiting first (at most `limit`,
+    /// capped at 1 000), and the (received, form) of every one of them for the counts.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn awaiting(
+        &self,
+        limit: i64,
+    ) -> Result<(Vec<PersonRow>, Vec<(String, String)>), StorageError> {
+        let list = sqlx::query_as(&format!(
+            "SELECT {LIST_COLUMNS} FROM persons WHERE queue_received IS NOT NULL \
+             ORDER BY queue_received, id LIMIT {}",
+            limit.clamp(1, 1000)
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        let all = sqlx::query_as(
+            "SELECT queue_received, COALESCE(queue_form, 'prison') FROM persons \
+             WHERE queue_received IS NOT NULL",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok((list, all))
     }
 
     /// The register's size: how many persons and how many entries.

@@ -82,6 +82,7 @@ fn one_year(case_number: &str) -> Judgment {
         court: "Oslo tingrett".into(),
         decision_date: date(2025, 2, 1),
         final_date: Some(date(2025, 2, 20)),
+        received: None,
         remand_deduction_days: 0,
         offence_class: "ordinary".into(),
         sentences: vec![json!({"kind": "prison", "years": 1})],

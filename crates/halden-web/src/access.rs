@@ -201,6 +201,10 @@ impl Caller {
             "judgment" | "remand_order" | "security_level" | "non_counting" => &[Leader, Placement],
             "supervision" => &[Probation, Placement],
             "contact_officer" => &[Leader, Placement],
+            // National placement runs the queue and sends summons (BRIEF §2); the prison the
+            // person should have reported to records that they did not.
+            "summons" => &[Placement],
+            "non_appearance" => &[Officer, Leader, Placement],
             _ => &[],
         };
         allowed.contains(&self.role)

@@ -630,7 +630,7 @@ async fn append_entry(
 }
 
 /// The kinds of entry a role may be allowed to record.
-const KINDS_WRITTEN: [&str; 8] = [
+const KINDS_WRITTEN: [&str; 10] = [
     "identity",
     "judgment",
     "remand_order",
@@ -639,6 +639,8 @@ const KINDS_WRITTEN: [&str; 8] = [
     "non_counting",
     "supervision",
     "contact_officer",
+    "summons",
+    "non_appearance",
 ];
 
 /// One entry to append, as a request names it.
@@ -743,6 +745,25 @@ pub(crate) async fn append_keeping(
     if let Fact::ContactOfficer(assignment) = &fact {
         check_contact_officer(state, &person, &assignment.officer).await?;
     }
+    if let Fact::Summons(summons) = &fact {
+        check_summons(&person, summons, today)?;
+    }
+    if let Fact::NonAppearance(missed) = &fact
+        && missed.date > today
+    {
+        return Err(ApiError::invalid_bilingual(
+            "payload.date",
+            format!("is after today ({today}): record a missed serving date once it has passed"),
+            format!("er etter i dag ({today}): registrer en uteblivelse når dagen er passert"),
+        ));
+    }
+    if matches!(fact, Fact::NonAppearance(_)) && person.queue_received.is_none() {
+        return Err(ApiError::invalid_bilingual(
+            "kind",
+            "this person has no judgment waiting to be served",
+            "denne personen har ingen dom som venter på soning",
+        ));
+    }
     Ok(state
         .store
         .append(
@@ -755,6 +776,50 @@ pub(crate) async fn append_keeping(
             key,
         )
         .await?)
+}
+
+/// A summons is for a judgment waiting to be served, is sent today, and names a serving date
+/// the rules allow (R-INNK-1): three weeks' notice, and past the 60-day limit only with a reason.
+fn check_summons(
+    person: &PersonRow,
+    summons: &halden_storage::facts::SummonsFact,
+    today: jiff::civil::Date,
+) -> Result<(), ApiError> {
+    let Some(received) = person
+        .queue_received
+        .as_deref()
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+    else {
+        return Err(ApiError::invalid_bilingual(
+            "kind",
+            "this person has no judgment waiting to be served",
+            "denne personen har ingen dom som venter på soning",
+        ));
+    };
+    let mut problems = Vec::new();
+    if summons.sent_on != today {
+        problems.push(halden_domain::validate::FieldError::bilingual(
+            "sent_on",
+            None,
+            format!("must be today ({today}): a summons is recorded when it is sent"),
+            format!("må være i dag ({today}): en innkalling registreres når den sendes"),
+        ));
+    }
+    if let Err(found) = halden_domain::queue::check_summons(
+        received,
+        summons.sent_on,
+        summons.serving_date,
+        summons.late_reason.as_deref().unwrap_or(""),
+    ) {
+        problems.extend(found);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(
+            problems.into_iter().map(|e| e.under("payload")).collect(),
+        ))
+    }
 }
 
 /// A contact officer is an active contact-officer account of the person's own unit.
@@ -836,7 +901,8 @@ async fn import_text_keeping(
     if text.trim().is_empty() {
         return Err(ApiError::invalid("$", "the file is empty"));
     }
-    let records = read_court_file(text).map_err(ApiError::Invalid)?;
+    let mut records = read_court_file(text).map_err(ApiError::Invalid)?;
+    crate::import::received_on(&mut records, state.today());
     Ok(state
         .store
         .import_judgments(&actor(caller), &records, key)

@@ -163,6 +163,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             court: j.court.clone(),
             decision_date: j.decision_date,
             final_date: Some(j.final_date),
+            received: None,
             remand_deduction_days: j.remand_deduction_days,
             offence_class: "ordinary".into(),
             sentences,

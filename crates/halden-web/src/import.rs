@@ -23,6 +23,14 @@ pub fn read_court_file(text: &str) -> Result<Vec<ImportRecord>, Vec<FieldError>>
     }
 }
 
+/// Stamps each judgment with the day the service received it (the import), unless the file
+/// says: the 60-day limit and the queue count start there (R-INNK-1, R-QUEUE-1).
+pub fn received_on(records: &mut [ImportRecord], day: jiff::civil::Date) {
+    for record in records {
+        record.judgment.received.get_or_insert(day);
+    }
+}
+
 /// Reads the JSON format: `{"judgments": [{"person": {…}, "case_number": …, …}]}`.
 ///
 /// # Errors

@@ -21,6 +21,7 @@ pub mod import;
 pub mod openapi;
 pub mod pages;
 mod placement_advice;
+mod queue;
 
 use axum::{
     Router,
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .merge(api::routes())
         .merge(decisions::routes())
+        .merge(queue::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))

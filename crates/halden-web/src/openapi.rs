@@ -69,9 +69,9 @@ pub fn document() -> Value {
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
                     "note": {"type": "string"}}},
                 "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {
-                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "retraction"]},
+                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "summons", "non_appearance", "retraction"]},
                     "version": {"type": "integer", "description": "The person's version the change is based on; a stale one is refused with 409"},
-                    "payload": {"type": "object"},
+                    "payload": {"type": "object", "description": "By kind, e.g. movement: see Movement; summons: {serving_date, prison, form (prison|em), sent_on (today), late_reason (required past 60 days from receipt, R-INNK-1)}; non_appearance: {date (not in the future), note}"},
                     "corrects": {"type": "integer", "description": "The entry this one corrects (same kind) or retracts"},
                     "reason": {"type": "string", "description": "Required for corrections"}}},
                 "NewAccount": {"type": "object", "required": ["username", "display_name", "password", "role"], "properties": {
@@ -208,6 +208,8 @@ fn decision_paths() -> Value {
                 "outcome": {"enum": ["reversed", "partly_reversed", "upheld"]},
                 "legal_ground": {"type": "integer"}, "reason": {"type": "string"}}})),
             "responses": created}},
+        "/api/v1/queue": {"get": {"summary": "The serving queue (national placement): everyone with a judgment received and not started, longest waiting first, with the latest serving date and summons deadline (R-INNK-1), the queue date (R-QUEUE-1), the summons and any missed date; and today's count with its EM sub-count",
+            "responses": merge(json!({"200": ok("{\"date\", \"queue\", \"queue_em\", \"waiting_all\", \"waiting\": […]}")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

@@ -283,6 +283,13 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: Some(json!({})),
             expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
         },
+        // The serving queue: national placement only (BRIEF §2).
+        Row {
+            method: "GET",
+            path: "/api/v1/queue".into(),
+            body: None,
+            expected: [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        },
         Row {
             method: "GET",
             path: "/api/v1/prisons".into(),
@@ -536,6 +543,20 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             "/decision-authority".into(),
             [403, 403, 403, 403, 403, 403, 403, 403, 200],
         ),
+        // The queue and summons: national placement; a missed serving date is recorded by the
+        // prison staff too.
+        (
+            "/queue".into(),
+            [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/summonses/new"),
+            [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/non-appearances/new"),
+            [200, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -644,6 +665,14 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             "/decision-authority".into(),
             [403, 403, 403, 403, 403, 403, 403, 403, 400],
+        ),
+        (
+            format!("/persons/{supervised}/summonses/new"),
+            [403, 403, 403, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/non-appearances/new"),
+            [400, 403, 400, 400, 403, 403, 403, 403, 403],
         ),
     ];
     let mut failures = Vec::new();

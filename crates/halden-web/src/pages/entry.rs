@@ -66,7 +66,7 @@ impl EntryForm {
 }
 
 /// Every entry form, in the order the person page offers them.
-pub const ENTRY_FORMS: [EntryForm; 6] = [
+pub const ENTRY_FORMS: [EntryForm; 8] = [
     EntryForm {
         kind: "movement",
         slug: "movements",
@@ -115,7 +115,75 @@ pub const ENTRY_FORMS: [EntryForm; 6] = [
         fields: contact_officer_fields,
         payload: |v, f| Value::Object(payload(v, f, &["officer", "from"])),
     },
+    EntryForm {
+        kind: "summons",
+        slug: "summonses",
+        heading: |t| t.record_summons,
+        fields: summons_fields,
+        payload: |v, f| {
+            Value::Object(payload(
+                v,
+                f,
+                &["serving_date", "prison", "form", "sent_on", "late_reason"],
+            ))
+        },
+    },
+    EntryForm {
+        kind: "non_appearance",
+        slug: "non-appearances",
+        heading: |t| t.record_non_appearance,
+        fields: non_appearance_fields,
+        payload: |v, f| Value::Object(payload(v, f, &["date", "note"])),
+    },
 ];
+
+impl EntryForm {
+    /// Whether the form applies to `person`: a summons and a missed serving date only while a
+    /// judgment waits to be served.
+    pub fn applies_to(&self, person: &PersonRow) -> bool {
+        match self.kind {
+            "summons" | "non_appearance" => person.queue_received.is_some(),
+            _ => true,
+        }
+    }
+}
+
+fn summons_fields(c: &Choices, v: &Values) -> Vec<Field> {
+    let t = c.lang.texts();
+    vec![
+        Field::new(
+            "serving_date",
+            t.serving_date,
+            "date",
+            v.get("serving_date"),
+            true,
+        )
+        .help(t.serving_date_help),
+        Field::new("prison", t.prison, "select", v.get("prison"), true)
+            .choose_from(c.prisons.clone()),
+        Field::new("form", t.serving_form, "select", v.get("form"), true).choose_from(vec![
+            ("prison".into(), t.form_prison.into()),
+            ("em".into(), t.form_em.into()),
+        ]),
+        Field::new("sent_on", t.sent_on, "date", v.get("sent_on"), true).help(t.sent_on_help),
+        Field::new(
+            "late_reason",
+            t.late_reason,
+            "textarea",
+            v.get("late_reason"),
+            false,
+        )
+        .help(t.late_reason_help),
+    ]
+}
+
+fn non_appearance_fields(c: &Choices, v: &Values) -> Vec<Field> {
+    let t = c.lang.texts();
+    vec![
+        Field::new("date", t.missed_date, "date", v.get("date"), true).help(t.missed_date_help),
+        Field::new("note", t.note, "textarea", v.get("note"), false),
+    ]
+}
 
 fn contact_officer_fields(c: &Choices, v: &Values) -> Vec<Field> {
     let t = c.lang.texts();
@@ -387,6 +455,10 @@ async fn entry_page(
     };
     let mut problems = Vec::new();
     let values = match submitted {
+        None if entry.kind == "summons" => {
+            let today = today.to_string();
+            Values::of(&[("sent_on", today.as_str()), ("form", "prison")])
+        }
         None if choices.offices.len() == 1 => {
             Values::of(&[("office", choices.offices[0].0.as_str())])
         }

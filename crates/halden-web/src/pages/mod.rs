@@ -10,6 +10,7 @@ mod decisions;
 mod entry;
 mod form;
 mod person;
+mod queue;
 
 use askama::Template;
 use axum::{
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(entry::routes())
         .merge(accounts::routes())
         .merge(decisions::routes())
+        .route("/queue", get(queue::queue_page))
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -132,7 +134,10 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
             Role::Officer | Role::Contact | Role::Leader | Role::Health => {
                 nav.push(("/roll".into(), t.roll))
             }
-            Role::Placement => nav.push(("/roll".into(), t.persons)),
+            Role::Placement => {
+                nav.push(("/roll".into(), t.persons));
+                nav.push(("/queue".into(), t.queue));
+            }
             Role::Probation => nav.push(("/caseload".into(), t.caseload)),
             _ => {}
         }

@@ -115,6 +115,11 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "reason" if kind == "non_counting" => t.non_counting_reason,
         "movement" => t.movement,
         "at" => t.time,
+        "serving_date" => t.serving_date,
+        "form" => t.serving_form,
+        "sent_on" => t.sent_on,
+        "late_reason" => t.late_reason,
+        "date" if kind == "non_appearance" => t.missed_date,
         "due_back" => t.due_back,
         "prison" => t.prison,
         "basis" => t.basis,
@@ -379,7 +384,7 @@ pub(super) async fn person_page(
     } else {
         ENTRY_FORMS
             .iter()
-            .filter(|f| caller.may_write(f.kind))
+            .filter(|f| caller.may_write(f.kind) && f.applies_to(&person))
             .map(|f| (f.href(person.id), (f.heading)(t)))
             .collect()
     };
@@ -504,6 +509,46 @@ fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
         (t.basis, word(Vocab::Basis, &p.basis)),
         (t.security_level, word(Vocab::Level, &p.security_level)),
         (t.supervision, supervision),
+        (t.queue, waiting(p, lang)),
         (t.version, p.version.to_string()),
     ]
+}
+
+/// The judgment waiting to be served, in words: received, the latest serving date and the
+/// queue date (R-INNK-1, R-QUEUE-1), the summons and a missed date.
+fn waiting(p: &PersonRow, lang: Lang) -> String {
+    let Some(received) = p
+        .queue_received
+        .as_deref()
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+    else {
+        return "–".into();
+    };
+    let latest = halden_domain::queue::latest_start(received);
+    let counted = halden_domain::queue::counted_from(received);
+    let nb = lang == Lang::Nb;
+    let mut parts = vec![if nb {
+        format!(
+            "dom mottatt {received}; soning senest {latest} (R-INNK-1); i soningskøen fra {counted} (R-QUEUE-1)"
+        )
+    } else {
+        format!(
+            "judgment received {received}; serving by {latest} (R-INNK-1); in the queue from {counted} (R-QUEUE-1)"
+        )
+    }];
+    if let (Some(date), Some(prison)) = (&p.summons_date, &p.summons_prison) {
+        parts.push(if nb {
+            format!("innkalt til {date} i {prison}")
+        } else {
+            format!("summoned for {date} at {prison}")
+        });
+    }
+    if let Some(missed) = &p.non_appearance {
+        parts.push(if nb {
+            format!("møtte ikke {missed} (R-INNK-3)")
+        } else {
+            format!("did not report on {missed} (R-INNK-3)")
+        });
+    }
+    parts.join("; ")
 }

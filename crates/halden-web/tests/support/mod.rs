@@ -60,6 +60,7 @@ pub fn judgment(case_number: &str) -> Judgment {
         court: "Oslo tingrett".into(),
         decision_date: date(2025, 1, 10),
         final_date: Some(date(2025, 1, 31)),
+        received: None,
         remand_deduction_days: 0,
         offence_class: "ordinary".into(),
         sentences: vec![json!({"kind": "prison", "days": 120})],

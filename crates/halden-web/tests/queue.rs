@@ -1,0 +1,262 @@
+//! The serving queue and the summons (issue 5, item 1) through the API, on the backend
+//! `HALDEN_TEST_BACKEND` names. Today is 2025-06-01 (`support::TODAY`).
+//!
+//! Two persons wait (besides the fixture's, who are all in custody or on EM):
+//! - A, received 2025-03-15: serving by 2025-05-14 (March 15 + 60 days: 16 days left of March,
+//!   30 of April, 14 of May), counted in the queue from 2025-05-15 (+ 2 calendar months), so in
+//!   the queue today;
+//! - B, received 2025-05-01: serving by 2025-06-30 (30 days left of May, 30 of June), counted from
+//!   2025-07-01, so waiting but not yet in the queue.
+
+#![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+mod support;
+
+use axum::http::StatusCode;
+use halden_storage::{Actor, facts::Fact};
+use jiff::civil::{Date, date};
+use serde_json::{Value, json};
+use support::{World, identity, judgment, number, world};
+
+async fn waiting(w: &World, serial: u32, family: &str, received: Date) -> i64 {
+    let mut judgment = judgment(&format!("25-{serial}MED-OTIR/01"));
+    judgment.received = Some(received);
+    judgment.decision_date = date(2025, 1, 10);
+    let actor = Actor {
+        user_id: None,
+        name: "fixture".into(),
+    };
+    w.store
+        .register_person(
+            &actor,
+            &identity(&number(serial), family),
+            &[Fact::Judgment(judgment)],
+            None,
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+async fn queue(w: &World) -> Value {
+    let (status, body) = w
+        .api(Some("placement"), "GET", "/api/v1/queue", None, &[])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn line(queue: &Value, person: i64) -> Value {
+    queue["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["person_id"] == person)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+async fn entry(
+    w: &World,
+    role: &str,
+    person: i64,
+    kind: &str,
+    payload: Value,
+) -> (StatusCode, Value) {
+    let (_, p) = w
+        .api(
+            Some("placement"),
+            "GET",
+            &format!("/api/v1/persons/{person}"),
+            None,
+            &[],
+        )
+        .await;
+    let version = p["version"].as_i64().unwrap();
+    w.api(
+        Some(role),
+        "POST",
+        &format!("/api/v1/persons/{person}/entries"),
+        Some(json!({"kind": kind, "version": version, "payload": payload})),
+        &[],
+    )
+    .await
+}
+
+fn fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str().map(String::from))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_queue_counts_two_months_after_receipt_and_lists_every_one_waiting() {
+    let w = world().await;
+    let a = waiting(&w, 11, "Avventer", date(2025, 3, 15)).await;
+    let b = waiting(&w, 12, "Bakerst", date(2025, 5, 1)).await;
+    let q = queue(&w).await;
+    assert_eq!(q["date"], "2025-06-01");
+    assert_eq!(
+        (q["queue"].as_u64(), q["queue_em"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(q["waiting_all"], 2);
+    let la = line(&q, a);
+    assert_eq!(la["received"], "2025-03-15");
+    assert_eq!(la["latest_start"], "2025-05-14");
+    assert_eq!(la["latest_summons_arrival"], "2025-04-23");
+    assert_eq!(la["counted_from"], "2025-05-15");
+    assert_eq!(la["in_queue"], true);
+    let lb = line(&q, b);
+    assert_eq!(lb["latest_start"], "2025-06-30");
+    assert_eq!(lb["counted_from"], "2025-07-01");
+    assert_eq!(lb["in_queue"], false);
+    // The longest waiting first.
+    let order: Vec<i64> = q["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, vec![a, b]);
+
+    // Once admitted, A has started and leaves the queue.
+    let (status, body) = entry(
+        &w,
+        "placement",
+        a,
+        "movement",
+        json!({"movement": "admission", "at": "2025-06-01T09:00", "prison": "P001", "basis": "sentence"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let q = queue(&w).await;
+    assert_eq!(
+        (q["queue"].as_u64(), q["waiting_all"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert!(line(&q, a).is_null());
+
+    // Only national placement works the queue.
+    for role in [
+        "officer",
+        "leader",
+        "probation",
+        "analyst",
+        "admin",
+        "prisoner",
+    ] {
+        let (status, _) = w.api(Some(role), "GET", "/api/v1/queue", None, &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
+}
+
+#[tokio::test]
+async fn a_summons_gives_three_weeks_notice_and_a_late_date_needs_a_reason() {
+    let w = world().await;
+    let b = waiting(&w, 12, "Bakerst", date(2025, 5, 1)).await;
+    let summons = |serving: &str, late: Option<&str>| {
+        let mut p = json!({"serving_date": serving, "prison": "P001", "sent_on": "2025-06-01"});
+        if let Some(reason) = late {
+            p["late_reason"] = json!(reason);
+        }
+        p
+    };
+    // Sent 2025-06-01: the earliest serving date is 2025-06-22.
+    let (status, body) = entry(&w, "placement", b, "summons", summons("2025-06-21", None)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), vec!["payload.serving_date"], "{body}");
+    assert!(body.to_string().contains("2025-06-22"), "{body}");
+    // After the latest serving date (2025-06-30), only with a reason.
+    let (status, body) = entry(&w, "placement", b, "summons", summons("2025-07-01", None)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), vec!["payload.late_reason"], "{body}");
+    // A summons is recorded the day it is sent.
+    let mut yesterday = summons("2025-06-23", None);
+    yesterday["sent_on"] = json!("2025-05-31");
+    let (status, body) = entry(&w, "placement", b, "summons", yesterday).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        fields(&body).contains(&"payload.sent_on".to_string()),
+        "{body}"
+    );
+    // Only placement sends summons.
+    let (status, _) = entry(&w, "officer", b, "summons", summons("2025-06-23", None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = entry(&w, "placement", b, "summons", summons("2025-06-30", None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let l = line(&queue(&w).await, b);
+    assert_eq!(
+        l["summons"],
+        json!({"serving_date": "2025-06-30", "prison": "P001"})
+    );
+
+    let (status, body) = entry(
+        &w,
+        "placement",
+        b,
+        "summons",
+        summons(
+            "2025-07-10",
+            Some("No place in a prison near home before July."),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        line(&queue(&w).await, b)["summons"]["serving_date"],
+        "2025-07-10"
+    );
+}
+
+#[tokio::test]
+async fn a_missed_serving_date_is_recorded_once_it_has_passed() {
+    let w = world().await;
+    let a = waiting(&w, 11, "Avventer", date(2025, 3, 15)).await;
+    let (status, body) = entry(
+        &w,
+        "officer",
+        a,
+        "non_appearance",
+        json!({"date": "2025-06-02"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), vec!["payload.date"], "{body}");
+    let (status, body) = entry(
+        &w,
+        "officer",
+        a,
+        "non_appearance",
+        json!({"date": "2025-05-14", "note": "Did not come; not at home."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(line(&queue(&w).await, a)["non_appearance"], "2025-05-14");
+    // Someone in custody has nothing waiting.
+    let (status, body) = entry(
+        &w,
+        "leader",
+        w.oslo,
+        "non_appearance",
+        json!({"date": "2025-05-14"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // The person page shows the wait in words.
+    let page = w.page_in("placement", "en", &format!("/persons/{a}")).await;
+    assert!(
+        page.html.contains("judgment received 2025-03-15; serving by 2025-05-14 (R-INNK-1); in the queue from 2025-05-15 (R-QUEUE-1)")
+            && page.html.contains("did not report on 2025-05-14 (R-INNK-3)"),
+        "{}",
+        page.html
+    );
+    // And the queue page lists them.
+    let page = w.page_in("placement", "nb", "/queue").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Avventer") && page.html.contains("møtte ikke 2025-05-14"));
+}
