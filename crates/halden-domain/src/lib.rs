@@ -13,6 +13,7 @@
 //! - [`decisions`]: one decision model for every kind; a restrictive decision needs a legal
 //!   ground and a written reason; appeals one level up within three weeks.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
+//! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
 //! - [`placement`]: the lowest security level the rules allow, and the prisons that fit.
 //! - [`register`]: identity numbers, movements and the custody state they project to.
@@ -28,6 +29,7 @@ pub mod explain;
 pub mod law;
 pub mod placement;
 pub mod policy;
+pub mod progression;
 pub mod queue;
 pub mod register;
 pub mod validate;

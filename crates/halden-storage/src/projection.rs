@@ -380,6 +380,14 @@ fn summary(doc: &Value) -> (Option<Date>, Option<String>) {
     (end, Some(list.join(";")))
 }
 
+/// The date of the key `name` in a compact list (`name=date;…`).
+pub fn next_key_date_named(key_dates: &str, name: &str) -> Option<Date> {
+    key_dates.split(';').find_map(|pair| {
+        let (key, date) = pair.split_once('=')?;
+        (key == name).then(|| date.parse().ok())?
+    })
+}
+
 /// The next key date on or after `today` from a compact list (`name=date;…`).
 pub fn next_key_date(key_dates: &str, today: Date) -> Option<(String, Date)> {
     key_dates

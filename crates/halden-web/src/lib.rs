@@ -21,6 +21,7 @@ pub mod import;
 pub mod openapi;
 pub mod pages;
 mod placement_advice;
+mod progression;
 mod queue;
 
 use axum::{
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(decisions::routes())
         .merge(queue::routes())
+        .merge(progression::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))

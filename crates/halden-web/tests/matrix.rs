@@ -283,6 +283,19 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: Some(json!({})),
             expected: [403, 403, 403, 403, 403, 403, 403, 403, 400],
         },
+        // The progression plan: as the person's record, never for service providers.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/progression"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{bergen}/progression"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
         // The serving queue: national placement only (BRIEF §2).
         Row {
             method: "GET",

@@ -473,6 +473,10 @@ struct HomePage {
     c: Chrome,
     intro: String,
     counts: Vec<(String, i64)>,
+    /// The leader's: (person id, name, what, date, rule) falling due in seven days.
+    reviews: Option<Vec<ReviewRow>>,
+    /// The leader's: (person id, name, date) of forvaring extension deadlines to come (R-FORV-2).
+    forvaring: Vec<(i64, String, String)>,
     dates: Vec<person::DateLine>,
     own_record: Option<i64>,
     readers: Option<Vec<person::ReaderLine>>,
@@ -489,6 +493,8 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         c: chrome(&headers, Some(&caller), t.home, "/home"),
         intro: String::new(),
         counts: Vec::new(),
+        reviews: None,
+        forvaring: Vec::new(),
         dates: Vec::new(),
         own_record: None,
         readers: None,
@@ -499,6 +505,15 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 page.intro = format!("{}: {}", t.unit, caller.scope().unwrap_or_default());
                 page.counts = counts(&state, caller.scope(), lang).await?;
             }
+            _ => {}
+        }
+        if caller.role == Role::Leader {
+            let (reviews, forvaring) = leader_dates(&state, &caller, lang).await?;
+            page.reviews = Some(reviews);
+            page.forvaring = forvaring;
+        }
+        match caller.role {
+            Role::Officer | Role::Contact | Role::Leader | Role::Health => {}
             Role::Placement | Role::Analyst => {
                 page.intro = if caller.role == Role::Analyst {
                     t.analyst_home.to_string()
@@ -530,6 +545,56 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(()) => render(&page),
         Err(e) => refusal(&headers, Some(&caller), e, "/home"),
     }
+}
+
+/// A review falling due: (person id, name, step, date, key date in words).
+type ReviewRow = (i64, String, String, String, String);
+
+/// What falls due for a leader's unit: the progression steps of the next seven days (BRIEF §1:
+/// "reviews fall due automatically") and the forvaring extension deadlines to come (R-FORV-2).
+#[allow(clippy::type_complexity, reason = "rows of a table")]
+async fn leader_dates(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+) -> Result<
+    (
+        Vec<(i64, String, String, String, String)>,
+        Vec<(i64, String, String)>,
+    ),
+    ApiError,
+> {
+    let today = state.today();
+    let mut filter = api::scope_filter(caller, today)?;
+    filter.limit = 1000;
+    let rows = state.store.persons(&filter).await?;
+    let mut reviews = Vec::new();
+    let mut forvaring = Vec::new();
+    for p in &rows {
+        for due in crate::progression::due_this_week(p, today) {
+            let (en, nb) = due.step.label();
+            reviews.push((
+                p.id,
+                p.display_name(),
+                (if lang == Lang::Nb { nb } else { en }).to_string(),
+                due.date.to_string(),
+                lang.value(Vocab::KeyDate, due.key.as_str()),
+            ));
+        }
+        if let Some(deadline) = p
+            .key_dates
+            .as_deref()
+            .and_then(|k| {
+                halden_storage::projection::next_key_date_named(k, "forvaring_extension_deadline")
+            })
+            .filter(|d| *d >= today)
+        {
+            forvaring.push((p.id, p.display_name(), deadline.to_string()));
+        }
+    }
+    reviews.sort_by(|a, b| a.3.cmp(&b.3).then_with(|| a.1.cmp(&b.1)));
+    forvaring.sort_by(|a, b| a.2.cmp(&b.2));
+    Ok((reviews, forvaring))
 }
 
 async fn counts(

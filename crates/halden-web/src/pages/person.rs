@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use halden_domain::register::Incident;
+use halden_domain::register::{Incident, SecurityLevel};
 use halden_storage::{AccessQuery, EntryRow, PersonRow};
 use serde::Deserialize;
 use serde_json::Value;
@@ -42,6 +42,7 @@ struct PersonPage {
     actions: Vec<(String, &'static str)>,
     dates: Vec<DateLine>,
     incidents: Vec<String>,
+    progression: Option<ProgressionSection>,
     history: Vec<HistoryLine>,
     /// Who has read the record, shown to the person themselves.
     readers: Option<Vec<ReaderLine>>,
@@ -344,6 +345,11 @@ pub(super) async fn person_page(
     let today = state.today();
     let restricted = view == View::Restricted;
     let may_write_here = caller.may_write_for(&person, today);
+    let progression = if restricted {
+        None
+    } else {
+        crate::progression::plan(&person, today).map(|p| progression_section(&p, lang))
+    };
     let (dates, history, incidents) = if restricted {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
@@ -424,9 +430,84 @@ pub(super) async fn person_page(
         dates,
         history,
         incidents,
+        progression,
         readers,
     };
     render(&page)
+}
+
+/// The progression plan in words.
+pub struct ProgressionSection {
+    /// The level now and the lowest level the rules allow, in words.
+    pub levels: String,
+    /// Why that level, rule by rule.
+    pub reasons: Vec<String>,
+    /// Held above the lowest level the rules allow.
+    pub above: bool,
+    /// (step, date, rule, reached or to come, explanation).
+    pub steps: Vec<(String, String, String, String, String)>,
+}
+
+fn progression_section(p: &crate::progression::Progression, lang: Lang) -> ProgressionSection {
+    let nb = lang == Lang::Nb;
+    let level = |l: SecurityLevel| {
+        let (en, nb_word) = l.label();
+        if nb { nb_word } else { en }
+    };
+    let now = p.level_now.map_or("–", level);
+    let levels = if nb {
+        format!(
+            "Nå: {now}. Laveste nivå reglene tillater i dag: {}.",
+            level(p.recommended)
+        )
+    } else {
+        format!(
+            "Now: {now}. The lowest level the rules allow today: {}.",
+            level(p.recommended)
+        )
+    };
+    let reasons = p
+        .reasons
+        .iter()
+        .map(|r| {
+            format!(
+                "{} ({}): {}",
+                r.rule.id(),
+                r.rule.reference(),
+                if nb { &r.nb } else { &r.en }
+            )
+        })
+        .collect();
+    let steps = p
+        .steps
+        .iter()
+        .map(|s| {
+            let (en, nb_word) = s.planned.step.label();
+            let status = match (s.planned.reached, nb) {
+                (true, true) => "nådd",
+                (true, false) => "reached",
+                (false, true) => "kommer",
+                (false, false) => "to come",
+            };
+            (
+                (if nb { nb_word } else { en }).to_string(),
+                s.planned.date.to_string(),
+                format!("{} ({})", s.rule, s.reference),
+                status.to_string(),
+                if nb {
+                    s.explanation_nb.clone()
+                } else {
+                    s.explanation_en.clone()
+                },
+            )
+        })
+        .collect();
+    ProgressionSection {
+        levels,
+        reasons,
+        above: p.above_recommended(),
+        steps,
+    }
 }
 
 /// One incident in words: what, when due, when back, and the days not counted with their rule.
