@@ -407,12 +407,12 @@ describe('security level, remand order and time not counted (leader)', () => {
   test('the person page links each form the leader may use', async () => {
     await visit(page, personPath);
     const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(
-      links,
-      ['movements', 'security-levels', 'remand-orders', 'non-counting', 'contact-officers'].map(
+    assert.deepEqual(links, [
+      `${personPath}/decisions`,
+      ...['movements', 'security-levels', 'remand-orders', 'non-counting', 'contact-officers'].map(
         (slug) => `${personPath}/${slug}/new`,
       ),
-    );
+    ]);
   });
 
   test('contact officer: wrong, then right', async () => {
@@ -544,7 +544,7 @@ describe('probation supervision (probation officer)', () => {
   test('supervision: wrong, then right', async () => {
     await visit(page, personPath);
     const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(links, [`${personPath}/supervisions/new`]);
+    assert.deepEqual(links, [`${personPath}/decisions`, `${personPath}/supervisions/new`]);
     await Promise.all([page.waitForNavigation(), page.click(`main a[href="${personPath}/supervisions/new"]`)]);
     const offices = await page.$$eval('#office option', (os) => os.map((o) => o.value).filter(Boolean));
     assert.deepEqual(offices, ['F001'], 'only the officer\'s own office');

@@ -26,17 +26,17 @@ const ROLE_NAMES = {
   admin: 'administrator',
 };
 
-/** What each role's navigation must link to, in order. */
+/** What each role's navigation must link to, in order (`{id}`: the person's own id). */
 const ROLES = {
   officer: ['/home', '/roll', '/admissions/new'],
   contact: ['/home', '/roll'],
-  leader: ['/home', '/roll', '/admissions/new', '/import'],
+  leader: ['/home', '/roll', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
-  placement: ['/home', '/roll', '/admissions/new', '/import'],
+  placement: ['/home', '/roll', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   probation: ['/home', '/caseload'],
-  prisoner: ['/home'],
+  prisoner: ['/home', '/persons/{id}/decisions'],
   analyst: ['/home'],
-  admin: ['/home', '/accounts', '/access-log'],
+  admin: ['/home', '/legal-grounds', '/accounts', '/access-log'],
 };
 
 describe('each role walks its pages', () => {
@@ -50,7 +50,7 @@ describe('each role walks its pages', () => {
       await axe(page, `${role}: home`);
 
       const links = await navLinks(page);
-      assert.deepEqual(links.map((l) => l.href), expected, `${role}'s navigation`);
+      assert.deepEqual(links.map((l) => l.href.replace(/^\/persons\/\d+\//, '/persons/{id}/')), expected, `${role}'s navigation`);
       for (const link of links) {
         await visit(page, link.href);
         assert.ok((await page.textContent('main h1')).trim().length > 0, `${link.href} has a heading`);
