@@ -32,7 +32,7 @@ const ROLES = {
   contact: ['/home', '/roll'],
   leader: ['/home', '/roll', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
-  placement: ['/home', '/roll', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
+  placement: ['/home', '/roll', '/queue', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   probation: ['/home', '/caseload'],
   prisoner: ['/home', '/persons/{id}/decisions'],
   analyst: ['/home'],

@@ -35,8 +35,10 @@ pub struct LegalGroundRow {
     pub title_en: String,
     /// Title in bokmål.
     pub title_nb: String,
-    /// The provision's content as the decision cites it.
-    pub text: String,
+    /// The provision's content as the decision cites it, in English.
+    pub text_en: String,
+    /// The same in bokmål.
+    pub text_nb: String,
     /// The kinds of decision it may ground, comma-separated machine names.
     pub kinds: String,
     /// The ground this one replaces (a new wording).
@@ -66,7 +68,7 @@ impl LegalGroundRow {
     }
 }
 
-const GROUND_COLUMNS: &str = "g.id, g.paragraph, g.title_en, g.title_nb, g.text, g.kinds, \
+const GROUND_COLUMNS: &str = "g.id, g.paragraph, g.title_en, g.title_nb, g.text_en, g.text_nb, g.kinds, \
      g.replaces, g.created_at, g.created_by, r.at AS retired_at, r.reason AS retired_reason";
 const GROUND_FROM: &str =
     "legal_grounds g LEFT JOIN legal_ground_retirements r ON r.ground_id = g.id";
@@ -80,8 +82,10 @@ pub struct NewLegalGround {
     pub title_en: String,
     /// Title in bokmål.
     pub title_nb: String,
-    /// The provision's content.
-    pub text: String,
+    /// The provision's content, in English.
+    pub text_en: String,
+    /// The same in bokmål.
+    pub text_nb: String,
     /// The kinds it may ground (at least one).
     pub kinds: Vec<DecisionKind>,
     /// The ground it replaces, which is retired with it.
@@ -96,7 +100,8 @@ impl NewLegalGround {
             ("paragraph", &self.paragraph, 100),
             ("title_en", &self.title_en, 200),
             ("title_nb", &self.title_nb, 200),
-            ("text", &self.text, decisions::TEXT_MAX_CHARS),
+            ("text_en", &self.text_en, decisions::TEXT_MAX_CHARS),
+            ("text_nb", &self.text_nb, decisions::TEXT_MAX_CHARS),
         ] {
             let chars = value.trim().chars().count();
             if chars == 0 {
@@ -314,8 +319,10 @@ pub struct DecisionRow {
     pub ground_title_en: Option<String>,
     /// The ground's title in bokmål.
     pub ground_title_nb: Option<String>,
-    /// The ground's text.
-    pub ground_text: Option<String>,
+    /// The ground's text in English.
+    pub ground_text_en: Option<String>,
+    /// The ground's text in bokmål.
+    pub ground_text_nb: Option<String>,
     /// The written reason.
     pub reason: String,
     /// Details (JSON object text).
@@ -351,7 +358,7 @@ impl DecisionRow {
 
 const DECISION_COLUMNS: &str = "d.id, d.person_id, d.kind, d.outcome, d.restrictive, \
      d.legal_ground_id, g.paragraph AS ground_paragraph, g.title_en AS ground_title_en, \
-     g.title_nb AS ground_title_nb, g.text AS ground_text, d.reason, d.details, d.authority, \
+     g.title_nb AS ground_title_nb, g.text_en AS ground_text_en, g.text_nb AS ground_text_nb, d.reason, d.details, d.authority, \
      d.unit, d.application_id, d.appeal_id, d.appeal_deadline, d.decided_on, d.decided_at, \
      d.decided_by, d.decided_by_name, a.id AS appealed_by";
 const DECISION_FROM: &str = "decisions d LEFT JOIN legal_grounds g ON g.id = d.legal_ground_id \
@@ -485,13 +492,15 @@ impl Store {
         }
         let kinds: Vec<&str> = ground.kinds.iter().map(|k| k.as_str()).collect();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO legal_grounds (paragraph, title_en, title_nb, text, kinds, replaces, \
-             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO legal_grounds (paragraph, title_en, title_nb, text_en, text_nb, kinds, \
+             replaces, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
         )
         .bind(ground.paragraph.trim())
         .bind(ground.title_en.trim())
         .bind(ground.title_nb.trim())
-        .bind(ground.text.trim())
+        .bind(ground.text_en.trim())
+        .bind(ground.text_nb.trim())
         .bind(kinds.join(","))
         .bind(ground.replaces)
         .bind(now_text())

@@ -150,8 +150,10 @@ pub(crate) struct GroundRequest {
     pub title_en: String,
     /// Title in bokmål.
     pub title_nb: String,
-    /// The provision's content.
-    pub text: String,
+    /// The provision's content, in English.
+    pub text_en: String,
+    /// The same in bokmål.
+    pub text_nb: String,
     /// The kinds it grounds.
     #[serde(default)]
     pub kinds: Vec<String>,
@@ -288,23 +290,6 @@ fn parse_date(field: &str, text: Option<&str>) -> Result<Option<jiff::civil::Dat
     }
 }
 
-fn parse_level(text: &str) -> Option<SecurityLevel> {
-    match text.trim() {
-        "high" => Some(SecurityLevel::High),
-        "lower" => Some(SecurityLevel::Lower),
-        "halfway" => Some(SecurityLevel::Halfway),
-        _ => None,
-    }
-}
-
-fn level_name(level: SecurityLevel) -> &'static str {
-    match level {
-        SecurityLevel::High => "high",
-        SecurityLevel::Lower => "lower",
-        SecurityLevel::Halfway => "halfway",
-    }
-}
-
 // --- JSON -----------------------------------------------------------------------------------
 
 /// The engine's date that says when `kind` becomes possible, from the person's key dates.
@@ -365,7 +350,7 @@ pub(crate) fn decision_json(d: &DecisionRow) -> Value {
             "id": id,
             "paragraph": d.ground_paragraph,
             "title": {"en": d.ground_title_en, "nb": d.ground_title_nb},
-            "text": d.ground_text,
+            "text": {"en": d.ground_text_en, "nb": d.ground_text_nb},
         })),
         "reason": d.reason,
         "details": details,
@@ -408,7 +393,8 @@ pub(crate) fn ground_json(g: &LegalGroundRow) -> Value {
         "id": g.id,
         "paragraph": g.paragraph,
         "title": {"en": g.title_en, "nb": g.title_nb},
-        "text": g.text,
+        "text_en": g.text_en,
+        "text_nb": g.text_nb,
         "kinds": g.decision_kinds().iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         "replaces": g.replaces,
         "created_at": g.created_at,
@@ -564,7 +550,7 @@ pub(crate) async fn record(
         details.insert("until".into(), json!(until.to_string()));
     }
     let placement = if kind == DecisionKind::Placement {
-        let chosen = request.level.as_deref().and_then(parse_level);
+        let chosen = request.level.as_deref().and_then(|l| SecurityLevel::parse(l.trim()));
         if chosen.is_none() {
             problems.push(FieldError::bilingual(
                 "level",
@@ -574,7 +560,10 @@ pub(crate) async fn record(
             ));
         }
         let recommended = crate::placement_advice::recommended_level_for(person, today);
-        details.insert("recommended_level".into(), json!(level_name(recommended.0)));
+        details.insert(
+            "recommended_level".into(),
+            json!(SecurityLevel::as_str(recommended.0)),
+        );
         details.insert(
             "recommendation_reasons".into(),
             json!(
@@ -586,7 +575,7 @@ pub(crate) async fn record(
             ),
         );
         if let Some(chosen) = chosen {
-            details.insert("level".into(), json!(level_name(chosen)));
+            details.insert("level".into(), json!(SecurityLevel::as_str(chosen)));
         }
         if let Some(unit) = request
             .unit
@@ -952,7 +941,8 @@ pub(crate) fn new_ground(request: &GroundRequest) -> Result<NewLegalGround, ApiE
         paragraph: request.paragraph.clone(),
         title_en: request.title_en.clone(),
         title_nb: request.title_nb.clone(),
-        text: request.text.clone(),
+        text_en: request.text_en.clone(),
+        text_nb: request.text_nb.clone(),
         kinds,
         replaces: request.replaces,
     };

@@ -595,7 +595,8 @@ async fn the_catalogue_grows_by_new_grounds_and_retired_ones_ground_nothing() {
     let new_wording = json!({
         "paragraph": "strgjfl § 33", "title_en": "Leave not sound (2025 wording)",
         "title_nb": "Permisjon ikke forsvarlig (2025)",
-        "text": "Leave is refused when it is not security-wise sound (R-LEAVE-5).",
+        "text_en": "Leave is refused when it is not security-wise sound (R-LEAVE-5).",
+        "text_nb": "Permisjon avslås når den ikke er sikkerhetsmessig forsvarlig (R-LEAVE-5).",
         "kinds": ["leave"], "replaces": old,
     });
     let key = [("idempotency-key", "ground-33-2025")];
@@ -658,7 +659,7 @@ async fn the_catalogue_grows_by_new_grounds_and_retired_ones_ground_nothing() {
             "POST",
             "/api/v1/legal-grounds",
             Some(
-                json!({"paragraph": "", "title_en": "x", "title_nb": "x", "text": "x",
+                json!({"paragraph": "", "title_en": "x", "title_nb": "x", "text_en": "x", "text_nb": "x",
                         "kinds": ["holiday"]}),
             ),
             &[],

@@ -92,6 +92,8 @@ pub struct Words {
     pub kind: &'static str,
     pub details: &'static str,
     pub details_help: &'static str,
+    pub decided_content: &'static str,
+    pub appeal_against: &'static str,
     pub wanted_from: &'static str,
     pub wanted_until: &'static str,
     pub filed: &'static str,
@@ -121,7 +123,8 @@ pub struct Words {
     pub paragraph: &'static str,
     pub title_nb: &'static str,
     pub title_en: &'static str,
-    pub text: &'static str,
+    pub text_nb: &'static str,
+    pub text_en: &'static str,
     pub kinds: &'static str,
     pub replaces: &'static str,
     pub replaces_help: &'static str,
@@ -161,6 +164,8 @@ const NB: Words = Words {
     change_authority: "Endre vedtaksmyndighet",
     kind: "Gjelder",
     details: "Hva søkes det om, og hvorfor",
+    decided_content: "Innhold",
+    appeal_against: "klage på vedtak",
     details_help: "Skriv med egne ord. Kontaktbetjenten kan hjelpe.",
     wanted_from: "Ønsket fra",
     wanted_until: "Ønsket til",
@@ -191,7 +196,8 @@ const NB: Words = Words {
     paragraph: "Paragraf",
     title_nb: "Tittel (bokmål)",
     title_en: "Tittel (engelsk)",
-    text: "Innhold",
+    text_nb: "Innhold (bokmål)",
+    text_en: "Innhold (engelsk)",
     kinds: "Gjelder vedtak om",
     replaces: "Erstatter",
     replaces_help: "En ny ordlyd erstatter den gamle, som tas ut av katalogen.",
@@ -231,6 +237,8 @@ const EN: Words = Words {
     change_authority: "Change decision authority",
     kind: "Concerns",
     details: "What is applied for, and why",
+    decided_content: "Content",
+    appeal_against: "appeal against decision",
     details_help: "In your own words. The contact officer can help.",
     wanted_from: "Wanted from",
     wanted_until: "Wanted until",
@@ -261,7 +269,8 @@ const EN: Words = Words {
     paragraph: "Section",
     title_nb: "Title (bokmål)",
     title_en: "Title (English)",
-    text: "Content",
+    text_nb: "Content (bokmål)",
+    text_en: "Content (English)",
     kinds: "Grounds decisions on",
     replaces: "Replaces",
     replaces_help: "A new wording replaces the old one, which is retired.",
@@ -455,11 +464,12 @@ fn decision_line(caller: &Caller, lang: Lang, d: &DecisionRow, person: &PersonRo
     };
     let details: serde_json::Value = serde_json::from_str(&d.details).unwrap_or_default();
     let mut parts = Vec::new();
+    let level_words = |code: &str| lang.value(crate::i18n::Vocab::Level, code);
     if let Some(level) = details.get("level").and_then(|v| v.as_str()) {
-        parts.push(format!("{}: {level}", w.level));
+        parts.push(format!("{}: {}", w.level, level_words(level)));
     }
     if let Some(level) = details.get("recommended_level").and_then(|v| v.as_str()) {
-        parts.push(format!("{}: {level}", w.recommended_level));
+        parts.push(format!("{}: {}", w.recommended_level, level_words(level)));
     }
     if let Some(unit) = details.get("unit").and_then(|v| v.as_str()) {
         parts.push(format!("{}: {unit}", w.unit));
@@ -471,7 +481,7 @@ fn decision_line(caller: &Caller, lang: Lang, d: &DecisionRow, person: &PersonRo
         parts.push(format!("{}: {until}", w.until));
     }
     if let Some(id) = details.get("appealed_decision").and_then(|v| v.as_i64()) {
-        parts.push(format!("{} {id}", w.appeals));
+        parts.push(format!("{} #{id}", w.appeal_against));
     }
     let appeal = match (&d.appeal_deadline, d.appealed_by) {
         (_, Some(_)) => w.appealed.to_string(),
@@ -499,7 +509,11 @@ fn decision_line(caller: &Caller, lang: Lang, d: &DecisionRow, person: &PersonRo
         outcome: outcome_label(lang, &d.outcome),
         restrictive: d.is_restrictive(),
         ground,
-        ground_text: d.ground_text.clone().unwrap_or_default(),
+        ground_text: match lang {
+            Lang::Nb => d.ground_text_nb.clone(),
+            Lang::En => d.ground_text_en.clone(),
+        }
+        .unwrap_or_default(),
         reason: d.reason.clone(),
         details: parts.join("; "),
         decided_on: d.decided_on.clone(),
@@ -871,11 +885,7 @@ async fn decision_page(
                 )
             })
             .collect();
-        let recommended_name = match recommended {
-            halden_domain::register::SecurityLevel::High => "high",
-            halden_domain::register::SecurityLevel::Lower => "lower",
-            halden_domain::register::SecurityLevel::Halfway => "halfway",
-        };
+        let recommended_name = recommended.as_str();
         fields.push(
             Field::new("level", w.level, "select", values.get("level"), false)
                 .choose_from(levels)
@@ -1354,7 +1364,10 @@ async fn grounds_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
                     Lang::Nb => g.title_nb.clone(),
                     Lang::En => g.title_en.clone(),
                 },
-                text: g.text.clone(),
+                text: match lang {
+                    Lang::Nb => g.text_nb.clone(),
+                    Lang::En => g.text_en.clone(),
+                },
                 kinds: g
                     .decision_kinds()
                     .iter()
@@ -1465,7 +1478,20 @@ async fn ground_page(
         ),
         Field::new("title_nb", w.title_nb, "text", values.get("title_nb"), true),
         Field::new("title_en", w.title_en, "text", values.get("title_en"), true),
-        Field::new("text", w.text, "textarea", values.get("text"), true),
+        Field::new(
+            "text_nb",
+            w.text_nb,
+            "textarea",
+            values.get("text_nb"),
+            true,
+        ),
+        Field::new(
+            "text_en",
+            w.text_en,
+            "textarea",
+            values.get("text_en"),
+            true,
+        ),
         Field::new("kinds", w.kinds, "checkgroup", "", true).boxes(&box_refs, &values),
         Field::new(
             "replaces",
@@ -1488,7 +1514,8 @@ async fn ground_page(
                 paragraph: values.get("paragraph").to_string(),
                 title_en: values.get("title_en").to_string(),
                 title_nb: values.get("title_nb").to_string(),
-                text: values.get("text").to_string(),
+                text_en: values.get("text_en").to_string(),
+                text_nb: values.get("text_nb").to_string(),
                 kinds: DecisionKind::ALL
                     .iter()
                     .filter(|k| values.on(&format!("kind_{}", k.as_str())))
@@ -1591,7 +1618,10 @@ async fn retire_page(
         &here,
         fields,
     );
-    page.intro = ground.text.clone();
+    page.intro = match lang {
+        Lang::Nb => ground.text_nb.clone(),
+        Lang::En => ground.text_en.clone(),
+    };
     page.hidden = vec![("csrf".into(), caller.csrf_token.clone())];
     page.submit = w.retire.into();
     page.with_problems(problems).respond()
