@@ -318,6 +318,81 @@ pub(crate) fn eligibility(person: &PersonRow, kind: DecisionKind) -> Option<Valu
     }))
 }
 
+/// Days of ordinary leave already granted to `person` in `year`: each granted (or partly granted)
+/// leave decision counts its days from `from` to `until`, both included (R-LEAVE-2).
+fn leave_days_granted(decisions: &[DecisionRow], year: i16) -> u32 {
+    decisions
+        .iter()
+        .filter(|d| {
+            d.kind == DecisionKind::Leave.as_str()
+                && matches!(
+                    Outcome::parse(&d.outcome),
+                    Some(Outcome::Granted | Outcome::PartlyGranted)
+                )
+        })
+        .filter_map(|d| {
+            let details: Value = serde_json::from_str(&d.details).ok()?;
+            let from: jiff::civil::Date = details.get("from")?.as_str()?.parse().ok()?;
+            let until: jiff::civil::Date = details
+                .get("until")
+                .and_then(Value::as_str)
+                .and_then(|u| u.parse().ok())
+                .unwrap_or(from);
+            (from.year() == year).then(|| leave_days(from, until))
+        })
+        .sum()
+}
+
+/// Whole days of leave from `from` to `until`, both included.
+fn leave_days(from: jiff::civil::Date, until: jiff::civil::Date) -> u32 {
+    u32::try_from(halden_domain::calendar::days_between(from, until) + 1).unwrap_or(0)
+}
+
+/// What the leave rules say about a leave application (R-LEAVE-1 or R-LEAVE-6 for the date,
+/// R-LEAVE-2 for the quota): `(findings, whether a rule is broken)`; nothing when the application
+/// names no first day or the person has no leave date. Security (R-LEAVE-5) stays the decider's
+/// assessment. The quota is the ordinary 18 days; documented special grounds (30) are the
+/// decider's to weigh.
+pub(crate) fn leave_findings(
+    person: &PersonRow,
+    application: &ApplicationRow,
+    decisions: &[DecisionRow],
+) -> Option<(Vec<halden_domain::applications::Finding>, bool)> {
+    use halden_domain::applications::{LeaveKind, LeavePosition, LeaveRequest, check_leave};
+    if application.kind != DecisionKind::Leave.as_str() {
+        return None;
+    }
+    let from: jiff::civil::Date = application.wanted_from.as_deref()?.parse().ok()?;
+    let until = application
+        .wanted_until
+        .as_deref()
+        .and_then(|u| u.parse().ok())
+        .unwrap_or(from);
+    let eligible = eligibility(person, DecisionKind::Leave)?;
+    let ordinary_leave_from = eligible.get("date")?.as_str()?.parse().ok()?;
+    let ordinary_leave_rule = if eligible.get("rule").and_then(Value::as_str) == Some("R-LEAVE-6") {
+        halden_domain::law::RuleId::Leave6
+    } else {
+        halden_domain::law::RuleId::Leave1
+    };
+    let request = LeaveRequest {
+        kind: LeaveKind::Ordinary,
+        from,
+        days: leave_days(from, until),
+        hours: 0,
+    };
+    let position = LeavePosition {
+        ordinary_leave_from,
+        ordinary_leave_rule,
+        used_this_year: leave_days_granted(decisions, from.year()),
+        special_grounds: false,
+    };
+    Some(match check_leave(&request, &position) {
+        Ok(findings) => (findings, false),
+        Err(findings) => (findings, true),
+    })
+}
+
 pub(crate) fn application_json(a: &ApplicationRow, person: Option<&PersonRow>) -> Value {
     let kind = DecisionKind::parse(&a.kind);
     json!({
@@ -550,7 +625,10 @@ pub(crate) async fn record(
         details.insert("until".into(), json!(until.to_string()));
     }
     let placement = if kind == DecisionKind::Placement {
-        let chosen = request.level.as_deref().and_then(|l| SecurityLevel::parse(l.trim()));
+        let chosen = request
+            .level
+            .as_deref()
+            .and_then(|l| SecurityLevel::parse(l.trim()));
         if chosen.is_none() {
             problems.push(FieldError::bilingual(
                 "level",
@@ -712,8 +790,22 @@ async fn list_applications(
     let caller = api_caller(&state.store, &headers).await?;
     let person = person_for(&state, &caller, &id, "api_applications").await?;
     let list = state.store.applications_for(person.id).await?;
+    let decisions = state.store.decisions_for(person.id).await?;
     Ok(Json(json!({
-        "applications": list.iter().map(|a| application_json(a, Some(&person))).collect::<Vec<_>>(),
+        "applications": list.iter().map(|a| {
+            let mut item = application_json(a, Some(&person));
+            if a.decision_id.is_none()
+                && let Some((findings, broken)) = leave_findings(&person, a, &decisions)
+            {
+                item["rules"] = json!({
+                    "breaks_a_rule": broken,
+                    "findings": findings.iter().map(|f| json!({
+                        "rule": f.rule.id(), "en": f.en, "nb": f.nb,
+                    })).collect::<Vec<_>>(),
+                });
+            }
+            item
+        }).collect::<Vec<_>>(),
     })))
 }
 

@@ -724,3 +724,94 @@ async fn two_deciders_on_one_application_make_one_decision() {
         .await;
     assert_eq!(listed["decisions"].as_array().unwrap().len(), 1);
 }
+
+/// The leave rules on a leave application (R-LEAVE-1, R-LEAVE-2). The Oslo fixture's ordinary
+/// leave date is day 40 of 120 from 2025-03-03: ceil(120/3) = 40 → 2025-04-11.
+#[tokio::test]
+async fn a_leave_application_shows_the_date_and_the_quota_used_this_year() {
+    let w = world().await;
+    let path = format!("/api/v1/persons/{}/applications", w.oslo);
+    // 20–22 June: 3 days, after 2025-04-11; 0 + 3 of the 18 days of 2025.
+    let (status, first) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "details": "A weekend at home.",
+               "wanted_from": "2025-06-20", "wanted_until": "2025-06-22"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (_, list) = w.api(Some("leader"), "GET", &path, None, &[]).await;
+    let rules = &list["applications"][0]["rules"];
+    assert_eq!(rules["breaks_a_rule"], false, "{list}");
+    let text = rules["findings"].to_string();
+    assert!(
+        text.contains("ordinary leave is possible from 2025-04-11"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 + 3 days is within the quota of 18 days for 2025"),
+        "{text}"
+    );
+
+    // Granted for those 3 days.
+    let (status, body) = decide(
+        &w,
+        "leader",
+        w.oslo,
+        json!({"application": first["id"], "outcome": "granted",
+               "from": "2025-06-20", "until": "2025-06-22"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // 1–16 July: 16 days; 3 + 16 = 19 > 18: over the quota by 1 (R-LEAVE-2).
+    let (status, second) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "details": "Summer with the children.",
+               "wanted_from": "2025-07-01", "wanted_until": "2025-07-16"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let (_, list) = w.api(Some("leader"), "GET", &path, None, &[]).await;
+    let pending = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == second["id"])
+        .unwrap();
+    assert_eq!(pending["rules"]["breaks_a_rule"], true, "{pending}");
+    let text = pending["rules"]["findings"].to_string();
+    assert!(
+        text.contains("3 days used and 16 asked exceed the quota of 18 days for 2025 by 1"),
+        "{text}"
+    );
+    // A decided application carries no advice.
+    let decided = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == first["id"])
+        .unwrap();
+    assert!(decided.get("rules").is_none(), "{decided}");
+
+    // The decision form says the same in the page's language.
+    let page = w
+        .page_in(
+            "leader",
+            "nb",
+            &format!(
+                "/persons/{}/decisions/new?application={}",
+                w.oslo, second["id"]
+            ),
+        )
+        .await;
+    assert!(
+        page.html
+            .contains("3 dager brukt og 16 søkt overskrider kvoten på 18 dager for 2025 med 1"),
+        "{}",
+        page.html
+    );
+}

@@ -93,6 +93,7 @@ pub struct Words {
     pub details: &'static str,
     pub details_help: &'static str,
     pub decided_content: &'static str,
+    pub what_the_rules_say: &'static str,
     pub appeal_against: &'static str,
     pub wanted_from: &'static str,
     pub wanted_until: &'static str,
@@ -165,6 +166,7 @@ const NB: Words = Words {
     kind: "Gjelder",
     details: "Hva søkes det om, og hvorfor",
     decided_content: "Innhold",
+    what_the_rules_say: "Reglene sier",
     appeal_against: "klage på vedtak",
     details_help: "Skriv med egne ord. Kontaktbetjenten kan hjelpe.",
     wanted_from: "Ønsket fra",
@@ -238,6 +240,7 @@ const EN: Words = Words {
     kind: "Concerns",
     details: "What is applied for, and why",
     decided_content: "Content",
+    what_the_rules_say: "What the rules say",
     appeal_against: "appeal against decision",
     details_help: "In your own words. The contact officer can help.",
     wanted_from: "Wanted from",
@@ -985,8 +988,27 @@ async fn decision_page(
             .and_then(|k| eligibility_line(&person, k))
             .map(|l| format!(" {}: {l}.", w.eligible_from))
             .unwrap_or_default();
+        let decisions = match state.store.decisions_for(person.id).await {
+            Ok(d) => d,
+            Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
+        };
+        let rules = rules::leave_findings(&person, a, &decisions)
+            .map(|(findings, _)| {
+                let lines: Vec<&str> = findings
+                    .iter()
+                    .map(|f| {
+                        if lang == Lang::Nb {
+                            f.nb.as_str()
+                        } else {
+                            f.en.as_str()
+                        }
+                    })
+                    .collect();
+                format!(" {}: {}.", w.what_the_rules_say, lines.join("; "))
+            })
+            .unwrap_or_default();
         page.intro = format!(
-            "{} ({}, {}): «{}».{eligible}",
+            "{} ({}, {}): «{}».{eligible}{rules}",
             w.the_application,
             kind_label(lang, &a.kind),
             local_time(&a.filed_at),
