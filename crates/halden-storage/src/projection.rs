@@ -195,14 +195,15 @@ pub fn project(
             .map(|p| p.level)
     });
     let in_custody = custody.status.in_custody();
-    let contact_officer = custody
-        .episode_start
+    // An assignment holds while the person stays in the unit it was made in: a transfer to
+    // another unit ends it, and that unit's leader assigns one of theirs (issue 5, item 8).
+    let contact_officer = unit_since(&movements, &custody, prisons)
         .filter(|_| in_custody)
-        .and_then(|start| {
+        .and_then(|since| {
             in_effect
                 .iter()
                 .filter_map(|(_, f)| match f {
-                    Fact::ContactOfficer(c) if c.from >= start => Some(c),
+                    Fact::ContactOfficer(c) if c.from >= since => Some(c),
                     _ => None,
                 })
                 .max_by_key(|c| c.from)
@@ -234,6 +235,33 @@ pub fn project(
         key_dates,
         awaiting,
     })
+}
+
+/// The first day of the person's stay in their current unit: the episode's start, or the day of
+/// the last movement into a prison of another unit.
+fn unit_since(
+    movements: &[Movement],
+    custody: &CustodyState,
+    prisons: &HashMap<String, PrisonFacts>,
+) -> Option<Date> {
+    let start = custody.episode_start?;
+    let unit_of = |prison: &Option<String>| {
+        prison
+            .as_ref()
+            .and_then(|p| prisons.get(p))
+            .map(|p| p.unit.as_str())
+    };
+    let mut since = start;
+    let mut unit: Option<&str> = None;
+    for m in movements.iter().filter(|m| m.at.date() >= start) {
+        if let Some(next) = unit_of(&m.prison) {
+            if unit.is_some_and(|u| u != next) {
+                since = m.at.date();
+            }
+            unit = Some(next);
+        }
+    }
+    Some(since)
 }
 
 /// What waits to be served: for someone not in custody, the judgments to imprisonment that

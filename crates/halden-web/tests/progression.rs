@@ -145,3 +145,66 @@ async fn store_person(w: &support::World, actor: &Actor) {
         .await
         .unwrap();
 }
+
+async fn transfer(w: &support::World, prison: &str, at: &str) {
+    let (_, person) = w
+        .api(
+            Some("placement"),
+            "GET",
+            &format!("/api/v1/persons/{}", w.oslo),
+            None,
+            &[],
+        )
+        .await;
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &format!("/api/v1/persons/{}/entries", w.oslo),
+            Some(
+                serde_json::json!({"kind": "movement", "version": person["version"],
+                "payload": {"movement": "transfer", "at": at, "prison": prison}}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn contact_officers_caseloads_and_a_transfer_to_another_unit_ending_the_assignment() {
+    let w = world().await;
+    // Oslo's leader sees the caseload (the contact officer has the Oslo fixture) and the
+    // resident without one.
+    let html = w.page_in("leader", "nb", "/home").await.html;
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("(contact)"))
+        .unwrap_or_else(|| panic!("no caseload row: {html}"));
+    assert!(row.contains(">1<"), "{row}");
+    assert!(
+        html.contains("Uten kontaktbetjent") && html.contains("Uten-Kontakt"),
+        "{html}"
+    );
+
+    let person = format!("/api/v1/persons/{}", w.oslo);
+    // To the halfway house of the same unit (P002, Oslo fengsel): the assignment holds.
+    transfer(&w, "P002", "2025-05-20T10:00").await;
+    assert_eq!(
+        w.api(Some("contact"), "GET", &person, None, &[]).await.0,
+        StatusCode::OK
+    );
+    // To Bergen fengsel (another unit): it ends; Bergen's leader assigns one of theirs.
+    transfer(&w, "P041", "2025-06-01T10:00").await;
+    let row = w.store.person(w.oslo).await.unwrap().unwrap();
+    assert_eq!(row.contact_officer, None);
+    assert_eq!(
+        w.api(Some("contact"), "GET", &person, None, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let html = w.page_in("leader", "nb", "/home").await.html;
+    assert!(
+        !html.contains("(contact)"),
+        "Oslo's caseload is empty now: {html}"
+    );
+}

@@ -477,6 +477,10 @@ struct HomePage {
     reviews: Option<Vec<ReviewRow>>,
     /// The leader's: (person id, name, date) of forvaring extension deadlines to come (R-FORV-2).
     forvaring: Vec<(i64, String, String)>,
+    /// The leader's: (contact officer, residents assigned) in the unit.
+    caseloads: Vec<(String, usize)>,
+    /// The leader's: residents with no contact officer (new, or transferred in), (id, name).
+    unassigned: Vec<(i64, String)>,
     dates: Vec<person::DateLine>,
     own_record: Option<i64>,
     readers: Option<Vec<person::ReaderLine>>,
@@ -495,6 +499,8 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         counts: Vec::new(),
         reviews: None,
         forvaring: Vec::new(),
+        caseloads: Vec::new(),
+        unassigned: Vec::new(),
         dates: Vec::new(),
         own_record: None,
         readers: None,
@@ -508,9 +514,11 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
             _ => {}
         }
         if caller.role == Role::Leader {
-            let (reviews, forvaring) = leader_dates(&state, &caller, lang).await?;
-            page.reviews = Some(reviews);
-            page.forvaring = forvaring;
+            let lists = leader_lists(&state, &caller, lang).await?;
+            page.reviews = Some(lists.reviews);
+            page.forvaring = lists.forvaring;
+            page.caseloads = lists.caseloads;
+            page.unassigned = lists.unassigned;
         }
         match caller.role {
             Role::Officer | Role::Contact | Role::Leader | Role::Health => {}
@@ -550,27 +558,42 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
 /// A review falling due: (person id, name, step, date, key date in words).
 type ReviewRow = (i64, String, String, String, String);
 
+/// What a prison leader's home page lists for the unit.
+struct LeaderLists {
+    reviews: Vec<ReviewRow>,
+    forvaring: Vec<(i64, String, String)>,
+    caseloads: Vec<(String, usize)>,
+    unassigned: Vec<(i64, String)>,
+}
+
 /// What falls due for a leader's unit: the progression steps of the next seven days (BRIEF §1:
-/// "reviews fall due automatically") and the forvaring extension deadlines to come (R-FORV-2).
-#[allow(clippy::type_complexity, reason = "rows of a table")]
-async fn leader_dates(
+/// "reviews fall due automatically"), the forvaring extension deadlines to come (R-FORV-2), and
+/// the contact officers' caseloads with the residents who have none (issue 5, item 8).
+async fn leader_lists(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-) -> Result<
-    (
-        Vec<(i64, String, String, String, String)>,
-        Vec<(i64, String, String)>,
-    ),
-    ApiError,
-> {
+) -> Result<LeaderLists, ApiError> {
     let today = state.today();
     let mut filter = api::scope_filter(caller, today)?;
     filter.limit = 1000;
     let rows = state.store.persons(&filter).await?;
     let mut reviews = Vec::new();
     let mut forvaring = Vec::new();
+    let mut caseloads: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut unassigned = Vec::new();
+    let users = state.store.users().await?;
+    let display = |username: &str| {
+        users.iter().find(|u| u.username == username).map_or_else(
+            || username.to_string(),
+            |u| format!("{} ({username})", u.display_name),
+        )
+    };
     for p in &rows {
+        match &p.contact_officer {
+            Some(officer) => *caseloads.entry(display(officer)).or_default() += 1,
+            None => unassigned.push((p.id, p.display_name())),
+        }
         for due in crate::progression::due_this_week(p, today) {
             let (en, nb) = due.step.label();
             reviews.push((
@@ -594,7 +617,12 @@ async fn leader_dates(
     }
     reviews.sort_by(|a, b| a.3.cmp(&b.3).then_with(|| a.1.cmp(&b.1)));
     forvaring.sort_by(|a, b| a.2.cmp(&b.2));
-    Ok((reviews, forvaring))
+    Ok(LeaderLists {
+        reviews,
+        forvaring,
+        caseloads: caseloads.into_iter().collect(),
+        unassigned,
+    })
 }
 
 async fn counts(
