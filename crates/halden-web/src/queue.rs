@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
 pub(crate) struct WaitingLine {
     pub person_id: i64,
     pub name: String,
+    pub interpreter: Option<String>,
     pub home_municipality: String,
     pub received: Date,
     pub latest_start: Date,
@@ -74,6 +75,7 @@ pub(crate) async fn queue_view(state: &AppState, caller: &Caller) -> Result<Queu
             Some(WaitingLine {
                 person_id: p.id,
                 name: p.display_name(),
+                interpreter: p.needs_interpreter().then(|| p.languages.clone()),
                 home_municipality: p.home_municipality.clone().unwrap_or_default(),
                 received: w.received,
                 latest_start,
@@ -111,6 +113,7 @@ async fn queue_api(
         "waiting": view.lines.iter().map(|l| json!({
             "person_id": l.person_id,
             "name": l.name,
+            "interpreter": l.interpreter,
             "home_municipality": l.home_municipality,
             "received": l.received.to_string(),
             "latest_start": l.latest_start.to_string(),

@@ -38,7 +38,7 @@ async fn waiting(w: &World, serial: u32, family: &str, received: Date) -> i64 {
         .0
 }
 
-async fn queue(w: &World) -> Value {
+async fn queue_of(w: &World) -> Value {
     let (status, body) = w
         .api(Some("placement"), "GET", "/api/v1/queue", None, &[])
         .await;
@@ -97,7 +97,7 @@ async fn the_queue_counts_two_months_after_receipt_and_lists_every_one_waiting()
     let w = world().await;
     let a = waiting(&w, 11, "Avventer", date(2025, 3, 15)).await;
     let b = waiting(&w, 12, "Bakerst", date(2025, 5, 1)).await;
-    let q = queue(&w).await;
+    let q = queue_of(&w).await;
     assert_eq!(q["date"], "2025-06-01");
     assert_eq!(
         (q["queue"].as_u64(), q["queue_em"].as_u64()),
@@ -133,7 +133,7 @@ async fn the_queue_counts_two_months_after_receipt_and_lists_every_one_waiting()
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let q = queue(&w).await;
+    let q = queue_of(&w).await;
     assert_eq!(
         (q["queue"].as_u64(), q["waiting_all"].as_u64()),
         (Some(0), Some(1))
@@ -189,7 +189,7 @@ async fn a_summons_gives_three_weeks_notice_and_a_late_date_needs_a_reason() {
 
     let (status, body) = entry(&w, "placement", b, "summons", summons("2025-06-30", None)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let l = line(&queue(&w).await, b);
+    let l = line(&queue_of(&w).await, b);
     assert_eq!(
         l["summons"],
         json!({"serving_date": "2025-06-30", "prison": "P001"})
@@ -208,7 +208,7 @@ async fn a_summons_gives_three_weeks_notice_and_a_late_date_needs_a_reason() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
-        line(&queue(&w).await, b)["summons"]["serving_date"],
+        line(&queue_of(&w).await, b)["summons"]["serving_date"],
         "2025-07-10"
     );
 }
@@ -236,7 +236,7 @@ async fn a_missed_serving_date_is_recorded_once_it_has_passed() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(line(&queue(&w).await, a)["non_appearance"], "2025-05-14");
+    assert_eq!(line(&queue_of(&w).await, a)["non_appearance"], "2025-05-14");
     // Someone in custody has nothing waiting.
     let (status, body) = entry(
         &w,
@@ -259,4 +259,57 @@ async fn a_missed_serving_date_is_recorded_once_it_has_passed() {
     let page = w.page_in("placement", "nb", "/queue").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("Avventer") && page.html.contains("møtte ikke 2025-05-14"));
+}
+
+#[tokio::test]
+async fn an_interpreter_need_is_shown_on_the_queue_and_the_roll() {
+    let w = world().await;
+    let actor = Actor {
+        user_id: None,
+        name: "fixture".into(),
+    };
+    let mut waiting_person = identity(&number(31), "Tolkesen");
+    waiting_person.interpreter_needed = true;
+    waiting_person.languages = vec!["pl".into(), "ru".into()];
+    let mut j = judgment("25-31MED-OTIR/01");
+    j.received = Some(date(2025, 4, 1));
+    let (waiting_id, _) = w
+        .store
+        .register_person(&actor, &waiting_person, &[Fact::Judgment(j)], None)
+        .await
+        .unwrap();
+    let queue = w.page_in("placement", "nb", "/queue").await.html;
+    let row = queue
+        .split("<tr>")
+        .find(|r| r.contains("Tolkesen"))
+        .unwrap();
+    assert!(row.contains("tolk: pl, ru"), "{row}");
+    assert_eq!(
+        line(&queue_of(&w).await, waiting_id)["interpreter"],
+        "pl,ru"
+    );
+
+    let mut resident = identity(&number(32), "Tolkemann");
+    resident.interpreter_needed = true;
+    resident.languages = vec!["ar".into()];
+    w.store
+        .register_person(
+            &actor,
+            &resident,
+            &[
+                Fact::Judgment(judgment("25-32MED-OTIR/01")),
+                support::admission("P001", date(2025, 5, 2)),
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    let roll = w.page_in("officer", "en", "/roll").await.html;
+    let row = roll
+        .split("<tr>")
+        .find(|r| r.contains("Tolkemann"))
+        .unwrap();
+    assert!(row.contains("interpreter: ar"), "{row}");
+    let row = roll.split("<tr>").find(|r| r.contains("Oslomann")).unwrap();
+    assert!(!row.contains("interpreter"), "{row}");
 }

@@ -433,6 +433,9 @@ pub struct PersonLine {
     pub level: String,
     /// Next key date, `date (name)`.
     pub next: String,
+    /// The interpreter the person needs, in words (empty when none): shown wherever the person
+    /// is met (BRIEF §3.7).
+    pub interpreter: String,
 }
 
 fn person_line(
@@ -464,6 +467,7 @@ fn person_line(
                 .unwrap_or_default()
         },
         next,
+        interpreter: person::interpreter_note(p, lang),
     }
 }
 

@@ -546,6 +546,25 @@ fn capitalised(text: &str) -> String {
     })
 }
 
+/// "Interpreter: pl, en" when the person needs one, else empty (BRIEF §3.7: shown wherever the
+/// person is met).
+pub fn interpreter_note(p: &PersonRow, lang: Lang) -> String {
+    if p.needs_interpreter() {
+        interpreter_words(&p.languages, lang)
+    } else {
+        String::new()
+    }
+}
+
+/// "Interpreter: pl, en" for the languages as stored (comma-separated).
+pub fn interpreter_words(languages: &str, lang: Lang) -> String {
+    let languages = languages.replace(',', ", ");
+    match lang {
+        Lang::Nb => format!("tolk: {languages}"),
+        Lang::En => format!("interpreter: {languages}"),
+    }
+}
+
 /// The identity and custody facts of the full view, in words.
 fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
     let t = lang.texts();

@@ -75,6 +75,7 @@ fn words(lang: Lang) -> &'static Words {
 struct Line {
     person_id: i64,
     name: String,
+    interpreter: String,
     home: String,
     received: String,
     latest_start: String,
@@ -125,6 +126,11 @@ pub(super) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
             Line {
                 person_id: l.person_id,
                 name: l.name.clone(),
+                interpreter: l
+                    .interpreter
+                    .as_ref()
+                    .map(|langs| super::person::interpreter_words(langs, lang))
+                    .unwrap_or_default(),
                 home: l.home_municipality.clone(),
                 received: l.received.to_string(),
                 latest_start: l.latest_start.to_string(),
