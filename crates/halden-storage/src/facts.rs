@@ -142,7 +142,15 @@ pub struct MovementFact {
     /// A free-text note.
     #[serde(default)]
     pub note: Option<String>,
+    /// For an admission or transfer into a department that is full on the day: why the person is
+    /// placed there anyway (overbooking). Without it such a movement is refused; with it, it is
+    /// kept on the entry and shown in the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_override: Option<String>,
 }
+
+/// The longest reason for overbooking a department.
+pub const CAPACITY_OVERRIDE_MAX: usize = 2000;
 
 /// A security level decision (sikkerhetsnivå).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -433,6 +441,19 @@ impl Fact {
                 }
                 if let Some(note) = &x.note {
                     p.text("note", note, 2000);
+                }
+                if let Some(reason) = &x.capacity_override {
+                    p.text("capacity_override", reason, CAPACITY_OVERRIDE_MAX);
+                    if !matches!(
+                        MovementKind::parse(&x.movement),
+                        Some(MovementKind::Admission | MovementKind::Transfer)
+                    ) {
+                        p.add(
+                            "capacity_override",
+                            "is only for an admission or a transfer (a place taken in a department)",
+                            "gjelder bare innsettelse og overføring (når en plass tas i en avdeling)",
+                        );
+                    }
                 }
             }
             Fact::SecurityLevel(x) => {

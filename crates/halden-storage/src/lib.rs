@@ -8,9 +8,9 @@
 //! Invariants:
 //! - `entries` and `access_log` are append-only; triggers in both databases refuse UPDATE and
 //!   DELETE, so not even a bug here can rewrite history.
-//! - A person's projection (`persons` row) is rewritten in the same transaction as every entry
-//!   appended for them, from all their effective entries; `version` counts those entries, and an
-//!   append that names a stale version is refused.
+//! - A person's projection (`persons` row and their `stays`) is rewritten in the same
+//!   transaction as every entry appended for them, from all their effective entries; `version`
+//!   counts those entries, and an append that names a stale version is refused.
 //! - On SQLite, writes go through a single connection (one writer at a time, no busy retries);
 //!   reads use a pool. Every acknowledged write is committed (WAL, synchronous=FULL).
 
@@ -228,6 +228,13 @@ impl Store {
                     .run(&self.write)
                     .await?
             }
+        }
+        // Projections a migration asked to be rebuilt from the entries (the fold is Rust).
+        let due: Vec<(String,)> = sqlx::query_as("SELECT name FROM projection_due")
+            .fetch_all(&self.write)
+            .await?;
+        if due.iter().any(|(name,)| name == "stays") {
+            self.rebuild_stays().await?;
         }
         Ok(())
     }

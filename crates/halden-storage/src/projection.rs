@@ -61,6 +61,103 @@ pub struct Projection {
     pub key_dates: Option<String>,
     /// A judgment received and not yet started, with its summons: the queue (R-QUEUE-1).
     pub awaiting: Option<Awaiting>,
+    /// Every place the person has held, oldest first (see [`stays`]).
+    pub stays: Vec<Stay>,
+}
+
+/// A place held in one department (prison estate id) over the days `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stay {
+    /// The department.
+    pub prison: String,
+    /// The first day the place is held.
+    pub from: Date,
+    /// The first day it is no longer held; `None` while it still is.
+    pub to: Option<Date>,
+}
+
+impl Stay {
+    /// Whether the place is held on `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day < to)
+    }
+}
+
+/// The places a person has held, from their movements in time order (as the custody fold takes
+/// them; movements that do not fold never reach here).
+///
+/// The convention, by day: admitted or transferred in on D holds the place on D; released,
+/// transferred out or escaped on D no longer holds it on D (so a transfer counts in the new
+/// department only, on its day). Leave, hospital and court keep the place: the person is still
+/// on the department's roll and comes back to it. An escape frees the place from the day of the
+/// escape movement (for a failure to return, the day it is recorded); a recapture takes a place
+/// in the episode's department again from its day. A place held for no whole day (in and out on
+/// the same day) is left out, and a place left and taken again on the same day in the same
+/// department is one stay.
+pub fn stays(movements: &[Movement]) -> Vec<Stay> {
+    let mut done: Vec<Stay> = Vec::new();
+    let mut open: Option<(String, Date)> = None;
+    let mut episode_prison: Option<String> = None;
+    let close = |done: &mut Vec<Stay>, open: &mut Option<(String, Date)>, day: Date| {
+        if let Some((prison, from)) = open.take()
+            && from < day
+        {
+            done.push(Stay {
+                prison,
+                from,
+                to: Some(day),
+            });
+        }
+    };
+    let start = |done: &mut Vec<Stay>, open: &mut Option<(String, Date)>, prison: String, day| {
+        // Taken again the day it was left: the same stay goes on.
+        match done.last() {
+            Some(last) if last.prison == prison && last.to == Some(day) => {
+                let last = done.pop().map_or(day, |l| l.from);
+                *open = Some((prison, last));
+            }
+            _ => *open = Some((prison, day)),
+        }
+    };
+    for m in movements {
+        let day = m.at.date();
+        match m.kind {
+            MovementKind::Admission | MovementKind::Transfer => {
+                close(&mut done, &mut open, day);
+                if let Some(prison) = m.prison.clone() {
+                    episode_prison = Some(prison.clone());
+                    start(&mut done, &mut open, prison, day);
+                }
+            }
+            MovementKind::Escape => close(&mut done, &mut open, day),
+            MovementKind::Recapture => {
+                if open.is_none()
+                    && let Some(prison) = episode_prison.clone()
+                {
+                    start(&mut done, &mut open, prison, day);
+                }
+            }
+            MovementKind::Release => {
+                close(&mut done, &mut open, day);
+                episode_prison = None;
+            }
+            MovementKind::BasisChange
+            | MovementKind::LeaveOut
+            | MovementKind::LeaveReturn
+            | MovementKind::HospitalOut
+            | MovementKind::HospitalReturn
+            | MovementKind::CourtOut
+            | MovementKind::CourtReturn => {}
+        }
+    }
+    if let Some((prison, from)) = open {
+        done.push(Stay {
+            prison,
+            from,
+            to: None,
+        });
+    }
+    done
 }
 
 /// A judgment received and waiting to be served (R-INNK-1, R-QUEUE-1).
@@ -218,6 +315,7 @@ pub fn project(
         .max_by_key(|s| s.from);
 
     let awaiting = awaiting(&in_effect, &movements, &custody);
+    let stays = stays(&movements);
     let dates = engine_result(&in_effect, &movements, &custody);
     let (end_of_sentence, key_dates) = match &dates {
         Some(doc) => summary(doc),
@@ -234,6 +332,7 @@ pub fn project(
         end_of_sentence,
         key_dates,
         awaiting,
+        stays,
     })
 }
 
@@ -463,6 +562,7 @@ mod tests {
             basis: Some("sentence".into()),
             due_back: None,
             note: None,
+            capacity_override: None,
         });
         let leave = Fact::Movement(MovementFact {
             movement: "leave_out".into(),
@@ -471,6 +571,7 @@ mod tests {
             basis: None,
             due_back: None,
             note: None,
+            capacity_override: None,
         });
         let entries = vec![
             entry(1, None, identity("Nordmann")),
@@ -501,6 +602,95 @@ mod tests {
         );
         assert_eq!(projection.unit.as_deref(), Some("Oslo fengsel"));
         assert_eq!(projection.security_level, Some(SecurityLevel::High));
+    }
+
+    fn moved(kind: MovementKind, day: Date, prison: Option<&str>) -> Movement {
+        Movement {
+            kind,
+            at: day.at(10, 0, 0, 0),
+            prison: prison.map(Into::into),
+            basis: Some(CustodyBasis::Sentence),
+            due_back: None,
+        }
+    }
+
+    fn stay(prison: &str, from: Date, to: Option<Date>) -> Stay {
+        Stay {
+            prison: prison.into(),
+            from,
+            to,
+        }
+    }
+
+    #[test]
+    fn a_place_is_held_from_the_day_in_to_the_day_out_and_kept_on_leave() {
+        use MovementKind as K;
+        let movements = [
+            moved(K::Admission, date(2025, 3, 3), Some("P001")),
+            moved(K::LeaveOut, date(2025, 3, 10), None),
+            moved(K::LeaveReturn, date(2025, 3, 12), None),
+            moved(K::Transfer, date(2025, 4, 1), Some("P002")),
+            moved(K::HospitalOut, date(2025, 4, 5), None),
+            moved(K::HospitalReturn, date(2025, 4, 6), None),
+            moved(K::Escape, date(2025, 4, 20), None),
+            moved(K::Recapture, date(2025, 4, 25), None),
+            moved(K::Release, date(2025, 5, 1), None),
+            moved(K::Admission, date(2025, 6, 1), Some("P001")),
+        ];
+        let found = stays(&movements);
+        assert_eq!(
+            found,
+            [
+                // Leave keeps the place; the transfer day counts in P002 only.
+                stay("P001", date(2025, 3, 3), Some(date(2025, 4, 1))),
+                // Hospital keeps it; the escape frees it from its day.
+                stay("P002", date(2025, 4, 1), Some(date(2025, 4, 20))),
+                // Recaptured: back in the episode's department; released on 1 May, out that day.
+                stay("P002", date(2025, 4, 25), Some(date(2025, 5, 1))),
+                stay("P001", date(2025, 6, 1), None),
+            ]
+        );
+        assert!(found[0].covers(date(2025, 3, 3)), "admitted on D is in");
+        assert!(found[0].covers(date(2025, 3, 11)), "on leave is in");
+        assert!(
+            !found[0].covers(date(2025, 4, 1)),
+            "transferred out on D is out"
+        );
+        assert!(
+            found[1].covers(date(2025, 4, 1)),
+            "transferred in on D is in"
+        );
+        assert!(!found[1].covers(date(2025, 4, 20)), "escaped on D is out");
+        assert!(!found[2].covers(date(2025, 5, 1)), "released on D is out");
+        assert!(found[3].covers(date(2030, 1, 1)), "still there");
+    }
+
+    #[test]
+    fn in_and_out_the_same_day_holds_no_place_and_a_same_day_return_is_one_stay() {
+        use MovementKind as K;
+        let day = date(2025, 3, 3);
+        assert_eq!(
+            stays(&[
+                moved(K::Admission, day, Some("P001")),
+                moved(K::Release, day, None),
+            ]),
+            []
+        );
+        assert_eq!(
+            stays(&[
+                moved(K::Admission, date(2025, 3, 1), Some("P001")),
+                moved(K::Escape, day, None),
+                moved(K::Recapture, day, None),
+            ]),
+            [stay("P001", date(2025, 3, 1), None)]
+        );
+        assert_eq!(
+            stays(&[
+                moved(K::Admission, day, Some("P001")),
+                moved(K::Transfer, day, Some("P002")),
+            ]),
+            [stay("P002", day, None)]
+        );
     }
 
     #[test]

@@ -12,11 +12,13 @@ use sqlx::{Any, Transaction};
 
 use crate::{
     Backend, StorageError, Store,
-    facts::{Fact, Identity, Judgment},
+    facts::{Fact, Identity, Judgment, MovementFact},
     flag,
     idempotency::{AnswerKey, claim_key_in, keep_answer_in},
     now_text,
-    projection::{EntryFact, PrisonFacts, Projection, project},
+    projection::{
+        EntryFact, PrisonFacts, Projection, Stay, effective, movement_of, project, stays,
+    },
 };
 
 /// Who writes: the user (absent for the system itself, e.g. the demo seed) and their name as
@@ -477,7 +479,188 @@ impl Store {
             let current = Self::version_in(tx, person_id).await?;
             return Err(StorageError::Conflict { expected, current });
         }
+        Self::write_stays(tx, person_id, &projection.stays).await
+    }
+
+    /// Replaces a person's stays (the `stays` projection) with `stays`.
+    async fn write_stays(
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+        stays: &[Stay],
+    ) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM stays WHERE person_id = $1")
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?;
+        let rows: Vec<(i64, &Stay)> = stays.iter().map(|s| (person_id, s)).collect();
+        Self::insert_stays(tx, &rows).await
+    }
+
+    /// Inserts stays, many rows per statement.
+    async fn insert_stays(
+        tx: &mut Transaction<'static, Any>,
+        rows: &[(i64, &Stay)],
+    ) -> Result<(), StorageError> {
+        const BATCH: usize = 200;
+        for batch in rows.chunks(BATCH) {
+            let values: Vec<String> = (0..batch.len())
+                .map(|r| {
+                    let b = r * 4;
+                    format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO stays (person_id, prison_id, from_day, to_day) VALUES {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (person, stay) in batch {
+                query = query
+                    .bind(*person)
+                    .bind(stay.prison.clone())
+                    .bind(stay.from.to_string())
+                    .bind(stay.to.map(|d| d.to_string()));
+            }
+            query.execute(&mut **tx).await?;
+        }
         Ok(())
+    }
+
+    /// Rebuilds every person's stays from their entries, in one transaction: the backfill for a
+    /// database that held persons before the `stays` projection existed (migration 0005 asks for
+    /// it through `projection_due`; see [`Store::migrate`]), and a repair should one ever be
+    /// needed. Only movements and retractions are read: they are all the stays depend on.
+    ///
+    /// # Errors
+    ///
+    /// A stored entry that cannot be read back, or a database failure (nothing changes then).
+    pub async fn rebuild_stays(&self) -> Result<(), StorageError> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM stays").execute(&mut *tx).await?;
+        const PAGE: i64 = 2000;
+        let mut after = 0_i64;
+        loop {
+            let ids: Vec<(i64,)> = sqlx::query_as(&format!(
+                "SELECT id FROM persons WHERE id > $1 ORDER BY id LIMIT {PAGE}"
+            ))
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            let (Some((first,)), Some((last,))) = (ids.first(), ids.last()) else {
+                break;
+            };
+            let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE person_id BETWEEN $1 AND $2 \
+                 AND kind IN ('movement', 'retraction') ORDER BY person_id, id"
+            ))
+            .bind(*first)
+            .bind(*last)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut found: Vec<(i64, Stay)> = Vec::new();
+            for person in rows.chunk_by(|a, b| a.person_id == b.person_id) {
+                let Some(person_id) = person.first().map(|e| e.person_id) else {
+                    continue;
+                };
+                let facts = person
+                    .iter()
+                    .map(EntryRow::fact)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut movements: Vec<_> = effective(&facts)
+                    .into_iter()
+                    .filter_map(|(_, f)| match f {
+                        Fact::Movement(m) => movement_of(m),
+                        _ => None,
+                    })
+                    .collect();
+                movements.sort_by_key(|m| m.at);
+                found.extend(stays(&movements).into_iter().map(|s| (person_id, s)));
+            }
+            let rows: Vec<(i64, &Stay)> = found.iter().map(|(p, s)| (*p, s)).collect();
+            Self::insert_stays(&mut tx, &rows).await?;
+            after = *last;
+        }
+        sqlx::query("DELETE FROM projection_due WHERE name = 'stays'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Refuses a movement that takes a place in a department full on its day (every place held
+    /// by someone else: see [`stays`] for who holds one), unless it carries a reason for
+    /// overbooking (`capacity_override`). The problem is named `field`. Nothing is refused when
+    /// the person already holds a place there that day (a correction of the same admission).
+    ///
+    /// The department's row is locked first (an update that changes nothing), so two
+    /// movements into one department are counted one after the other, never both against the
+    /// same last place; SQLite has one writer anyway.
+    async fn check_capacity(
+        tx: &mut Transaction<'static, Any>,
+        person_id: Option<i64>,
+        fact: &Fact,
+        field: &str,
+    ) -> Result<(), StorageError> {
+        let Fact::Movement(MovementFact {
+            movement,
+            at,
+            prison: Some(prison),
+            capacity_override: None,
+            ..
+        }) = fact
+        else {
+            return Ok(());
+        };
+        if !matches!(movement.as_str(), "admission" | "transfer") {
+            return Ok(());
+        }
+        let day = at.date().to_string();
+        let person = person_id.unwrap_or(0);
+        let (held,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM stays WHERE person_id = $1 AND prison_id = $2 \
+             AND from_day <= $3 AND (to_day IS NULL OR to_day > $3)",
+        )
+        .bind(person)
+        .bind(prison.as_str())
+        .bind(day.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+        if held > 0 {
+            return Ok(());
+        }
+        let department: Option<(String, i64)> = sqlx::query_as(
+            "UPDATE prisons SET capacity = capacity WHERE id = $1 RETURNING name, capacity",
+        )
+        .bind(prison.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        // An unknown prison is named by the projection.
+        let Some((name, places)) = department else {
+            return Ok(());
+        };
+        let (occupied,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM stays WHERE prison_id = $1 AND person_id <> $2 \
+             AND from_day <= $3 AND (to_day IS NULL OR to_day > $3)",
+        )
+        .bind(prison.as_str())
+        .bind(person)
+        .bind(day.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+        if occupied < places {
+            return Ok(());
+        }
+        Err(StorageError::invalid_bilingual(
+            field,
+            format!(
+                "{name} ({prison}) is full on {day}: {places} places, {occupied} occupied; \
+                 to place the person there anyway, give the reason in capacity_override"
+            ),
+            format!(
+                "{name} ({prison}) er full {day}: {places} plasser, {occupied} belagt; \
+                 for å plassere personen der likevel, oppgi begrunnelsen for overbelegg"
+            ),
+        ))
     }
 
     async fn version_in(
@@ -555,8 +738,9 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// `Invalid` when a fact breaks a rule or the identity is already registered; nothing is
-    /// written then.
+    /// `Invalid` when a fact breaks a rule, the identity is already registered, or the admission
+    /// is into a department full on its day without a `capacity_override` reason (named
+    /// `admission.prison`); nothing is written then.
     pub async fn register_person(
         &self,
         actor: &Actor,
@@ -570,6 +754,9 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         claim_key_in(key, &mut tx).await?;
+        for fact in then {
+            Self::check_capacity(&mut tx, None, fact, "admission.prison").await?;
+        }
         let id = Self::create_person_in(&mut tx, actor, identity).await?;
         for fact in then {
             Self::insert_entry(&mut tx, actor, id, fact, None, None).await?;
@@ -588,7 +775,9 @@ impl Store {
     /// # Errors
     ///
     /// `NotFound`, `Conflict` on a stale version, `Invalid` when the entry breaks a rule (e.g.
-    /// a movement that cannot follow the ones before it); nothing is written then.
+    /// a movement that cannot follow the ones before it, or an admission or transfer into a
+    /// department full on its day without a `capacity_override` reason, named
+    /// `payload.prison`); nothing is written then.
     #[allow(
         clippy::too_many_arguments,
         reason = "the parts of one append and its answer key"
@@ -654,6 +843,7 @@ impl Store {
                 "a retraction must name the entry it retracts",
             ));
         }
+        Self::check_capacity(&mut tx, Some(person_id), fact, "payload.prison").await?;
         let entry_id =
             Self::insert_entry(&mut tx, actor, person_id, fact, corrects, reason).await?;
         let version = current + 1;
@@ -1024,6 +1214,11 @@ impl Store {
                 }
             }
             query.execute(&mut *tx).await?;
+            let stays: Vec<(i64, &Stay)> = person_rows
+                .iter()
+                .flat_map(|(id, projection, _)| projection.stays.iter().map(|s| (*id, s)))
+                .collect();
+            Self::insert_stays(&mut tx, &stays).await?;
             // Entries, many rows per statement.
             for entries in entry_rows.chunks(BATCH) {
                 let mut sql = String::from(

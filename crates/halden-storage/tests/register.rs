@@ -73,6 +73,7 @@ fn movement(kind: &str, at: DateTime, prison: Option<&str>, basis: Option<&str>)
         basis: basis.map(Into::into),
         due_back: None,
         note: None,
+        capacity_override: None,
     })
 }
 
@@ -495,5 +496,249 @@ async fn an_idempotent_answer_is_kept_with_the_create_and_only_then() {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+/// Occupancy of `prisons` on each of `days`, as a list to compare.
+async fn occupancy(store: &Store, prisons: &[&str], days: &[jiff::civil::Date]) -> Vec<Vec<i64>> {
+    let mut all = Vec::new();
+    for day in days {
+        let counts = store.occupancy(*day).await.unwrap();
+        all.push(
+            prisons
+                .iter()
+                .map(|p| counts.get(*p).copied().unwrap_or(0))
+                .collect(),
+        );
+    }
+    all
+}
+
+fn temporary(id: &str, family: &str) -> Identity {
+    Identity {
+        identity_number: None,
+        temporary_id: Some(id.into()),
+        family_name: family.into(),
+        ..kari()
+    }
+}
+
+#[tokio::test]
+async fn stays_follow_appends_corrections_retractions_and_the_bulk_seed_and_rebuild_the_same() {
+    let store = store().await;
+    // Kari: admitted to P001 on 03-03, transferred to P002 on 04-01.
+    let (id, v) = store
+        .register_person(
+            &officer(),
+            &kari(),
+            &[movement(
+                "admission",
+                datetime(2025, 3, 3, 10, 0, 0, 0),
+                Some("P001"),
+                Some("sentence"),
+            )],
+            None,
+        )
+        .await
+        .unwrap();
+    let (transfer, v) = store
+        .append(
+            &officer(),
+            id,
+            v,
+            &movement(
+                "transfer",
+                datetime(2025, 4, 1, 10, 0, 0, 0),
+                Some("P002"),
+                None,
+            ),
+            None,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let days = [
+        date(2025, 3, 2),
+        date(2025, 3, 3),
+        date(2025, 4, 5),
+        date(2025, 4, 10),
+    ];
+    let prisons = ["P001", "P002", "P010"];
+    assert_eq!(
+        occupancy(&store, &prisons, &days).await,
+        [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0]]
+    );
+    // The transfer was on 04-10, not 04-01: corrected, Kari is in P001 on 04-05.
+    let (_, v) = store
+        .append(
+            &officer(),
+            id,
+            v,
+            &movement(
+                "transfer",
+                datetime(2025, 4, 10, 10, 0, 0, 0),
+                Some("P002"),
+                None,
+            ),
+            Some(transfer),
+            Some("wrong day"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        occupancy(&store, &prisons, &days).await,
+        [[0, 0, 0], [1, 0, 0], [1, 0, 0], [0, 1, 0]]
+    );
+    // And then there was no transfer at all.
+    store
+        .append(
+            &officer(),
+            id,
+            v,
+            &Fact::Retraction,
+            Some(transfer),
+            Some("never happened"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        occupancy(&store, &prisons, &days).await,
+        [[0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]]
+    );
+    // Two seeded in bulk into P010 on 01-01, one released on 02-01.
+    let seeded = |tid: &str, family: &str, released: bool| {
+        let mut facts = vec![
+            Fact::Identity(temporary(tid, family)),
+            movement(
+                "admission",
+                datetime(2025, 1, 1, 10, 0, 0, 0),
+                Some("P010"),
+                Some("remand"),
+            ),
+        ];
+        if released {
+            facts.push(movement(
+                "release",
+                datetime(2025, 2, 1, 10, 0, 0, 0),
+                None,
+                None,
+            ));
+        }
+        facts
+    };
+    store
+        .seed_people(
+            &officer(),
+            &[seeded("T-1", "En", false), seeded("T-2", "To", true)],
+        )
+        .await
+        .unwrap();
+    let days = [
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        date(2025, 1, 31),
+        date(2025, 2, 1),
+        date(2025, 4, 5),
+    ];
+    let before = occupancy(&store, &prisons, &days).await;
+    assert_eq!(
+        before,
+        [[0, 0, 0], [0, 0, 2], [0, 0, 2], [0, 0, 1], [1, 0, 1]]
+    );
+    // Rebuilt from the entries alone (the backfill of migration 0005): the same.
+    store.rebuild_stays().await.unwrap();
+    assert_eq!(occupancy(&store, &prisons, &days).await, before);
+}
+
+#[tokio::test]
+async fn a_full_department_refuses_a_new_place_but_not_a_correction_of_one_held() {
+    let store = fresh_store().await.unwrap();
+    let mut small = prison("P020", "Liten fengsel", "lower");
+    small.capacity = 1;
+    store.seed_estate(&[small], &[], &[]).await.unwrap();
+    let at = datetime(2025, 5, 1, 9, 0, 0, 0);
+    let (first, v) = store
+        .register_person(
+            &officer(),
+            &temporary("T-1", "Først"),
+            &[movement("admission", at, Some("P020"), Some("sentence"))],
+            None,
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .register_person(
+            &officer(),
+            &temporary("T-2", "Sist"),
+            &[movement("admission", at, Some("P020"), Some("sentence"))],
+            None,
+        )
+        .await;
+    match refused {
+        Err(StorageError::Invalid(list)) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].field, "admission.prison");
+            assert!(
+                list[0].message.contains(
+                    "Liten fengsel P020 (P020) is full on 2025-05-01: 1 places, 1 occupied"
+                ),
+                "{}",
+                list[0].message
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(
+        store
+            .persons(&PersonFilter {
+                search: Some("Sist".into()),
+                limit: 10,
+                ..PersonFilter::default()
+            })
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing of the refused registration was written"
+    );
+    // Correcting the first person's admission (a note) takes no new place.
+    let admission = store.entries(first).await.unwrap()[1].id;
+    let Fact::Movement(mut noted) = movement("admission", at, Some("P020"), Some("sentence"))
+    else {
+        unreachable!()
+    };
+    noted.note = Some("came by ferry".into());
+    store
+        .append(
+            &officer(),
+            first,
+            v,
+            &Fact::Movement(noted),
+            Some(admission),
+            Some("add the note"),
+            None,
+        )
+        .await
+        .unwrap();
+    // With a reason, the second place is taken.
+    let Fact::Movement(mut overbooked) = movement("admission", at, Some("P020"), Some("sentence"))
+    else {
+        unreachable!()
+    };
+    overbooked.capacity_override = Some("court order".into());
+    store
+        .register_person(
+            &officer(),
+            &temporary("T-2", "Sist"),
+            &[Fact::Movement(overbooked)],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.occupancy(date(2025, 5, 1)).await.unwrap().get("P020"),
+        Some(&2)
     );
 }

@@ -127,6 +127,17 @@ impl Caller {
         }
     }
 
+    /// Which part of the estate's capacity and occupancy the caller sees (BRIEF §2): national
+    /// placement the whole estate (`None`), a prison leader their own unit (`Some(unit)`);
+    /// every other role is refused (403). Counts only, never a person.
+    pub fn capacity_scope(&self) -> Result<Option<&str>, ApiError> {
+        match self.role {
+            Role::Placement => Ok(None),
+            Role::Leader => Ok(Some(self.scope().unwrap_or_default())),
+            _ => Err(ApiError::Forbidden),
+        }
+    }
+
     /// Whether the caller is the contact officer assigned to `person`.
     pub fn is_contact_officer_of(&self, person: &PersonRow) -> bool {
         person.contact_officer.as_deref() == Some(self.user.username.as_str())

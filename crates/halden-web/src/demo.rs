@@ -186,6 +186,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             basis: m.basis.map(|b| b.as_str().to_string()),
             due_back: m.due_back,
             note: None,
+            capacity_override: None,
         }));
     }
     for s in &person.supervision {

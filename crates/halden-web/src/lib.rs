@@ -13,6 +13,7 @@ pub mod access;
 mod accounts;
 pub mod api;
 pub mod auth;
+mod capacity;
 mod decisions;
 pub mod demo;
 pub mod error;
@@ -71,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         .merge(decisions::routes())
         .merge(queue::routes())
         .merge(progression::routes())
+        .merge(capacity::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))

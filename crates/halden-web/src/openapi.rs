@@ -67,6 +67,7 @@ pub fn document() -> Value {
                     "at": {"type": "string", "description": "Europe/Oslo civil date-time, e.g. 2025-03-03T10:00"},
                     "due_back": {"type": "string", "description": "leave_out only: when the person is due back (Europe/Oslo). A later return raises an incident and the whole days outside are not counted (R-CALC-5)"},
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
+                    "capacity_override": {"type": "string", "description": "admission and transfer only: why the person is placed in a department that is full on the day. Without it such a movement is refused (400, payload.prison, naming places and occupancy); with it, it is kept on the entry"},
                     "note": {"type": "string"}}},
                 "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {
                     "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "summons", "non_appearance", "retraction"]},
@@ -213,6 +214,9 @@ fn decision_paths() -> Value {
             "responses": merge(json!({"200": ok("{\"level_now\", \"recommended_level\", \"above_recommended\", \"reasons\", \"steps\": […]}")}), standard_errors())}},
         "/api/v1/queue": {"get": {"summary": "The serving queue (national placement): everyone with a judgment received and not started, longest waiting first, with the latest serving date and summons deadline (R-INNK-1), the queue date (R-QUEUE-1), the summons and any missed date; and today's count with its EM sub-count",
             "responses": merge(json!({"200": ok("{\"date\", \"queue\", \"queue_em\", \"waiting_all\", \"waiting\": […]}")}), standard_errors())}},
+        "/api/v1/capacity": {"get": {"summary": "Capacity and occupancy on a day (national placement: the whole estate; prison leaders: their unit): per department places, occupied, free and occupancy %, subtotals per unit and security level, and the total. A place is held from the day of admission or transfer in until, not including, the day of release, transfer out or escape; leave, hospital and court keep it",
+            "parameters": [{"name": "date", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Today (the default) or a past day, YYYY-MM-DD; anything else is 400 on field date"}],
+            "responses": merge(json!({"200": ok("{\"date\", \"scope\": \"estate\" | {\"unit\"}, \"units\": [{\"unit\", places, occupied, free, occupancy_percent, \"departments\": […]}], \"security_levels\": […], \"total\": {…}}")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

@@ -303,6 +303,21 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: None,
             expected: [403, 403, 403, 200, 403, 403, 403, 403, 403],
         },
+        // Capacity and occupancy: national placement (the estate) and prison leaders (their
+        // unit) (BRIEF §2).
+        Row {
+            method: "GET",
+            path: "/api/v1/capacity?date=2025-05-01".into(),
+            body: None,
+            expected: [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        },
+        // A bad date is refused on its content once the role passes.
+        Row {
+            method: "GET",
+            path: "/api/v1/capacity?date=2025-02-30".into(),
+            body: None,
+            expected: [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        },
         Row {
             method: "GET",
             path: "/api/v1/prisons".into(),
@@ -561,6 +576,15 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         (
             "/queue".into(),
             [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        // Capacity: national placement and prison leaders.
+        (
+            "/capacity".into(),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/capacity?date=2025-05-01".into(),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
         ),
         (
             format!("/persons/{supervised}/summonses/new"),

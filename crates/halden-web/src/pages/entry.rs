@@ -76,7 +76,15 @@ pub const ENTRY_FORMS: [EntryForm; 8] = [
             Value::Object(payload(
                 v,
                 f,
-                &["movement", "at", "due_back", "prison", "basis", "note"],
+                &[
+                    "movement",
+                    "at",
+                    "due_back",
+                    "prison",
+                    "basis",
+                    "capacity_override",
+                    "note",
+                ],
             ))
         },
     },
@@ -247,6 +255,14 @@ fn movement_fields(c: &Choices, v: &Values) -> Vec<Field> {
                     .options(Vocab::Basis, &CustodyBasis::ALL.map(CustodyBasis::as_str)),
             )
             .help(t.movement_basis_help),
+        Field::new(
+            "capacity_override",
+            t.capacity_override,
+            "textarea",
+            v.get("capacity_override"),
+            false,
+        )
+        .help(t.capacity_override_help),
         Field::new("note", t.note, "textarea", v.get("note"), false),
     ]
 }

@@ -6,6 +6,7 @@
 //! every value kept on a failed submit, and the session's CSRF token.
 
 mod accounts;
+mod capacity;
 mod decisions;
 mod entry;
 mod form;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(decisions::routes())
         .route("/queue", get(queue::queue_page))
+        .route("/capacity", get(capacity::capacity_page))
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -140,6 +142,9 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
             }
             Role::Probation => nav.push(("/caseload".into(), t.caseload)),
             _ => {}
+        }
+        if caller.capacity_scope().is_ok() {
+            nav.push(("/capacity".into(), capacity::words(lang).nav));
         }
         if matches!(caller.role, Role::Officer | Role::Leader | Role::Placement) {
             nav.push(("/admissions/new".into(), t.register_admission));
@@ -761,7 +766,7 @@ fn payload(values: &Values, fields: &[Field], keys: &[&str]) -> Map<String, Valu
         .collect()
 }
 
-const ADMISSION_KEYS: [&str; 13] = [
+const ADMISSION_KEYS: [&str; 14] = [
     "identity_number",
     "temporary_id",
     "family_name",
@@ -775,6 +780,7 @@ const ADMISSION_KEYS: [&str; 13] = [
     "at",
     "prison",
     "basis",
+    "capacity_override",
 ];
 
 fn admission_fields(
@@ -833,6 +839,14 @@ fn admission_fields(
             Vocab::Basis,
             &halden_domain::register::CustodyBasis::ALL.map(|b| b.as_str()),
         )),
+        Field::new(
+            "capacity_override",
+            t.capacity_override,
+            "textarea",
+            v("capacity_override"),
+            false,
+        )
+        .help(t.capacity_override_help),
     ]
 }
 

@@ -125,6 +125,7 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "prison" => t.prison,
         "basis" => t.basis,
         "note" => t.note,
+        "capacity_override" => t.capacity_override,
         "level" => t.security_level,
         "from" => t.from,
         "to" | "until" => t.to,

@@ -77,6 +77,7 @@ pub fn admission(prison: &str, day: Date) -> Fact {
         basis: Some("sentence".into()),
         due_back: None,
         note: None,
+        capacity_override: None,
     })
 }
 
