@@ -4,7 +4,7 @@
 //! from them.
 
 /// One prison department (a row of `prisons.csv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prison {
     /// Estate id, `P001`…
     pub id: String,
@@ -26,6 +26,8 @@ pub struct Prison {
     pub youth: bool,
     /// Takes remand prisoners.
     pub remand: bool,
+    /// Position (latitude, longitude in degrees), for ranking by distance from home.
+    pub position: (f64, f64),
 }
 
 /// One probation office (a row of `probation_offices.csv`).
@@ -44,7 +46,7 @@ pub struct ProbationOffice {
 }
 
 /// One municipality (a row of `municipalities.csv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Municipality {
     /// Estate id, `M001`…
     pub id: String,
@@ -54,10 +56,12 @@ pub struct Municipality {
     pub county: String,
     /// Population.
     pub population: u32,
+    /// Position (latitude, longitude in degrees).
+    pub position: (f64, f64),
 }
 
 /// The whole reference estate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Estate {
     /// Prison departments.
     pub prisons: Vec<Prison>,
@@ -109,6 +113,7 @@ impl Estate {
                 women: row.yes_no("women")?,
                 youth: row.yes_no("youth")?,
                 remand: row.yes_no("remand")?,
+                position: row.position()?,
             })
         })?;
         let probation_offices = parse_rows(PROBATION_OFFICES_FILE, probation_offices, |row| {
@@ -126,6 +131,7 @@ impl Estate {
                 name: row.text("name")?,
                 county: row.text("county")?,
                 population: row.number("population")?,
+                position: row.position()?,
             })
         })?;
         check_unique_ids(PRISONS_FILE, prisons.iter().map(|p| p.id.as_str()))?;
@@ -214,6 +220,23 @@ impl Row<'_> {
                 "column `{column}`: `{value}` is not a whole number"
             ))
         })
+    }
+
+    /// The `lat` and `lon` columns, in degrees, within their ranges.
+    fn position(&self) -> Result<(f64, f64), EstateError> {
+        let degrees = |column: &str, limit: f64| {
+            let value = self.field(column)?.trim();
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|d| d.is_finite() && d.abs() <= limit)
+                .ok_or_else(|| {
+                    self.error(format!(
+                        "column `{column}`: `{value}` is not a number of degrees within ±{limit}"
+                    ))
+                })
+        };
+        Ok((degrees("lat", 90.0)?, degrees("lon", 180.0)?))
     }
 
     fn yes_no(&self, column: &str) -> Result<bool, EstateError> {
@@ -335,21 +358,22 @@ mod tests {
             SecurityLevel::Halfway
         );
         assert_eq!(estate.municipality("Oslo").unwrap().population, 717_700);
+        assert_eq!(oslo.position, (59.9114, 10.7579));
         let total: u32 = estate.prisons.iter().map(|p| p.capacity).sum();
         assert_eq!(total, 3611);
     }
 
     #[test]
     fn a_bad_row_is_reported_with_file_and_line() {
-        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand\n\
-                       P001,A,U,Oslo,region øst,high,10,no,no,yes\n\
-                       P002,B,U,Oslo,region øst,medium,10,no,no,yes\n";
+        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand,lat,lon\n\
+                       P001,A,U,Oslo,region øst,high,10,no,no,yes,59.9,10.7\n\
+                       P002,B,U,Oslo,region øst,medium,10,no,no,yes,59.9,10.7\n";
         let error = Estate::parse(prisons, "", "").unwrap_err();
         assert_eq!((error.file, error.line), ("prisons.csv", 3));
         assert!(error.message.contains("medium"), "{error}");
 
-        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand\n\
-                       P001,A,U,Oslo,region øst,high,ten,no,no,yes\n";
+        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand,lat,lon\n\
+                       P001,A,U,Oslo,region øst,high,ten,no,no,yes,59.9,10.7\n";
         let error = Estate::parse(prisons, "", "").unwrap_err();
         assert_eq!(error.line, 2);
         assert!(
@@ -357,9 +381,14 @@ mod tests {
             "{error}"
         );
 
-        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand\n\
-                       P001,A,U,Oslo,region øst,high,10,ja,no,yes\n";
+        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand,lat,lon\n\
+                       P001,A,U,Oslo,region øst,high,10,ja,no,yes,59.9,10.7\n";
         assert!(Estate::parse(prisons, "", "").is_err());
+
+        let prisons = "id,name,unit,municipality,region,security_level,capacity,women,youth,remand,lat,lon\n\
+                       P001,A,U,Oslo,region øst,high,10,no,no,yes,95.0,10.7\n";
+        let error = Estate::parse(prisons, "", "").unwrap_err();
+        assert!(error.message.contains("lat"), "{error}");
 
         let offices = "id,office,location,municipality\nF001,X,Y,Z\n";
         let error = Estate::parse("id\n", offices, "").unwrap_err();
@@ -369,13 +398,13 @@ mod tests {
 
     #[test]
     fn a_ragged_row_or_duplicate_id_is_an_error_not_a_panic() {
-        let municipalities = "id,name,county,population\nM001,Oslo,Oslo,1\nM002,Bergen\n";
+        let municipalities =
+            "id,name,county,population,lat,lon\nM001,Oslo,Oslo,1,59.9,10.7\nM002,Bergen\n";
         let error = Estate::parse("id\n", "id\n", municipalities).unwrap_err();
         assert_eq!(error.file, "municipalities.csv");
         assert_eq!(error.line, 3);
 
-        let municipalities =
-            "id,name,county,population\nM001,Oslo,Oslo,1\nM001,Bergen,Vestland,2\n";
+        let municipalities = "id,name,county,population,lat,lon\nM001,Oslo,Oslo,1,59.9,10.7\nM001,Bergen,Vestland,2,60.4,5.3\n";
         let error = Estate::parse("id\n", "id\n", municipalities).unwrap_err();
         assert_eq!(error.line, 3);
         assert!(error.message.contains("duplicate"), "{error}");

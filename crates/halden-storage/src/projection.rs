@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use halden_domain::{
-    queue::PlannedForm,
+    queue::{self, PlannedForm},
     register::{CustodyBasis, CustodyState, Movement, MovementError, MovementKind, SecurityLevel},
     validate::FieldError,
 };
@@ -316,7 +316,18 @@ pub fn project(
 
     let awaiting = awaiting(&in_effect, &movements, &custody);
     let stays = stays(&movements);
-    let dates = engine_result(&in_effect, &movements, &custody);
+    let dates = match &awaiting {
+        // Waiting to serve: the dates as they will be if serving starts on the summons date, or
+        // else on the latest serving date (R-INNK-1), marked as planned.
+        Some(a) if !custody.status.in_custody() => {
+            let start = a
+                .summons
+                .as_ref()
+                .map_or_else(|| queue::latest_start(a.received), |s| s.serving_date);
+            planned_result(&in_effect, &movements, start)
+        }
+        _ => engine_result(&in_effect, &movements, &custody),
+    };
     let (end_of_sentence, key_dates) = match &dates {
         Some(doc) => summary(doc),
         None => (None, None),
@@ -438,6 +449,41 @@ fn engine_result(
         .filter(|m| m.kind == MovementKind::Release && m.at.date() < episode_start)
         .map(|m| m.at.date())
         .max();
+    calculate(
+        in_effect,
+        previous_release,
+        serving_start,
+        &custody.non_counting,
+    )
+}
+
+/// The engine's result for a judgment waiting to be served, as if serving starts on `start`:
+/// marked `"planned_from": start` so that no one reads it as a serving's dates.
+fn planned_result(
+    in_effect: &[(i64, &Fact)],
+    movements: &[Movement],
+    start: Date,
+) -> Option<Value> {
+    let previous_release = movements
+        .iter()
+        .filter(|m| m.kind == MovementKind::Release)
+        .map(|m| m.at.date())
+        .max();
+    let mut doc = calculate(in_effect, previous_release, start, &[])?;
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("planned_from".into(), start.to_string().into());
+    }
+    Some(doc)
+}
+
+/// The engine on the judgments final after `previous_release`, serving from `serving_start`,
+/// with the fold's non-counting days and the entered ones from `serving_start` on.
+fn calculate(
+    in_effect: &[(i64, &Fact)],
+    previous_release: Option<Date>,
+    serving_start: Date,
+    fold_non_counting: &[halden_domain::case::NonCountingInterval],
+) -> Option<Value> {
     let judgments: Vec<&Judgment> = in_effect
         .iter()
         .filter_map(|(_, f)| match f {
@@ -469,8 +515,7 @@ fn engine_result(
     {
         obj.insert("preventive_detention".into(), pd);
     }
-    let mut non_counting: Vec<Value> = custody
-        .non_counting
+    let mut non_counting: Vec<Value> = fold_non_counting
         .iter()
         .map(|i| {
             serde_json::json!({"from": i.from.to_string(), "to": i.to.to_string(), "reason": i.reason.as_str()})

@@ -21,8 +21,8 @@ pub mod i18n;
 pub mod import;
 pub mod openapi;
 pub mod pages;
-mod placement_advice;
-mod progression;
+pub mod placement_advice;
+pub mod progression;
 mod queue;
 
 use axum::{

@@ -36,19 +36,28 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// One step with the engine's words for its date.
-pub(crate) struct StepLine {
+pub struct StepLine {
+    /// The step and its date.
     pub planned: PlannedStep,
+    /// The rule id of the engine's date (`R-PAR-1`, …).
     pub rule: String,
+    /// Its statute reference.
     pub reference: String,
+    /// The engine's explanation in English.
     pub explanation_en: String,
+    /// The same in bokmål.
     pub explanation_nb: String,
 }
 
 /// A person's progression plan.
-pub(crate) struct Progression {
+pub struct Progression {
+    /// The level the person is held at.
     pub level_now: Option<SecurityLevel>,
+    /// The lowest level the rules allow today.
     pub recommended: SecurityLevel,
+    /// Why, rule by rule.
     pub reasons: Vec<Reason>,
+    /// The steps towards release, in date order.
     pub steps: Vec<StepLine>,
 }
 
@@ -61,7 +70,7 @@ impl Progression {
 }
 
 /// The plan of `person` on `today`: `None` unless they are serving in custody with key dates.
-pub(crate) fn plan(person: &PersonRow, today: Date) -> Option<Progression> {
+pub fn plan(person: &PersonRow, today: Date) -> Option<Progression> {
     if !person.in_custody() || person.serving_start.is_none() {
         return None;
     }
@@ -107,7 +116,7 @@ pub(crate) fn plan(person: &PersonRow, today: Date) -> Option<Progression> {
 
 /// The steps of `person` falling due in the seven days from `today`, from the compact key dates
 /// every list row carries (no engine document needed).
-pub(crate) fn due_this_week(person: &PersonRow, today: Date) -> Vec<PlannedStep> {
+pub fn due_this_week(person: &PersonRow, today: Date) -> Vec<PlannedStep> {
     let Some(list) = person.key_dates.as_deref() else {
         return Vec::new();
     };

@@ -114,6 +114,25 @@ async fn the_queue_counts_two_months_after_receipt_and_lists_every_one_waiting()
     assert_eq!(lb["latest_start"], "2025-06-30");
     assert_eq!(lb["counted_from"], "2025-07-01");
     assert_eq!(lb["in_queue"], false);
+    // A's dates are planned from the latest serving date, 2025-05-14 (no summons): 120 days
+    // end on day 120 = 2025-09-10 (May 14–31 is days 1–18, June ends on day 48, July on 79,
+    // August on 110).
+    let (_, dates) = w
+        .api(
+            Some("placement"),
+            "GET",
+            &format!("/api/v1/persons/{a}/dates"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(dates["planned_from"], "2025-05-14", "{dates}");
+    assert_eq!(
+        dates["dates"]["end_of_sentence"]["date"], "2025-09-10",
+        "{dates}"
+    );
+    let page = w.page_in("placement", "en", &format!("/persons/{a}")).await;
+    assert!(page.html.contains("the dates are planned"), "{}", page.html);
     // The longest waiting first.
     let order: Vec<i64> = q["waiting"]
         .as_array()
@@ -193,6 +212,22 @@ async fn a_summons_gives_three_weeks_notice_and_a_late_date_needs_a_reason() {
     assert_eq!(
         l["summons"],
         json!({"serving_date": "2025-06-30", "prison": "P001"})
+    );
+    // B's dates now count from the summons date: 120 days from 2025-06-30 end on 2025-10-27
+    // (June 30 is day 1, July ends on day 32, August on 63, September on 93, October 27 is 120).
+    let (_, dates) = w
+        .api(
+            Some("placement"),
+            "GET",
+            &format!("/api/v1/persons/{b}/dates"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(dates["planned_from"], "2025-06-30", "{dates}");
+    assert_eq!(
+        dates["dates"]["end_of_sentence"]["date"], "2025-10-27",
+        "{dates}"
     );
 
     let (status, body) = entry(

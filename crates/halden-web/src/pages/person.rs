@@ -41,6 +41,8 @@ struct PersonPage {
     /// The forms the caller may use for this person, (href, label).
     actions: Vec<(String, &'static str)>,
     dates: Vec<DateLine>,
+    /// The day the dates assume serving starts, when they are planned (waiting to serve).
+    planned_from: Option<String>,
     incidents: Vec<String>,
     progression: Option<ProgressionSection>,
     history: Vec<HistoryLine>,
@@ -413,6 +415,13 @@ pub(super) async fn person_page(
         None
     };
     let title = person.display_name();
+    let planned_from = person.dates_json.as_deref().and_then(|d| {
+        serde_json::from_str::<Value>(d)
+            .ok()?
+            .get("planned_from")?
+            .as_str()
+            .map(String::from)
+    });
     let page = PersonPage {
         c: chrome(&headers, Some(&caller), &title, &here),
         facts: facts(&person, lang),
@@ -430,6 +439,7 @@ pub(super) async fn person_page(
         actions,
         dates,
         history,
+        planned_from,
         incidents,
         progression,
         readers,
