@@ -65,7 +65,7 @@ enum Command {
             default_value = "sqlite://halden.sqlite"
         )]
         database: String,
-        /// How many persons (at least the national roll and caseloads, ≈ 5 300).
+        /// How many persons (at least the national roll, caseloads and queue, ≈ 6 000).
         #[arg(long)]
         persons: Option<usize>,
     },

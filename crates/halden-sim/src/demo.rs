@@ -1,9 +1,9 @@
-//! The demo population: people, judgments, remand orders, movements and supervision, generated
-//! from a seed for a given day.
+//! The demo population: people, judgments, remand orders, movements, supervision, and the serving
+//! queue's summonses and missed serving dates, generated from a seed for a given day.
 //!
 //! INTERFACE (used by the server's demo seeding; keep these types and `generate` stable).
 
-use halden_domain::register::Movement;
+use halden_domain::{queue::PlannedForm, register::Movement};
 use jiff::civil::Date;
 
 use crate::estate::Estate;
@@ -16,16 +16,16 @@ mod tables;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
     /// The national demo: ≈ 3 000 in custody (≈ 20 % remand), EM, parole and community caseloads,
-    /// and several years of history of released people.
+    /// the serving queue, and several years of history of released people.
     National,
     /// A small population for tests, same proportions at about 1/20 of the size: ≈ 150 in custody,
     /// ≈ 900 people. Always has the persons the demo pages need (see [`generate`]).
     Small,
     /// A register of `n` persons, for load benchmarks: the [`Scale::National`] population with
     /// as many released people as it takes to make `n` persons in all. Its persons are the
-    /// national population's, in the same order (today's roll and caseloads, then released
-    /// people), continued by more released people drawn the same way; it never has fewer than
-    /// the national roll and caseloads (≈ 5 300). The extra histories fall in the same four
+    /// national population's, in the same order (today's roll, caseloads and serving queue, then
+    /// released people), continued by more released people drawn the same way; it never has
+    /// fewer than the national roll, caseloads and queue (≈ 6 000). The extra histories fall in the same four
     /// years, so the register is denser than a real one rather than older.
     Persons(usize),
 }
@@ -87,6 +87,35 @@ pub struct Judgment {
     pub years_months: Option<(u32, u32)>,
     /// Preventive detention (forvaring) frame and minimum in years, when sentenced to it.
     pub preventive_detention: Option<(u32, u32)>,
+    /// The day the correctional service received the final judgment (R-INNK-1, R-QUEUE-1): set
+    /// for the judgments waiting to be served today; `None` where the demo does not record it
+    /// (the register then takes the day it became final).
+    pub received: Option<Date>,
+}
+
+/// A summons to start serving (innkalling til soning, R-INNK-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summons {
+    /// The day the summons was sent: on or after the judgment was received.
+    pub sent_on: Date,
+    /// The day the person is to report: three weeks after `sent_on` at the earliest, and no
+    /// later than 60 days after receipt unless `late_reason` says why.
+    pub serving_date: Date,
+    /// Where to report: an estate prison id (`P001`…); for EM, the prison that runs it.
+    pub prison: String,
+    /// In prison or at home with electronic monitoring.
+    pub form: PlannedForm,
+    /// Why the serving date is past the 60-day limit (in bokmål, as a caseworker writes it).
+    pub late_reason: Option<String>,
+}
+
+/// A serving date the person did not report on (R-INNK-3): they are sought and brought in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonAppearance {
+    /// The serving date missed.
+    pub date: Date,
+    /// What is known (in bokmål).
+    pub note: Option<String>,
 }
 
 /// A remand order (varetektsfengsling) with its restrictions.
@@ -150,6 +179,11 @@ pub struct Person {
     pub movements: Vec<Movement>,
     /// Supervision periods, oldest first.
     pub supervision: Vec<Supervision>,
+    /// Summonses to serve a judgment waiting in the queue, oldest first (a postponement gives a
+    /// second one); empty for everyone else.
+    pub summonses: Vec<Summons>,
+    /// Serving dates missed, oldest first.
+    pub non_appearances: Vec<NonAppearance>,
 }
 
 /// A generated population.
@@ -172,8 +206,11 @@ pub struct Population {
 /// capacity (≈ 21 % on remand, only where the estate takes remand; ≈ 5.5 % women, only where it
 /// has places for women; at most 6 under 18, only in the youth units; ≈ 26 % foreign citizens;
 /// ≈ 150 in preventive detention; sentence lengths as in the sentenced stock), ≈ 400 on EM,
-/// ≈ 750 on parole and ≈ 1 000 serving a community sentence, and ≈ 13 000 people with episodes
-/// in the four years before `today`: ≈ 18 000 persons and ≈ 90 000 movements in all.
+/// ≈ 750 on parole and ≈ 1 000 serving a community sentence, ≈ 800 waiting to serve a final
+/// judgment received in the last months (of whom ≈ 200 received two calendar months ago or
+/// more: the queue of R-QUEUE-1, STATISTICS.md V4b; some planned for EM; most summoned under
+/// R-INNK-1, a few having missed their serving date, R-INNK-3), and ≈ 13 000 people with
+/// episodes in the four years before `today`: ≈ 19 000 persons and ≈ 90 000 movements in all.
 ///
 /// Every scale contains, besides the [`Population::demo_prisoner`]: a remand prisoner in Oslo
 /// fengsel (`P001`) under letter and visit bans and partial isolation, a sentenced person out on

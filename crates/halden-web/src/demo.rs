@@ -8,14 +8,17 @@ use halden_sim::{
 use halden_storage::{
     Actor, NewUser, PersonFilter, PrisonRow, ProbationOfficeRow, StorageError, Store,
     facts::{
-        ContactOfficerFact, Fact, Identity, Judgment, MovementFact, RemandOrder,
-        RemandRestrictions, SupervisionFact,
+        ContactOfficerFact, Fact, Identity, Judgment, MovementFact, NonAppearanceFact, RemandOrder,
+        RemandRestrictions, SummonsFact, SupervisionFact,
     },
 };
 use jiff::civil::Date;
 use serde_json::json;
 
 use crate::{auth::hash_password, error::ApiError};
+
+/// The seed of the demo population: the same register every time for the same day.
+pub const DEMO_SEED: u64 = 2026;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "halden-demo";
@@ -163,7 +166,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             court: j.court.clone(),
             decision_date: j.decision_date,
             final_date: Some(j.final_date),
-            received: None,
+            received: j.received,
             remand_deduction_days: j.remand_deduction_days,
             offence_class: "ordinary".into(),
             sentences,
@@ -200,6 +203,21 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             office: s.office_id.clone(),
             from: s.from,
             until: s.until,
+        }));
+    }
+    for s in &person.summonses {
+        facts.push(Fact::Summons(SummonsFact {
+            serving_date: s.serving_date,
+            prison: s.prison.clone(),
+            form: s.form.as_str().to_string(),
+            sent_on: s.sent_on,
+            late_reason: s.late_reason.clone(),
+        }));
+    }
+    for n in &person.non_appearances {
+        facts.push(Fact::NonAppearance(NonAppearanceFact {
+            date: n.date,
+            note: n.note.clone(),
         }));
     }
     facts
@@ -266,7 +284,7 @@ pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiErr
     let estate = seed_estate(store).await?;
     let mut prisoner_id = None;
     if store.is_empty().await? {
-        let population = demo::generate(&estate, 2026, today, scale);
+        let population = demo::generate(&estate, DEMO_SEED, today, scale);
         let actor = Actor {
             user_id: None,
             name: "demo seed".into(),

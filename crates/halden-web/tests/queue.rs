@@ -348,3 +348,58 @@ async fn an_interpreter_need_is_shown_on_the_queue_and_the_roll() {
     let row = roll.split("<tr>").find(|r| r.contains("Oslomann")).unwrap();
     assert!(!row.contains("interpreter"), "{row}");
 }
+
+/// The demo register (`serve --demo`) has a serving queue: every person the simulator generates
+/// waiting to serve is waiting in the register too, received the same day and planned for the
+/// same form, with the summons and missed date carried over; some are in the queue today.
+#[tokio::test]
+async fn the_demo_register_has_a_serving_queue() {
+    let store = halden_storage::testing::fresh_store().await.unwrap();
+    let scale = halden_sim::demo::Scale::Small;
+    halden_web::demo::seed(&store, support::TODAY, scale)
+        .await
+        .unwrap();
+    let estate = halden_sim::estate::Estate::embedded().unwrap();
+    let population =
+        halden_sim::demo::generate(&estate, halden_web::demo::DEMO_SEED, support::TODAY, scale);
+    let mut expected: Vec<(String, String, Option<String>, Option<String>)> = population
+        .persons
+        .iter()
+        .filter_map(|p| {
+            let received = p.judgments.iter().find_map(|j| j.received)?;
+            let summons = p.summonses.last();
+            Some((
+                received.to_string(),
+                summons.map_or("prison", |s| s.form.as_str()).to_string(),
+                summons.map(|s| s.serving_date.to_string()),
+                p.non_appearances.last().map(|n| n.date.to_string()),
+            ))
+        })
+        .collect();
+    let (rows, _) = store.awaiting(1000).await.unwrap();
+    let mut found: Vec<(String, String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|p| {
+            (
+                p.queue_received.clone().unwrap(),
+                p.queue_form.clone().unwrap_or_else(|| "prison".into()),
+                p.summons_date.clone(),
+                p.non_appearance.clone(),
+            )
+        })
+        .collect();
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected);
+    let waiting: Vec<halden_domain::queue::Waiting> = found
+        .iter()
+        .map(|(received, form, _, _)| halden_domain::queue::Waiting {
+            received: received.parse().unwrap(),
+            started: None,
+            form: halden_domain::queue::PlannedForm::parse(form).unwrap(),
+        })
+        .collect();
+    let count = halden_domain::queue::count(&waiting, support::TODAY);
+    assert!(count.queue >= 3, "{count:?} of {}", waiting.len());
+    assert!(found.iter().any(|(_, _, summons, _)| summons.is_some()));
+}

@@ -15,7 +15,19 @@
 //! 2. **The probation caseloads today**: ≈ 400 serving at home with electronic monitoring (front door
 //!    and back door), ≈ 750 on parole, ≈ 1 000 serving a community sentence, each under the
 //!    probation office of their home municipality's county.
-//! 3. **History**: four years of people who came and went: remand episodes that ended in release
+//! 3. **The serving queue today** (soningskø): final judgments to unconditional imprisonment
+//!    received by the service in the last months and not started. Receipts arrive at a steady
+//!    rate (short sentences, as the flow of sentences; about half of those short enough for EM,
+//!    R-EM-1, are planned for EM) and each follows the service's course: a summons sent soon after
+//!    receipt for a serving date three weeks or more ahead and within 60 days (R-INNK-1); for
+//!    about a quarter of prison sentences no place at the right level within 60 days, so the
+//!    summons comes later and names a later date with the reason; a few postponements
+//!    (R-INNK-2) and non-appearances (R-INNK-3), the latter at large for weeks until brought in.
+//!    Whoever has started by today is left out (their kind is in the history); the rest wait,
+//!    those received two calendar months ago or more counted in the queue (R-QUEUE-1): ≈ 200
+//!    of ≈ 800 waiting, STATISTICS.md V4b "tens to hundreds". Some were released earlier and
+//!    came back with a new judgment.
+//! 4. **History**: four years of people who came and went: remand episodes that ended in release
 //!    (their days credited to a later sentence), remand that turned into a sentence, direct
 //!    admissions from the queue, releases on parole or in full, EM sentences and community
 //!    sentences, escapes and failures to return from leave followed by recapture.
@@ -25,8 +37,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use halden_domain::register::{
-    CustodyBasis, Movement, MovementKind, SecurityLevel, identity_number_is_valid,
+use halden_domain::{
+    law,
+    queue::{self, PlannedForm},
+    register::{CustodyBasis, Movement, MovementKind, SecurityLevel, identity_number_is_valid},
 };
 use jiff::Span;
 use jiff::civil::{Date, DateTime};
@@ -34,7 +48,8 @@ use jiff::civil::{Date, DateTime};
 use super::rng::{Rng, Table};
 use super::tables::{self, Bucket, Country, Court, LengthRange};
 use super::{
-    Identity, Judgment, Person, Population, RemandOrder, Scale, Sex, Supervision, SupervisionKind,
+    Identity, Judgment, NonAppearance, Person, Population, RemandOrder, Scale, Sex, Summons,
+    Supervision, SupervisionKind,
 };
 use crate::estate::Estate;
 
@@ -61,6 +76,47 @@ const PREVENTIVE_WEIGHTS: &[(&str, f64)] = &[
     ("P004", 5.0),
     ("P050", 5.0),
     ("P051", 3.0),
+];
+/// Final judgments to unconditional imprisonment the service receives a day that are served
+/// from the queue rather than from remand, national scale: ≈ 4 400 a year, prison and front-door
+/// EM (STATISTICS.md §6: ≈ 7 200 unconditional sentences in 2022, ≈ 3 700 EM starts a year).
+const QUEUE_RECEIVED_PER_DAY: f64 = 12.0;
+/// How many days back receipts are drawn: longer than anyone in the queue has waited.
+const QUEUE_WINDOW_DAYS: i64 = 210;
+/// Of the judgments short enough for EM (R-EM-1), the share planned for EM.
+const QUEUE_EM_SHARE: f64 = 0.5;
+/// Prison judgments with no place at the right level within the 60 days (R-INNK-1): the
+/// summons comes when a place does, with the reason.
+const QUEUE_NO_PLACE_SHARE: f64 = 0.25;
+/// EM judgments waiting for a device past the 60 days (STATISTICS.md §4: EM starts wait for a
+/// device).
+const QUEUE_NO_DEVICE_SHARE: f64 = 0.015;
+/// Summoned in time, then postponed on application (R-INNK-2).
+const QUEUE_POSTPONED_SHARE: f64 = 0.015;
+/// Who do not report on the serving date (R-INNK-3).
+const QUEUE_NON_APPEARANCE_SHARE: f64 = 0.07;
+/// How often a year a person sought after a non-appearance is brought in (mean 2½ months).
+const QUEUE_BROUGHT_IN_PER_YEAR: f64 = 4.9;
+/// Reasons for a serving date past the 60-day limit, as a caseworker writes them.
+const NO_PLACE_REASONS: &[&str] = &[
+    "Ingen ledig plass på riktig sikkerhetsnivå før denne datoen.",
+    "Ingen ledig plass i fengsel i hjemregionen innen 60 dager.",
+    "Fullt belegg på lavere sikkerhetsnivå i regionen; første ledige plass.",
+];
+const NO_DEVICE_REASONS: &[&str] = &[
+    "Venter på ledig utstyr for elektronisk kontroll.",
+    "Ingen ledig kapasitet for elektronisk kontroll ved friomsorgskontoret før denne datoen.",
+];
+const POSTPONEMENT_REASONS: &[&str] = &[
+    "Utsettelse innvilget: barn født for under ni måneder siden.",
+    "Utsettelse innvilget: dokumentert behandling som bør fullføres først.",
+    "Utsettelse innvilget etter søknad: vektige grunner (avsluttende eksamen).",
+    "Utsettelse innvilget: termin før løslatelsesdatoen.",
+];
+const NON_APPEARANCE_NOTES: &[&str] = &[
+    "Møtte ikke til soningsstart. Etterlyst; politiet er bedt om å pågripe.",
+    "Møtte ikke og har ikke svart på henvendelser. Begjæring om pågripelse sendt politiet.",
+    "Meldte forfall uten dokumentasjon og møtte ikke. Sendt politiet for pågripelse.",
 ];
 /// The prison the demo prisoner account lives in, and where the special demo persons are placed.
 const DEMO_PRISON: &str = "P001";
@@ -111,6 +167,10 @@ pub(crate) fn generate(estate: &Estate, seed: u64, today: Date, scale: Scale) ->
     }
     for i in 0..community {
         let draft = generator.community_sentence_today((i == 0).then_some(office));
+        persons.push(generator.finish(draft));
+    }
+    for plan in generator.plan_queue(sizes.divisor) {
+        let draft = generator.waiting_today(&plan);
         persons.push(generator.finish(draft));
     }
     let released = match scale {
@@ -479,6 +539,19 @@ struct Draft {
     remand_orders: Vec<RemandOrder>,
     movements: Vec<Movement>,
     supervision: Vec<Supervision>,
+    summonses: Vec<Summons>,
+    non_appearances: Vec<NonAppearance>,
+}
+
+/// A judgment received and not started by today: how it went since receipt.
+struct QueuePlan {
+    received: Date,
+    length: Length,
+    form: PlannedForm,
+    /// The summonses sent by today: sent, serving date, reason when past the 60 days.
+    summonses: Vec<(Date, Date, Option<&'static str>)>,
+    /// The serving date missed, when the person did not report and is still at large.
+    missed: Option<Date>,
 }
 
 /// Where a person is today, for those still in custody.
@@ -1201,6 +1274,188 @@ impl Generator<'_, '_> {
             from,
             add_days(from, period - 1),
         );
+        draft
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The serving queue today
+
+    /// The judgments received in the last [`QUEUE_WINDOW_DAYS`] and not started by today, oldest
+    /// receipt first: every receipt is followed from its day, and those started by today (on
+    /// their serving date, or when brought in after not appearing) are left out.
+    fn plan_queue(&mut self, divisor: f64) -> Vec<QueuePlan> {
+        let today = self.ctx.today;
+        let mut plans = Vec::new();
+        for back in (0..QUEUE_WINDOW_DAYS).rev() {
+            let received = add_days(today, -back);
+            for _ in 0..self.rng.round(QUEUE_RECEIVED_PER_DAY / divisor) {
+                if let Some(plan) = self.queue_course(received) {
+                    plans.push(plan);
+                }
+            }
+        }
+        plans
+    }
+
+    /// The course of one judgment received on `received`; `None` when it has started by today.
+    fn queue_course(&mut self, received: Date) -> Option<QueuePlan> {
+        let today = self.ctx.today;
+        let length = self.queue_length();
+        let em_eligible = match length {
+            Length::Days(_) => true,
+            Length::Months(months) => months <= law::EM_LIMIT_MONTHS,
+        };
+        let form = if em_eligible && self.rng.chance(QUEUE_EM_SHARE) {
+            PlannedForm::ElectronicMonitoring
+        } else {
+            PlannedForm::Prison
+        };
+        let latest = queue::latest_start(received);
+        let (delayed, reasons) = match form {
+            PlannedForm::Prison => (QUEUE_NO_PLACE_SHARE, NO_PLACE_REASONS),
+            PlannedForm::ElectronicMonitoring => (QUEUE_NO_DEVICE_SHARE, NO_DEVICE_REASONS),
+        };
+        let mut summonses: Vec<(Date, Date, Option<&'static str>)> = Vec::new();
+        if self.rng.chance(delayed) {
+            // Summoned three to four weeks ahead once a place (or device) is free, after the
+            // 60 days: mostly soon after, some months later.
+            let beyond = (self.rng.unit().powf(0.8) * 130.0) as i64;
+            let serving = add_days(latest, 1 + beyond);
+            let notice = i64::from(law::SUMMONS_NOTICE_DAYS);
+            let sent = add_days(serving, -self.rng.range(notice, notice + 7));
+            let reason = self.rng.pick(reasons).copied();
+            summonses.push((sent, serving, reason));
+        } else {
+            // Summoned within two weeks of receipt for a date five to eight and a half weeks
+            // after it, never less than three weeks ahead.
+            let sent = add_days(received, self.rng.range(2, 12));
+            let limit = i64::from(law::SUMMONS_LATEST_START_DAYS);
+            let serving = add_days(received, self.rng.range(35, limit))
+                .max(queue::earliest_start(sent))
+                .min(latest);
+            summonses.push((sent, serving, None));
+            if self.rng.chance(QUEUE_POSTPONED_SHARE) {
+                let again = add_days(sent, self.rng.range(5, 15));
+                let later = add_days(latest, self.rng.range(20, 120));
+                let reason = self.rng.pick(POSTPONEMENT_REASONS).copied();
+                summonses.push((again, later, reason));
+            }
+        }
+        let serving = summonses.last().map_or(latest, |(_, day, _)| *day);
+        let mut start = serving;
+        let mut missed = None;
+        if serving < today && self.rng.chance(QUEUE_NON_APPEARANCE_SHARE) {
+            let at_large = self
+                .rng
+                .days_until_next(QUEUE_BROUGHT_IN_PER_YEAR)
+                .unwrap_or(1);
+            start = add_days(serving, at_large);
+            missed = Some(serving);
+        }
+        if start <= today {
+            return None;
+        }
+        summonses.retain(|(sent, _, _)| *sent <= today);
+        Some(QueuePlan {
+            received,
+            length,
+            form,
+            summonses,
+            missed,
+        })
+    }
+
+    /// A sentence served from the queue: the flow of sentences, short mostly (longer ones
+    /// begin on remand).
+    fn queue_length(&mut self) -> Length {
+        for _ in 0..10 {
+            let length = self.length(Distribution::Flow);
+            if length.months() < 36 {
+                return length;
+            }
+        }
+        Length::Days(60)
+    }
+
+    /// Someone waiting today to serve the judgment of `plan`; some were released earlier and
+    /// came back with a new judgment.
+    fn waiting_today(&mut self, plan: &QueuePlan) -> Draft {
+        let em = plan.form == PlannedForm::ElectronicMonitoring;
+        let female = self.rng.chance(if em { 0.15 } else { 0.08 });
+        let foreign = self.rng.chance(if em { 0.14 } else { 0.22 });
+        let home = self.home_in(None);
+        let mut draft = self.draft(female, foreign, false, home);
+        let term = plan.length.days_from(plan.received);
+        // The service receives a final judgment a few days after it became final.
+        let final_date = add_days(plan.received, -self.rng.range(1, 10));
+        let decision = add_days(final_date, -self.rng.range(0, 25));
+        if self.rng.chance(0.35) {
+            self.prior_history(&mut draft, add_days(decision, -30));
+            // The register takes a judgment final after the last release as still to be served
+            // unless EM has started since the earliest such judgment; a sentence served at home
+            // with EM leaves its judgment so, and would hide the new one from the queue. Such a
+            // history is not used.
+            let released = draft
+                .movements
+                .iter()
+                .filter(|m| m.kind == MovementKind::Release)
+                .map(|m| m.at.date())
+                .max();
+            if draft
+                .judgments
+                .iter()
+                .any(|j| released.is_none_or(|day| j.final_date > day))
+            {
+                draft.judgments.clear();
+                draft.remand_orders.clear();
+                draft.movements.clear();
+                draft.supervision.clear();
+                draft.credit = None;
+            }
+        }
+        let credit = self.take_credit(&mut draft, plan.received, term - 14);
+        let court = self.judgment_court(&draft, if term > 365 { 0.1 } else { 0.0 });
+        let mut judgment = self.judgment(
+            court,
+            decision,
+            final_date,
+            credit.map_or(0, |(_, days)| days),
+            Some(plan.length),
+            None,
+        );
+        judgment.received = Some(plan.received);
+        draft.judgments.push(judgment);
+        if !plan.summonses.is_empty() {
+            let level = match plan.form {
+                PlannedForm::ElectronicMonitoring => None,
+                PlannedForm::Prison if self.rng.chance(if term > 365 { 0.4 } else { 0.15 }) => {
+                    Some(SecurityLevel::High)
+                }
+                PlannedForm::Prison => Some(SecurityLevel::Lower),
+            };
+            let region = self.region_of_home(&draft);
+            let prison = self.pick_prison(Need {
+                level,
+                remand: false,
+                female,
+                youth: false,
+                region,
+            });
+            let prison = self.ctx.prisons[prison].id.to_owned();
+            for (sent_on, serving_date, reason) in &plan.summonses {
+                draft.summonses.push(Summons {
+                    sent_on: *sent_on,
+                    serving_date: *serving_date,
+                    prison: prison.clone(),
+                    form: plan.form,
+                    late_reason: reason.map(str::to_owned),
+                });
+            }
+        }
+        if let Some(date) = plan.missed {
+            let note = self.rng.pick(NON_APPEARANCE_NOTES).map(|n| (*n).to_owned());
+            draft.non_appearances.push(NonAppearance { date, note });
+        }
         draft
     }
 
@@ -2131,6 +2386,7 @@ impl Generator<'_, '_> {
             days,
             years_months,
             preventive_detention,
+            received: None,
         }
     }
 
@@ -2280,6 +2536,8 @@ impl Generator<'_, '_> {
             remand_orders: Vec::new(),
             movements: Vec::new(),
             supervision: Vec::new(),
+            summonses: Vec::new(),
+            non_appearances: Vec::new(),
         }
     }
 
@@ -2407,6 +2665,8 @@ impl Generator<'_, '_> {
             remand_orders: draft.remand_orders,
             movements: draft.movements,
             supervision: draft.supervision,
+            summonses: draft.summonses,
+            non_appearances: draft.non_appearances,
         }
     }
 
