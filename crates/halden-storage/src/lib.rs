@@ -19,6 +19,7 @@ mod audit;
 mod decisions;
 mod estate;
 pub mod facts;
+mod history_cache;
 mod idempotency;
 pub mod projection;
 mod register;
@@ -116,6 +117,8 @@ pub struct Store {
     backend: Backend,
     /// The access log's group-commit writer (see `audit`).
     access_log_writer: audit::AccessLogWriter,
+    /// Persons' histories by version (see `history_cache`), shared by the store's clones.
+    history_cache: std::sync::Arc<history_cache::HistoryCache>,
 }
 
 impl Store {
@@ -186,6 +189,7 @@ impl Store {
                     write,
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
+                    history_cache: std::sync::Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -199,6 +203,7 @@ impl Store {
                     write: pool,
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
+                    history_cache: std::sync::Arc::default(),
                 })
             }
         }
