@@ -19,9 +19,12 @@ use crate::EntryRow;
 const CAPACITY: usize = 4096;
 
 /// Histories by person: (version, entries as of that version).
+type Histories = HashMap<i64, (i64, Arc<[EntryRow]>)>;
+
+/// The kept histories, shared by a store's clones.
 #[derive(Default)]
 pub(crate) struct HistoryCache {
-    map: Mutex<HashMap<i64, (i64, Arc<[EntryRow]>)>>,
+    map: Mutex<Histories>,
 }
 
 impl std::fmt::Debug for HistoryCache {
@@ -31,7 +34,7 @@ impl std::fmt::Debug for HistoryCache {
 }
 
 impl HistoryCache {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (i64, Arc<[EntryRow]>)>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, Histories> {
         // A poisoned lock only means another caller panicked while holding it; the map is
         // still sound (each operation on it is one insert or one lookup).
         self.map

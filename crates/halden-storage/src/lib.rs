@@ -11,6 +11,9 @@
 //! - A person's projection (`persons` row) is rewritten in the same transaction as every entry
 //!   appended for them, from all their effective entries; `version` counts those entries, and an
 //!   append that names a stale version is refused.
+//! - A history kept in memory (`Store::entries_at`) is kept under the version it was read at,
+//!   only when it holds exactly that many entries, and served only for that version: it is the
+//!   history as of that version, never a stale one (see `history_cache`).
 //! - On SQLite, writes go through a single connection (one writer at a time, no busy retries);
 //!   reads use a pool. Every acknowledged write is committed (WAL, synchronous=FULL).
 
