@@ -99,46 +99,70 @@ async fn write_batches(pool: AnyPool, mut receiver: mpsc::UnboundedReceiver<Pend
 }
 
 /// Inserts the rows in one transaction.
+///
+/// A batch that fits in one statement is that statement alone, committed by the database as it
+/// runs (autocommit: one statement is one transaction, all or nothing, on both databases, and on
+/// SQLite with `synchronous = FULL` durable before it returns). That is one round trip to the
+/// connection instead of three (BEGIN, INSERT, COMMIT): under load, each round trip waits for the
+/// connection's thread to be scheduled, and every reader of the batch waits with it.
 async fn insert_batch(pool: &AnyPool, batch: &[Pending]) -> Result<(), StorageError> {
+    if batch.len() <= ROWS_PER_STATEMENT {
+        let sql = insert_sql(batch.len());
+        bind_rows(sqlx::query(&sql), batch).execute(pool).await?;
+        return Ok(());
+    }
     let mut tx = pool.begin().await?;
     for rows in batch.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::from(
-            "INSERT INTO access_log (at, user_id, username, role, person_id, view, purpose, \
-             break_glass) VALUES ",
-        );
-        for r in 0..rows.len() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            let b = r * 8;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            ));
-        }
-        let mut query = sqlx::query(&sql);
-        for Pending { row, .. } in rows {
-            query = query
-                .bind(row.at.as_str())
-                .bind(row.user_id)
-                .bind(row.username.as_str())
-                .bind(row.role.as_str())
-                .bind(row.person_id)
-                .bind(row.view.as_str())
-                .bind(row.purpose.as_deref())
-                .bind(i64::from(row.purpose.is_some()));
-        }
-        query.execute(&mut *tx).await?;
+        let sql = insert_sql(rows.len());
+        bind_rows(sqlx::query(&sql), rows).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The INSERT of `rows` rows (at most [`ROWS_PER_STATEMENT`]).
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO access_log (at, user_id, username, role, person_id, view, purpose, \
+         break_glass) VALUES ",
+    );
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        let b = r * 8;
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8
+        ));
+    }
+    sql
+}
+
+/// Binds `rows` to an INSERT from [`insert_sql`].
+fn bind_rows<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    rows: &'q [Pending],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for Pending { row, .. } in rows {
+        query = query
+            .bind(row.at.as_str())
+            .bind(row.user_id)
+            .bind(row.username.as_str())
+            .bind(row.role.as_str())
+            .bind(row.person_id)
+            .bind(row.view.as_str())
+            .bind(row.purpose.as_deref())
+            .bind(i64::from(row.purpose.is_some()));
+    }
+    query
 }
 
 /// One read of a person's record.

@@ -11,6 +11,9 @@
 //! - A person's projection (`persons` row and their `stays`) is rewritten in the same
 //!   transaction as every entry appended for them, from all their effective entries; `version`
 //!   counts those entries, and an append that names a stale version is refused.
+//! - A history kept in memory (`Store::entries_at`) is kept under the version it was read at,
+//!   only when it holds exactly that many entries, and served only for that version: it is the
+//!   history as of that version, never a stale one (see `history_cache`).
 //! - On SQLite, writes go through a single connection (one writer at a time, no busy retries);
 //!   reads use a pool. Every acknowledged write is committed (WAL, synchronous=FULL).
 
@@ -19,6 +22,7 @@ mod audit;
 mod decisions;
 mod estate;
 pub mod facts;
+mod history_cache;
 mod idempotency;
 pub mod projection;
 mod register;
@@ -118,6 +122,8 @@ pub struct Store {
     backend: Backend,
     /// The access log's group-commit writer (see `audit`).
     access_log_writer: audit::AccessLogWriter,
+    /// Persons' histories by version (see `history_cache`), shared by the store's clones.
+    history_cache: std::sync::Arc<history_cache::HistoryCache>,
 }
 
 impl Store {
@@ -188,6 +194,7 @@ impl Store {
                     write,
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
+                    history_cache: std::sync::Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -201,6 +208,7 @@ impl Store {
                     write: pool,
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
+                    history_cache: std::sync::Arc::default(),
                 })
             }
         }

@@ -989,6 +989,29 @@ impl Store {
         .await?)
     }
 
+    /// One person's history as of `version` (the version just read with the person), oldest
+    /// first, as [`Store::entries`] gives it. Kept in memory by (person, version), so a repeated
+    /// read of an unchanged person does not go to the database; an append makes a new version,
+    /// which is read afresh (see the history cache's invariant in `history_cache`). Should an
+    /// append come between reading the person and this, the newer history is returned, as
+    /// [`Store::entries`] would, and not kept under the older version.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn entries_at(
+        &self,
+        person_id: i64,
+        version: i64,
+    ) -> Result<std::sync::Arc<[EntryRow]>, StorageError> {
+        if let Some(entries) = self.history_cache.get(person_id, version) {
+            return Ok(entries);
+        }
+        let entries: std::sync::Arc<[EntryRow]> = self.entries(person_id).await?.into();
+        self.history_cache.keep(person_id, version, &entries);
+        Ok(entries)
+    }
+
     /// Persons matching a filter, by name. For lists: `dates_json`, the engine's whole document
     /// (several kilobytes a person), is not read and is always `None` here; read one person with
     /// [`Store::person`] for it. `key_dates` and `end_of_sentence` are read.

@@ -73,13 +73,30 @@ fn sqlite_dir() -> &'static Path {
 ///
 /// The backend cannot be reached or migrated; the message says which and how to start it.
 pub async fn fresh_store() -> Result<Store, StorageError> {
+    let store = Store::connect(&fresh_database().await?).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Two stores on one fresh, migrated, empty database: two servers sharing it.
+///
+/// # Errors
+///
+/// As [`fresh_store`].
+pub async fn fresh_store_twice() -> Result<(Store, Store), StorageError> {
+    let url = fresh_database().await?;
+    let first = Store::connect(&url).await?;
+    first.migrate().await?;
+    Ok((first, Store::connect(&url).await?))
+}
+
+/// Creates a fresh, empty database on the requested backend and returns its URL.
+async fn fresh_database() -> Result<String, StorageError> {
     let name = unique_name();
     match requested_backend() {
         Backend::Sqlite => {
             let path = sqlite_dir().join(format!("{name}.sqlite"));
-            let store = Store::connect(&format!("sqlite://{}", path.display())).await?;
-            store.migrate().await?;
-            Ok(store)
+            Ok(format!("sqlite://{}", path.display()))
         }
         Backend::Postgres => {
             let admin_url = std::env::var("HALDEN_TEST_POSTGRES")
@@ -93,9 +110,7 @@ pub async fn fresh_store() -> Result<Store, StorageError> {
                 .rsplit_once('/')
                 .map(|(base, _)| base.to_string())
                 .unwrap_or(admin_url.clone());
-            let store = Store::connect(&format!("{base}/{name}")).await?;
-            store.migrate().await?;
-            Ok(store)
+            Ok(format!("{base}/{name}"))
         }
     }
 }

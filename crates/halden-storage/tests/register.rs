@@ -6,7 +6,7 @@ use halden_storage::{
     AccessQuery, Actor, AnswerKey, ImportRecord, PersonFilter, PrisonRow, StorageError, Store,
     facts::{Fact, Identity, Judgment, MovementFact},
     request_hash,
-    testing::fresh_store,
+    testing::{fresh_store, fresh_store_twice},
 };
 use jiff::civil::{DateTime, date, datetime};
 use serde_json::json;
@@ -28,6 +28,11 @@ fn prison(id: &str, unit: &str, level: &str) -> PrisonRow {
 
 async fn store() -> Store {
     let store = fresh_store().await.unwrap();
+    seed_estate(&store).await;
+    store
+}
+
+async fn seed_estate(store: &Store) {
     store
         .seed_estate(
             &[
@@ -40,7 +45,6 @@ async fn store() -> Store {
         )
         .await
         .unwrap();
-    store
 }
 
 fn officer() -> Actor {
@@ -741,4 +745,76 @@ async fn a_full_department_refuses_a_new_place_but_not_a_correction_of_one_held(
         store.occupancy(date(2025, 5, 1)).await.unwrap().get("P020"),
         Some(&2)
     );
+}
+
+#[tokio::test]
+async fn a_kept_history_is_never_served_after_an_append() {
+    // Two stores on one database: two servers, each with its own history cache.
+    let (a, b) = fresh_store_twice().await.unwrap();
+    seed_estate(&a).await;
+    let admission = movement(
+        "admission",
+        datetime(2025, 3, 3, 10, 0, 0, 0),
+        Some("P001"),
+        Some("remand"),
+    );
+    let (id, v1) = a
+        .register_person(&officer(), &kari(), std::slice::from_ref(&admission), None)
+        .await
+        .unwrap();
+    // Read twice on `a`: the second read is the kept history, and the same.
+    let first = a.entries_at(id, v1).await.unwrap();
+    assert_eq!(first.len(), 2);
+    assert_eq!(a.entries_at(id, v1).await.unwrap(), first);
+    assert_eq!(b.entries_at(id, v1).await.unwrap(), first);
+
+    // An append through the other server: `a` reads the new version and the new entry.
+    let out = movement("leave_out", datetime(2025, 4, 1, 9, 0, 0, 0), None, None);
+    let back = movement("leave_return", datetime(2025, 4, 2, 9, 0, 0, 0), None, None);
+    let (entry, v2) = b
+        .append(&officer(), id, v1, &out, None, None, None)
+        .await
+        .unwrap();
+    let person = a.person(id).await.unwrap().unwrap();
+    assert_eq!(person.version, v2);
+    let second = a.entries_at(id, person.version).await.unwrap();
+    assert_eq!(second.len(), 3);
+    assert_eq!(second.last().unwrap().id, entry);
+    assert_eq!(&second[..], &a.entries(id).await.unwrap()[..]);
+    // And through its own server too.
+    let (entry, v3) = a
+        .append(&officer(), id, v2, &back, None, None, None)
+        .await
+        .unwrap();
+    let third = b.entries_at(id, v3).await.unwrap();
+    assert_eq!(third.len(), 4);
+    assert_eq!(third.last().unwrap().id, entry);
+    assert_eq!(a.entries_at(id, v3).await.unwrap(), third);
+
+    // Kept under v3, on both servers: the history as of v3, for a reader that read v3.
+    // A reader that read the person at v4 and the history after a further append gets the newer
+    // history (as without the cache), which is not kept under v4.
+    let again = movement("leave_out", datetime(2025, 4, 9, 9, 0, 0, 0), None, None);
+    let (_, v4) = b
+        .append(&officer(), id, v3, &again, None, None, None)
+        .await
+        .unwrap();
+    let home = movement(
+        "leave_return",
+        datetime(2025, 4, 10, 9, 0, 0, 0),
+        None,
+        None,
+    );
+    let (_, v5) = a
+        .append(&officer(), id, v4, &home, None, None, None)
+        .await
+        .unwrap();
+    let late = b.entries_at(id, v4).await.unwrap();
+    assert_eq!(late.len(), 6, "read after the append: the newer history");
+    assert_eq!(
+        b.entries_at(id, v4).await.unwrap().len(),
+        6,
+        "not kept under v4"
+    );
+    assert_eq!(b.entries_at(id, v5).await.unwrap(), late);
 }

@@ -347,7 +347,7 @@ async fn entries(
     let purpose = purpose(&headers)?;
     let (person, _, _) =
         read_person(&state, &caller, id, "api_entries", purpose.as_deref(), true).await?;
-    let list = state.store.entries(person.id).await?;
+    let list = state.store.entries_at(person.id, person.version).await?;
     Ok(Json(json!({
         "person": person.id,
         "version": person.version,

@@ -144,6 +144,31 @@ async fn a_leader_assigns_a_contact_officer_who_then_sees_the_person() {
 }
 
 #[tokio::test]
+async fn the_person_page_shows_a_new_entry_at_once() {
+    // The page's history is kept in memory by the person's version; an append makes a new
+    // version, so the next read shows the new entry, and never the history before it.
+    let w = world().await;
+    let before = history(&w, "leader", w.oslo).await;
+    assert!(!before.is_empty());
+    assert_eq!(history(&w, "leader", w.oslo).await, before);
+    let path = format!("/persons/{}/security-levels/new", w.oslo);
+    for (n, from) in ["2025-05-20", "2025-06-20"].into_iter().enumerate() {
+        let saved = w
+            .submit(
+                "leader",
+                "nb",
+                &path,
+                &[("level", "lower"), ("from", from), ("reason", "Lav risiko")],
+            )
+            .await;
+        assert_saved(&saved, &w);
+        let after = history(&w, "leader", w.oslo).await;
+        assert_eq!(after.len(), before.len() + n + 1, "{after:?}");
+        assert!(after.last().unwrap().contains(from), "{after:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_remand_order_keeps_every_value_when_refused() {
     let w = world().await;
     let path = format!("/persons/{}/remand-orders/new", w.oslo);

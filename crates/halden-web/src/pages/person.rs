@@ -356,7 +356,7 @@ pub(super) async fn person_page(
     let (dates, history, incidents) = if restricted {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
-        let entries = match state.store.entries(person.id).await {
+        let entries = match state.store.entries_at(person.id, person.version).await {
             Ok(e) => e,
             Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
         };
