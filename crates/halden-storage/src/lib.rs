@@ -37,9 +37,7 @@ pub use decisions::{
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
-pub use register::{
-    Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount, incidents,
-};
+pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
 pub use users::{NewUser, Session, SessionKind, User};
 
 use halden_domain::validate::FieldError;

@@ -347,6 +347,31 @@ pub fn project(
     })
 }
 
+/// The fold's incidents as the `persons.incidents` column keeps them: a JSON list of
+/// `{"kind", "due", "at", "not_counted": {"from", "to", "days"} | null}`, oldest first; `None`
+/// when there are none.
+pub fn incidents_json(incidents: &[halden_domain::register::Incident]) -> Option<String> {
+    if incidents.is_empty() {
+        return None;
+    }
+    let list: Vec<Value> = incidents
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "kind": i.kind.as_str(),
+                "due": i.due.to_string(),
+                "at": i.at.to_string(),
+                "not_counted": i.not_counted.map(|n| serde_json::json!({
+                    "from": n.from.to_string(),
+                    "to": n.to.to_string(),
+                    "days": halden_domain::calendar::days_between(n.from, n.to) + 1,
+                })),
+            })
+        })
+        .collect();
+    Some(Value::Array(list).to_string())
+}
+
 /// The first day of the person's stay in their current unit: the episode's start, or the day of
 /// the last movement into a prison of another unit.
 fn unit_since(

@@ -98,6 +98,8 @@ pub struct PersonRow {
     pub summons_prison: Option<String>,
     /// The serving date missed (R-INNK-3).
     pub non_appearance: Option<String>,
+    /// The incidents of the custody fold, JSON (see [`crate::projection::incidents_json`]).
+    pub incidents: Option<String>,
 }
 
 impl PersonRow {
@@ -152,29 +154,6 @@ impl EntryRow {
     pub fn payload_json(&self) -> serde_json::Value {
         serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
     }
-}
-
-/// The incidents of a person's movements in effect (late and missed returns from leave), oldest
-/// first, from their entries as [`crate::Store::entries`] gives them. Movements that no longer
-/// fold (which the register never stores) yield none.
-pub fn incidents(
-    entries: &[EntryRow],
-) -> Result<Vec<halden_domain::register::Incident>, StorageError> {
-    let facts = entries
-        .iter()
-        .map(EntryRow::fact)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut movements: Vec<_> = crate::projection::effective(&facts)
-        .into_iter()
-        .filter_map(|(_, f)| match f {
-            Fact::Movement(m) => crate::projection::movement_of(m),
-            _ => None,
-        })
-        .collect();
-    movements.sort_by_key(|m| m.at);
-    Ok(halden_domain::register::CustodyState::project(&movements)
-        .map(|state| state.incidents)
-        .unwrap_or_default())
 }
 
 impl EntryRow {
@@ -245,7 +224,8 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     given_names, birth_date, sex, citizenship, languages, interpreter_needed, home_municipality, \
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
-    contact_officer, queue_received, queue_form, summons_date, summons_prison, non_appearance";
+    contact_officer, queue_received, queue_form, summons_date, summons_prison, non_appearance, \
+    incidents";
 
 /// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
 const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
@@ -253,7 +233,7 @@ const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
     CAST(NULL AS TEXT) AS dates_json, contact_officer, queue_received, queue_form, summons_date, \
-    summons_prison, non_appearance";
+    summons_prison, non_appearance, incidents";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -285,7 +265,7 @@ const PROJECTION_COLUMNS: [&str; 18] = [
     "supervision_office",
 ];
 
-const PROJECTION_TAIL: [&str; 10] = [
+const PROJECTION_TAIL: [&str; 11] = [
     "supervision_until",
     "end_of_sentence",
     "key_dates",
@@ -296,9 +276,10 @@ const PROJECTION_TAIL: [&str; 10] = [
     "summons_date",
     "summons_prison",
     "non_appearance",
+    "incidents",
 ];
 
-fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 10]) {
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 11]) {
     let i = &p.identity;
     let c = &p.custody;
     let text = [
@@ -341,6 +322,7 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 10])
             .as_ref()
             .and_then(|a| a.missed)
             .map(|d| d.to_string()),
+        crate::projection::incidents_json(&p.custody.incidents),
     ];
     (
         ProjectionValues {

@@ -250,6 +250,17 @@ pub(crate) fn person_json(
             })),
             "end_of_sentence": p.end_of_sentence,
             "next_key_date": next,
+            "incidents": p
+                .incidents
+                .as_deref()
+                .and_then(|i| serde_json::from_str::<Value>(i).ok())
+                .unwrap_or_else(|| json!([])),
+            "waiting": p.queue_received.as_ref().map(|received| json!({
+                "received": received,
+                "form": p.queue_form,
+                "summons": p.summons_date.as_ref().map(|d| json!({"serving_date": d, "prison": p.summons_prison})),
+                "non_appearance": p.non_appearance,
+            })),
             "break_glass": break_glass,
         }),
     }

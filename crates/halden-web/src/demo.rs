@@ -227,11 +227,13 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
 const CONTACT_CASELOAD: usize = 12;
 
 /// Assigns the demo contact officer (`contact`) to the demo prisoner and a dozen other residents
-/// of Oslo fengsel, from the first day of their custody episode.
+/// of Oslo fengsel, from `today`: an assignment holds from the person's arrival in the unit, and
+/// some of them came from another unit after their custody began.
 async fn assign_contact_officer(
     store: &Store,
     actor: &Actor,
     prisoner: Option<i64>,
+    today: Date,
 ) -> Result<(), ApiError> {
     let residents = store
         .persons(&PersonFilter {
@@ -252,12 +254,9 @@ async fn assign_contact_officer(
         )
         .take(CONTACT_CASELOAD);
     for person in chosen {
-        let Some(from) = person.episode_start.as_deref().and_then(|d| d.parse().ok()) else {
-            continue;
-        };
         let assignment = Fact::ContactOfficer(ContactOfficerFact {
             officer: "contact".into(),
-            from,
+            from: today,
         });
         store
             .append(
@@ -310,7 +309,7 @@ pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiErr
             );
         }
         prisoner_id = ids.get(population.demo_prisoner).copied();
-        assign_contact_officer(store, &actor, prisoner_id).await?;
+        assign_contact_officer(store, &actor, prisoner_id, today).await?;
     }
     let prisoner_id = match prisoner_id {
         Some(id) => Some(id),

@@ -76,6 +76,21 @@ async fn a_late_return_from_leave_is_an_incident_and_moves_the_dates() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // Two days not counted: the end moves from 30 June to 2 July.
     assert_eq!(end_of_sentence(&w).await, "2025-07-02");
+    // The record carries the incident.
+    let (_, person) = w
+        .api(
+            Some("officer"),
+            "GET",
+            &format!("/api/v1/persons/{}", w.oslo),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        person["incidents"],
+        json!([{"kind": "late_return", "due": "2025-05-11T18:00:00", "at": "2025-05-14T10:00:00",
+                "not_counted": {"from": "2025-05-12", "to": "2025-05-13", "days": 2}}])
+    );
 
     // The person page names the incident and the days, in the page's language.
     let page = w

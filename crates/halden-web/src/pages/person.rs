@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use halden_domain::register::{Incident, SecurityLevel};
+use halden_domain::register::{IncidentKind, SecurityLevel};
 use halden_storage::{AccessQuery, EntryRow, PersonRow};
 use serde::Deserialize;
 use serde_json::Value;
@@ -360,10 +360,7 @@ pub(super) async fn person_page(
             Ok(e) => e,
             Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
         };
-        let incidents = match halden_storage::incidents(&entries) {
-            Ok(list) => list.iter().rev().map(|i| incident_line(i, lang)).collect(),
-            Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
-        };
+        let incidents = incident_lines(person.incidents.as_deref(), lang);
         let corrected: std::collections::HashSet<i64> =
             entries.iter().filter_map(|e| e.corrects).collect();
         let history = entries
@@ -522,15 +519,42 @@ fn progression_section(p: &crate::progression::Progression, lang: Lang) -> Progr
 }
 
 /// One incident in words: what, when due, when back, and the days not counted with their rule.
-fn incident_line(incident: &Incident, lang: Lang) -> String {
-    let (en, nb) = incident.kind.label();
-    let due = incident.due.strftime("%Y-%m-%d %H:%M");
-    let at = incident.at.strftime("%Y-%m-%d %H:%M");
-    let days = incident.not_counted.map(|i| {
-        let count = halden_domain::calendar::days_between(i.from, i.to) + 1;
-        (count, i.from, i.to)
-    });
-    match (lang, days) {
+/// The projected incidents (newest first), one sentence each in the page's language: what, when
+/// due, when back, and the days not counted with their rule.
+fn incident_lines(json: Option<&str>, lang: Lang) -> Vec<String> {
+    let Some(list) = json.and_then(|j| serde_json::from_str::<Vec<Value>>(j).ok()) else {
+        return Vec::new();
+    };
+    list.iter()
+        .rev()
+        .filter_map(|i| incident_line(i, lang))
+        .collect()
+}
+
+fn incident_line(incident: &Value, lang: Lang) -> Option<String> {
+    let kind = match incident.get("kind")?.as_str()? {
+        "late_return" => IncidentKind::LateReturn,
+        "failure_to_return" => IncidentKind::FailureToReturn,
+        _ => return None,
+    };
+    let (en, nb) = kind.label();
+    // Stored as civil date-times (`2025-05-11T18:00:00`): shown to the minute.
+    let time = |key: &str| -> Option<String> {
+        let at: jiff::civil::DateTime = incident.get(key)?.as_str()?.parse().ok()?;
+        Some(at.strftime("%Y-%m-%d %H:%M").to_string())
+    };
+    let (due, at) = (time("due")?, time("at")?);
+    let days = incident
+        .get("not_counted")
+        .filter(|n| !n.is_null())
+        .and_then(|n| {
+            Some((
+                n.get("days")?.as_i64()?,
+                n.get("from")?.as_str()?.to_string(),
+                n.get("to")?.as_str()?.to_string(),
+            ))
+        });
+    Some(match (lang, days) {
         (Lang::Nb, None) => format!(
             "{}: skulle vært tilbake {due}, registrert {at}; ingen hel dag utenfor, ingen dager trekkes fra (R-CALC-5).",
             capitalised(nb)
@@ -547,7 +571,7 @@ fn incident_line(incident: &Incident, lang: Lang) -> String {
             "{}: due back {due}, recorded {at}; {n} whole days outside ({from} to {to}) do not count as time served (R-CALC-5, strgjfl § 40).",
             capitalised(en)
         ),
-    }
+    })
 }
 
 fn capitalised(text: &str) -> String {
