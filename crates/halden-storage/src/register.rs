@@ -1069,7 +1069,8 @@ impl Store {
     }
 
     /// Everyone with a judgment waiting to be served, longest waiting first (at most `limit`,
-    /// capped at 1 000), and the (received, form) of every one of them for the counts.
+    /// capped at 1 000; full rows, with the planned engine document placement reads the term
+    /// from), and the (received, form) of every one of them for the counts.
     ///
     /// # Errors
     ///
@@ -1079,7 +1080,7 @@ impl Store {
         limit: i64,
     ) -> Result<(Vec<PersonRow>, Vec<(String, String)>), StorageError> {
         let list = sqlx::query_as(&format!(
-            "SELECT {LIST_COLUMNS} FROM persons WHERE queue_received IS NOT NULL \
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE queue_received IS NOT NULL \
              ORDER BY queue_received, id LIMIT {}",
             limit.clamp(1, 1000)
         ))

@@ -38,6 +38,9 @@ pub(crate) struct WaitingLine {
     pub summons_date: Option<String>,
     pub summons_prison: Option<String>,
     pub non_appearance: Option<String>,
+    /// The placement recommendation: the lowest level the rules allow and the departments that
+    /// fit, room first and nearest home first.
+    pub recommendation: halden_domain::placement::Recommendation,
 }
 
 /// The queue on a day.
@@ -53,6 +56,7 @@ pub(crate) async fn queue_view(state: &AppState, caller: &Caller) -> Result<Queu
     caller.require(&[Role::Placement])?;
     let today = state.today();
     let (rows, all) = state.store.awaiting(500).await?;
+    let prisons = crate::placement_advice::prisons_today(&state.store, today).await?;
     let waiting_of = |received: &str, form: &str| {
         Some(Waiting {
             received: received.parse().ok()?,
@@ -86,6 +90,7 @@ pub(crate) async fn queue_view(state: &AppState, caller: &Caller) -> Result<Queu
                 summons_date: p.summons_date.clone(),
                 summons_prison: p.summons_prison.clone(),
                 non_appearance: p.non_appearance.clone(),
+                recommendation: crate::placement_advice::recommendation_for(p, &prisons, today),
             })
         })
         .collect();
@@ -123,6 +128,15 @@ async fn queue_api(
             "form": l.form.as_str(),
             "summons": l.summons_date.as_ref().map(|d| json!({"serving_date": d, "prison": l.summons_prison})),
             "non_appearance": l.non_appearance,
+            "recommendation": {
+                "level": l.recommendation.level.as_str(),
+                "reasons": l.recommendation.reasons.iter().map(|r| json!({
+                    "rule": r.rule.id(), "en": r.en, "nb": r.nb,
+                })).collect::<Vec<_>>(),
+                "prisons": l.recommendation.prisons.iter().take(3).map(|c| json!({
+                    "id": c.id, "name": c.name, "free": c.free, "distance_km": c.distance_km,
+                })).collect::<Vec<_>>(),
+            },
         })).collect::<Vec<_>>(),
     })))
 }

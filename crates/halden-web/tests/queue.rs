@@ -110,6 +110,22 @@ async fn the_queue_counts_two_months_after_receipt_and_lists_every_one_waiting()
     assert_eq!(la["latest_summons_arrival"], "2025-04-23");
     assert_eq!(la["counted_from"], "2025-05-15");
     assert_eq!(la["in_queue"], true);
+    // Placement: 120 days is up to one year, so a halfway house directly (R-SEC-2); A lives in
+    // Oslo, and the nearest halfway house with room is Sandaker (P002, Oslo), next Solholmen
+    // (P034, Kristiansand, about 250 km), then Auklend (P036, Stavanger).
+    assert_eq!(la["recommendation"]["level"], "halfway", "{la}");
+    let offered: Vec<&str> = la["recommendation"]["prisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, vec!["P002", "P034", "P036"], "{la}");
+    assert!(
+        la["recommendation"]["reasons"]
+            .to_string()
+            .contains("R-SEC-2")
+    );
     let lb = line(&q, b);
     assert_eq!(lb["latest_start"], "2025-06-30");
     assert_eq!(lb["counted_from"], "2025-07-01");

@@ -94,6 +94,8 @@ pub struct Words {
     pub details_help: &'static str,
     pub decided_content: &'static str,
     pub what_the_rules_say: &'static str,
+    pub departments_that_fit: &'static str,
+    pub free_places: &'static str,
     pub appeal_against: &'static str,
     pub wanted_from: &'static str,
     pub wanted_until: &'static str,
@@ -167,6 +169,8 @@ const NB: Words = Words {
     details: "Hva søkes det om, og hvorfor",
     decided_content: "Innhold",
     what_the_rules_say: "Reglene sier",
+    departments_that_fit: "Avdelinger på dette nivået som passer, ledig plass først og nærmest hjemmet",
+    free_places: "ledige",
     appeal_against: "klage på vedtak",
     details_help: "Skriv med egne ord. Kontaktbetjenten kan hjelpe.",
     wanted_from: "Ønsket fra",
@@ -241,6 +245,8 @@ const EN: Words = Words {
     details: "What is applied for, and why",
     decided_content: "Content",
     what_the_rules_say: "What the rules say",
+    departments_that_fit: "Departments at that level that fit, room first and nearest home first",
+    free_places: "free",
     appeal_against: "appeal against decision",
     details_help: "In your own words. The contact officer can help.",
     wanted_from: "Wanted from",
@@ -898,13 +904,35 @@ async fn decision_page(
                     lang.value(super::super::i18n::Vocab::Level, recommended_name)
                 )),
         );
-        fields.push(Field::new(
-            "unit",
-            w.unit,
-            "text",
-            values.get("unit"),
-            false,
-        ));
+        let prisons =
+            match crate::placement_advice::prisons_today(&state.store, state.today()).await {
+                Ok(p) => p,
+                Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
+            };
+        let ranked = crate::placement_advice::recommendation_for(&person, &prisons, state.today());
+        let offered: Vec<String> = ranked
+            .prisons
+            .iter()
+            .take(5)
+            .map(|c| {
+                let km = c
+                    .distance_km
+                    .map(|d| format!(", {d} km"))
+                    .unwrap_or_default();
+                format!("{} {} ({} {}{km})", c.id, c.name, c.free, w.free_places)
+            })
+            .collect();
+        fields.push(
+            Field::new("unit", w.unit, "text", values.get("unit"), false).help(&format!(
+                "{}: {}",
+                w.departments_that_fit,
+                if offered.is_empty() {
+                    "–".to_string()
+                } else {
+                    offered.join("; ")
+                }
+            )),
+        );
     }
     fields.push(Field::new(
         "from",

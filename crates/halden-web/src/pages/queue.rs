@@ -25,6 +25,7 @@ pub struct Words {
     pub home: &'static str,
     pub em: &'static str,
     pub nobody: &'static str,
+    pub recommended: &'static str,
 }
 
 const NB: Words = Words {
@@ -44,6 +45,7 @@ const NB: Words = Words {
     home: "Hjemkommune",
     em: "elektronisk kontroll",
     nobody: "Ingen venter på soning.",
+    recommended: "Laveste nivå reglene tillater; avdeling som passer",
 };
 
 const EN: Words = Words {
@@ -63,6 +65,7 @@ const EN: Words = Words {
     home: "Home municipality",
     em: "electronic monitoring",
     nobody: "Nobody is waiting to serve.",
+    recommended: "Lowest level the rules allow; a department that fits",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -82,6 +85,7 @@ struct Line {
     summons_by: String,
     in_queue: String,
     summons: String,
+    recommended: String,
 }
 
 #[derive(Template)]
@@ -141,6 +145,14 @@ pub(super) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
                     format!("{} ({} {})", w.not_yet, w.from, l.counted_from)
                 },
                 summons,
+                recommended: {
+                    let level =
+                        lang.value(crate::i18n::Vocab::Level, l.recommendation.level.as_str());
+                    match l.recommendation.prisons.first() {
+                        Some(c) => format!("{level}; {} {}", c.id, c.name),
+                        None => level,
+                    }
+                },
             }
         })
         .collect();
