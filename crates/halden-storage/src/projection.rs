@@ -374,7 +374,7 @@ pub fn incidents_json(incidents: &[halden_domain::register::Incident]) -> Option
 
 /// The first day of the person's stay in their current unit: the episode's start, or the day of
 /// the last movement into a prison of another unit.
-fn unit_since(
+pub fn unit_since(
     movements: &[Movement],
     custody: &CustodyState,
     prisons: &HashMap<String, PrisonFacts>,
@@ -414,6 +414,15 @@ fn awaiting(
         .filter(|m| m.kind == MovementKind::Release)
         .map(|m| m.at.date())
         .max();
+    // EM serving started on these days: a judgment received on or before one of them has started
+    // (EM has no custody movements, so no release marks it served).
+    let em_starts: Vec<Date> = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Supervision(s) if s.supervision == "electronic_monitoring" => Some(s.from),
+            _ => None,
+        })
+        .collect();
     let received = in_effect
         .iter()
         .filter_map(|(_, f)| match f {
@@ -426,13 +435,8 @@ fn awaiting(
             previous_release.is_none_or(|released| day > released)
         })
         .map(|j| j.received.or(j.final_date).unwrap_or(j.decision_date))
+        .filter(|received| !em_starts.iter().any(|start| start >= received))
         .min()?;
-    let em_started = in_effect.iter().any(|(_, f)| {
-        matches!(f, Fact::Supervision(s) if s.supervision == "electronic_monitoring" && s.from >= received)
-    });
-    if em_started {
-        return None;
-    }
     let summons = in_effect
         .iter()
         .filter_map(|(_, f)| match f {
@@ -621,6 +625,44 @@ mod tests {
 
     fn entry(id: i64, corrects: Option<i64>, fact: Fact) -> EntryFact {
         EntryFact { id, corrects, fact }
+    }
+
+    fn judgment(received: Date) -> Fact {
+        Fact::Judgment(Judgment {
+            case_number: format!("{received}"),
+            court: "Oslo tingrett".into(),
+            decision_date: received,
+            final_date: Some(received),
+            received: Some(received),
+            remand_deduction_days: 0,
+            offence_class: "ordinary".into(),
+            sentences: vec![serde_json::json!({"kind": "prison", "days": 60})],
+            preventive_detention: None,
+            community_sentence: None,
+        })
+    }
+
+    #[test]
+    fn a_judgment_served_with_em_no_longer_waits_but_a_new_one_does() {
+        // 60 days received 2024-01-10, served at home with EM from 2024-02-01 (no custody
+        // movement marks it served); a new judgment received 2025-03-01 waits.
+        let em = Fact::Supervision(SupervisionFact {
+            supervision: "electronic_monitoring".into(),
+            office: "F001".into(),
+            from: date(2024, 2, 1),
+            until: date(2024, 3, 31),
+        });
+        let entries = vec![
+            entry(1, None, identity("Nordmann")),
+            entry(2, None, judgment(date(2024, 1, 10))),
+            entry(3, None, em),
+        ];
+        let prisons = HashMap::new();
+        assert_eq!(project(&entries, &prisons).unwrap().awaiting, None);
+        let mut entries = entries;
+        entries.push(entry(4, None, judgment(date(2025, 3, 1))));
+        let waiting = project(&entries, &prisons).unwrap().awaiting.unwrap();
+        assert_eq!(waiting.received, date(2025, 3, 1));
     }
 
     #[test]

@@ -971,6 +971,45 @@ impl Store {
         .await?)
     }
 
+    /// The first day `person` held a place in their current unit (the episode's start, or the
+    /// day of their last move in from another unit), as of `version`: a contact officer's
+    /// assignment holds from then on (issue 5, item 8). `None` when not in custody.
+    ///
+    /// # Errors
+    ///
+    /// A database failure or a stored entry that no longer reads.
+    pub async fn arrival_in_unit(
+        &self,
+        person_id: i64,
+        version: i64,
+    ) -> Result<Option<Date>, StorageError> {
+        let entries = self.entries_at(person_id, version).await?;
+        let facts = entries
+            .iter()
+            .map(EntryRow::fact)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut movements: Vec<_> = effective(&facts)
+            .into_iter()
+            .filter_map(|(_, f)| match f {
+                Fact::Movement(m) => movement_of(m),
+                _ => None,
+            })
+            .collect();
+        movements.sort_by_key(|m| m.at);
+        let Ok(custody) = halden_domain::register::CustodyState::project(&movements) else {
+            return Ok(None);
+        };
+        if !custody.status.in_custody() {
+            return Ok(None);
+        }
+        let mut tx = self.read.begin().await?;
+        let prisons = Self::prison_facts(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(crate::projection::unit_since(
+            &movements, &custody, &prisons,
+        ))
+    }
+
     /// One person's history as of `version` (the version just read with the person), oldest
     /// first, as [`Store::entries`] gives it. Kept in memory by (person, version), so a repeated
     /// read of an unchanged person does not go to the database; an append makes a new version,

@@ -755,6 +755,24 @@ pub(crate) async fn append_keeping(
     }
     if let Fact::ContactOfficer(assignment) = &fact {
         check_contact_officer(state, &person, &assignment.officer).await?;
+        // An assignment holds while the person stays in the unit: one dated before they came
+        // would be saved and never take effect.
+        if let Some(arrived) = state
+            .store
+            .arrival_in_unit(person.id, person.version)
+            .await?
+            && assignment.from < arrived
+        {
+            return Err(ApiError::invalid_bilingual(
+                "payload.from",
+                format!(
+                    "is before the person came to this unit ({arrived}): an assignment holds from then on"
+                ),
+                format!(
+                    "er før personen kom til denne enheten ({arrived}): en tildeling gjelder fra da av"
+                ),
+            ));
+        }
     }
     if let Fact::Summons(summons) = &fact {
         check_summons(&person, summons, today)?;

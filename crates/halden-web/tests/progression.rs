@@ -207,4 +207,40 @@ async fn contact_officers_caseloads_and_a_transfer_to_another_unit_ending_the_as
         !html.contains("(contact)"),
         "Oslo's caseload is empty now: {html}"
     );
+
+    // Back to Oslo fengsel on 2025-06-01 12:00: an assignment dated before that is refused (it
+    // would never take effect); from that day it holds.
+    transfer(&w, "P001", "2025-06-01T12:00").await;
+    let (_, p) = w.api(Some("leader"), "GET", &person, None, &[]).await;
+    let assign = |from: &str| {
+        serde_json::json!({"kind": "contact_officer", "version": p["version"],
+            "payload": {"officer": "contact", "from": from}})
+    };
+    let path = format!("/api/v1/persons/{}/entries", w.oslo);
+    let (status, body) = w
+        .api(
+            Some("leader"),
+            "POST",
+            &path,
+            Some(assign("2025-05-31")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errors"][0]["field"], "payload.from", "{body}");
+    assert!(body.to_string().contains("2025-06-01"), "{body}");
+    let (status, body) = w
+        .api(
+            Some("leader"),
+            "POST",
+            &path,
+            Some(assign("2025-06-01")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        w.api(Some("contact"), "GET", &person, None, &[]).await.0,
+        StatusCode::OK
+    );
 }
