@@ -183,6 +183,7 @@ describe('a judgment received today: the queue and the summons (placement)', () 
       'Innkalling fremme senest (3 uker før)',
       'I køen',
       'Innkalling',
+      'Laveste nivå reglene tillater; avdeling som passer',
     ]);
     return rowWith(await tableRows(placement, 'main table'), name);
   }
@@ -227,13 +228,15 @@ describe('a judgment received today: the queue and the summons (placement)', () 
 
   test('the queue lists the person: received today, serving by today + 60 days, not in the queue yet', async () => {
     const row = await queueRow();
-    const [, home, received, latestStart, summonsArrival, inQueue, summons] = row.cells;
+    const [, home, received, latestStart, summonsArrival, inQueue, summons, recommended] = row.cells;
     assert.equal(home, 'Oslo');
     assert.equal(received, today, 'received the day it was imported');
     assert.equal(latestStart, latest, 'R-INNK-1: serving within 60 days of receipt');
     assert.equal(summonsArrival, summonsBy, 'the summons must arrive three weeks before that');
     assert.equal(inQueue, `ikke ennå (fra ${countedFrom})`, 'R-QUEUE-1: counted two calendar months after receipt');
     assert.equal(summons, 'ingen');
+    // 90 days is up to one year: a halfway house directly (R-SEC-2), one that takes women.
+    assert.match(recommended, /^overgangsbolig; P\d{3} /, 'the lowest level allowed and a department that fits');
     const link = row.links.find((h) => /^\/persons\/\d+$/.test(h));
     assert.ok(link, `the row links the person: ${JSON.stringify(row)}`);
     personId = Number(link.split('/')[2]);

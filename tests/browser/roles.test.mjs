@@ -30,9 +30,9 @@ const ROLE_NAMES = {
 const ROLES = {
   officer: ['/home', '/roll', '/admissions/new'],
   contact: ['/home', '/roll'],
-  leader: ['/home', '/roll', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
+  leader: ['/home', '/roll', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
-  placement: ['/home', '/roll', '/queue', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
+  placement: ['/home', '/roll', '/queue', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   probation: ['/home', '/caseload'],
   prisoner: ['/home', '/persons/{id}/decisions'],
   analyst: ['/home'],
