@@ -51,11 +51,11 @@ pub(crate) struct QueueView {
     pub lines: Vec<WaitingLine>,
 }
 
-/// Only national placement works the queue; the list names persons.
+/// Only national placement works the queue; the list names persons (the 1 000 waiting longest).
 pub(crate) async fn queue_view(state: &AppState, caller: &Caller) -> Result<QueueView, ApiError> {
     caller.require(&[Role::Placement])?;
     let today = state.today();
-    let (rows, all) = state.store.awaiting(500).await?;
+    let (rows, all) = state.store.awaiting(1000).await?;
     let prisons = crate::placement_advice::prisons_today(&state.store, today).await?;
     let waiting_of = |received: &str, form: &str| {
         Some(Waiting {

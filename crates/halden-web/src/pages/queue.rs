@@ -26,6 +26,8 @@ pub struct Words {
     pub em: &'static str,
     pub nobody: &'static str,
     pub recommended: &'static str,
+    pub of: &'static str,
+    pub longest_first: &'static str,
 }
 
 const NB: Words = Words {
@@ -46,6 +48,8 @@ const NB: Words = Words {
     em: "elektronisk kontroll",
     nobody: "Ingen venter på soning.",
     recommended: "Laveste nivå reglene tillater; avdeling som passer",
+    of: "av",
+    longest_first: "de som har ventet lengst",
 };
 
 const EN: Words = Words {
@@ -66,6 +70,8 @@ const EN: Words = Words {
     em: "electronic monitoring",
     nobody: "Nobody is waiting to serve.",
     recommended: "Lowest level the rules allow; a department that fits",
+    of: "of",
+    longest_first: "those waiting longest",
 };
 
 fn words(lang: Lang) -> &'static Words {
