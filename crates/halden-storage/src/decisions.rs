@@ -179,7 +179,20 @@ pub struct NewApplication {
     pub unit: Option<String>,
     /// Whether staff filed it on the person's behalf (the contact officer).
     pub on_behalf: bool,
+    /// For a postponement: its ground (R-INNK-2), see [`POSTPONEMENT_GROUNDS`].
+    pub postponement_ground: Option<String>,
+    /// For a postponement on pregnancy: the due date; on an infant: the child's birth date.
+    pub ground_date: Option<Date>,
 }
+
+/// The grounds a postponement may name (R-INNK-2).
+pub const POSTPONEMENT_GROUNDS: [&str; 5] = [
+    "serious_illness",
+    "pregnancy",
+    "infant",
+    "military_service",
+    "other",
+];
 
 impl NewApplication {
     /// Every problem with the application's own fields.
@@ -214,6 +227,48 @@ impl NewApplication {
                 format!("is longer than {} characters", decisions::TEXT_MAX_CHARS),
                 format!("er lengre enn {} tegn", decisions::TEXT_MAX_CHARS),
             ));
+        }
+        match (&self.postponement_ground, self.kind) {
+            (None, DecisionKind::Postponement) => errors.push(FieldError::bilingual(
+                "postponement_ground",
+                None,
+                format!(
+                    "is required for a postponement: one of {}",
+                    POSTPONEMENT_GROUNDS.join(", ")
+                ),
+                format!(
+                    "må fylles ut for utsettelse: én av {}",
+                    POSTPONEMENT_GROUNDS.join(", ")
+                ),
+            )),
+            (Some(_), kind) if kind != DecisionKind::Postponement => {
+                errors.push(FieldError::bilingual(
+                    "postponement_ground",
+                    None,
+                    "is only for a postponement",
+                    "gjelder bare utsettelse",
+                ));
+            }
+            (Some(ground), _) if !POSTPONEMENT_GROUNDS.contains(&ground.as_str()) => {
+                errors.push(FieldError::bilingual(
+                    "postponement_ground",
+                    None,
+                    format!("must be one of {}", POSTPONEMENT_GROUNDS.join(", ")),
+                    format!("må være én av {}", POSTPONEMENT_GROUNDS.join(", ")),
+                ));
+            }
+            (Some(ground), _)
+                if matches!(ground.as_str(), "pregnancy" | "infant")
+                    && self.ground_date.is_none() =>
+            {
+                errors.push(FieldError::bilingual(
+                    "ground_date",
+                    None,
+                    "is required: the due date for a pregnancy, the birth date for an infant",
+                    "må fylles ut: termin ved graviditet, fødselsdato for et spedbarn",
+                ));
+            }
+            _ => {}
         }
         if let (Some(from), Some(until)) = (self.wanted_from, self.wanted_until)
             && until < from
@@ -256,6 +311,10 @@ pub struct ApplicationRow {
     pub filed_by_name: String,
     /// Filed by staff for the person.
     pub on_behalf: i64,
+    /// For a postponement: its ground (R-INNK-2).
+    pub postponement_ground: Option<String>,
+    /// The due date or the child's birth date of that ground.
+    pub ground_date: Option<String>,
     /// The decision, once decided.
     pub decision_id: Option<i64>,
     /// Its outcome.
@@ -419,7 +478,8 @@ const APPEAL_SELECT: &str = "SELECT a.id, a.decision_id, a.person_id, \
 const APPLICATION_SELECT: &str = "SELECT ap.id, ap.person_id, \
      p.given_names || ' ' || p.family_name AS person_name, ap.kind, ap.details, \
      ap.wanted_from, ap.wanted_until, ap.authority, ap.unit, ap.filed_at, ap.filed_by_name, \
-     ap.on_behalf, d.id AS decision_id, d.outcome AS decision_outcome \
+     ap.on_behalf, ap.postponement_ground, ap.ground_date, d.id AS decision_id, \
+     d.outcome AS decision_outcome \
      FROM applications ap JOIN persons p ON p.id = ap.person_id \
      LEFT JOIN decisions d ON d.application_id = ap.id";
 
@@ -680,8 +740,9 @@ impl Store {
         claim_key_in(key, &mut tx).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO applications (person_id, kind, details, wanted_from, wanted_until, \
-             authority, unit, filed_at, filed_by, filed_by_name, on_behalf) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             authority, unit, filed_at, filed_by, filed_by_name, on_behalf, postponement_ground, \
+             ground_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             RETURNING id",
         )
         .bind(application.person_id)
         .bind(application.kind.as_str())
@@ -694,6 +755,8 @@ impl Store {
         .bind(by.user_id.unwrap_or(0))
         .bind(by.name.as_str())
         .bind(i64::from(application.on_behalf))
+        .bind(application.postponement_ground.as_deref())
+        .bind(application.ground_date.map(|d| d.to_string()))
         .fetch_one(&mut *tx)
         .await?;
         keep_answer_in(key, &mut tx, &id).await?;

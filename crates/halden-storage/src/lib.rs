@@ -33,7 +33,7 @@ pub use accounts::AccountChange;
 pub use audit::{AccessEntry, AccessQuery};
 pub use decisions::{
     AppealRow, ApplicationRow, Authority, AuthorityChange, DecisionRow, LegalGroundRow, NewAppeal,
-    NewApplication, NewDecision, NewLegalGround,
+    NewApplication, NewDecision, NewLegalGround, POSTPONEMENT_GROUNDS,
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};

@@ -81,6 +81,13 @@ pub(crate) struct ApplicationRequest {
     /// Until (YYYY-MM-DD).
     #[serde(default)]
     pub wanted_until: Option<String>,
+    /// A postponement's ground (R-INNK-2): `serious_illness`, `pregnancy`, `infant`,
+    /// `military_service` or `other`.
+    #[serde(default)]
+    pub postponement_ground: Option<String>,
+    /// The due date (pregnancy) or the child's birth date (infant), YYYY-MM-DD.
+    #[serde(default)]
+    pub ground_date: Option<String>,
 }
 
 /// A decision, as the API and the form send it.
@@ -188,7 +195,12 @@ pub(crate) struct AuthorityRequest {
 
 /// The roles that may ever file an application: checked before the person is looked up, so a role
 /// that never may is refused (403) rather than told the person is out of its scope (404).
-pub(crate) const FILERS: &[Role] = &[Role::Prisoner, Role::Officer, Role::Contact];
+pub(crate) const FILERS: &[Role] = &[
+    Role::Prisoner,
+    Role::Officer,
+    Role::Contact,
+    Role::Placement,
+];
 
 /// Who may file an application for `person`: the person themselves, or unit staff for a resident
 /// (officers take applications in; the contact officer helps write them). Returns whether it is
@@ -200,8 +212,66 @@ pub(crate) fn filing_refusal(caller: &Caller, person: &PersonRow) -> Result<bool
             Ok(true)
         }
         Role::Contact if person.in_custody() && caller.is_contact_officer_of(person) => Ok(true),
+        // National placement registers what reaches it by letter, such as a postponement request
+        // from someone waiting to serve (BRIEF §2: the queue and summons are theirs).
+        Role::Placement => Ok(true),
         Role::Prisoner | Role::Officer | Role::Contact => Err(ApiError::NotFound),
         _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// What the rules say about a postponement application (R-INNK-2), with the person's serving date
+/// (the summons date, else the date the planned dates count from) and planned release date.
+pub(crate) fn postponement_rule(
+    person: &PersonRow,
+    application: &ApplicationRow,
+) -> Option<halden_domain::applications::PostponementRule> {
+    use halden_domain::applications::{PostponementGround, postponement};
+    if application.kind != DecisionKind::Postponement.as_str() {
+        return None;
+    }
+    let doc: Option<Value> = person
+        .dates_json
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
+    let serving: Option<jiff::civil::Date> = person
+        .summons_date
+        .as_deref()
+        .or_else(|| doc.as_ref()?.get("planned_from")?.as_str())
+        .and_then(|d| d.parse().ok());
+    let release: Option<jiff::civil::Date> = person
+        .end_of_sentence
+        .as_deref()
+        .and_then(|d| d.parse().ok());
+    let date: Option<jiff::civil::Date> = application
+        .ground_date
+        .as_deref()
+        .and_then(|d| d.parse().ok());
+    let ground = match application.postponement_ground.as_deref()? {
+        "serious_illness" => PostponementGround::SeriousIllness,
+        "pregnancy" => PostponementGround::Pregnancy {
+            due: date?,
+            release: release?,
+        },
+        "infant" => PostponementGround::Infant {
+            born: date?,
+            serving: serving?,
+        },
+        "military_service" => PostponementGround::MilitaryService {
+            term_days: doc.as_ref()?.get("term_days")?.as_i64()?,
+        },
+        _ => PostponementGround::Other,
+    };
+    Some(postponement(ground))
+}
+
+/// The finding a postponement rule states.
+pub(crate) fn postponement_finding(
+    rule: &halden_domain::applications::PostponementRule,
+) -> &halden_domain::applications::Finding {
+    use halden_domain::applications::PostponementRule;
+    match rule {
+        PostponementRule::Mandatory(f) | PostponementRule::WeightyReasonsNeeded(f) => f,
     }
 }
 
@@ -394,6 +464,10 @@ pub(crate) fn leave_findings(
 }
 
 pub(crate) fn application_json(a: &ApplicationRow, person: Option<&PersonRow>) -> Value {
+    let ground = a
+        .postponement_ground
+        .as_ref()
+        .map(|g| json!({"ground": g, "date": a.ground_date}));
     let kind = DecisionKind::parse(&a.kind);
     json!({
         "id": a.id,
@@ -407,6 +481,7 @@ pub(crate) fn application_json(a: &ApplicationRow, person: Option<&PersonRow>) -
         "filed_at": a.filed_at,
         "filed_by": a.filed_by_name,
         "on_behalf": a.is_on_behalf(),
+        "postponement": ground,
         "status": if a.decision_id.is_some() { "decided" } else { "pending" },
         "decision": a.decision_id.map(|id| json!({"id": id, "outcome": a.decision_outcome})),
         "eligible_from": person.zip(kind).and_then(|(p, k)| eligibility(p, k)),
@@ -505,6 +580,10 @@ pub(crate) async fn file(
         .map_err(|e| problems.push(e))
         .ok()
         .flatten();
+    let ground_date = parse_date("ground_date", request.ground_date.as_deref())
+        .map_err(|e| problems.push(e))
+        .ok()
+        .flatten();
     let Some(kind) = kind else {
         return Err(ApiError::Invalid(problems));
     };
@@ -517,6 +596,13 @@ pub(crate) async fn file(
         authority: state.store.decision_authority(kind).await?,
         unit: person.unit.clone(),
         on_behalf,
+        postponement_ground: request
+            .postponement_ground
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(String::from),
+        ground_date,
     };
     problems.extend(application.validate());
     if !problems.is_empty() {
@@ -597,6 +683,18 @@ pub(crate) async fn record(
             None,
             format!("must be one of {}", names.join(", ")),
             format!("må være en av {}", names.join(", ")),
+        ));
+    }
+    // A postponement the rules make mandatory (R-INNK-2) is granted, never refused.
+    if let (Some(Outcome::Refused | Outcome::PartlyGranted), Some(a)) = (outcome, &application)
+        && let Some(halden_domain::applications::PostponementRule::Mandatory(finding)) =
+            postponement_rule(person, a)
+    {
+        problems.push(FieldError::bilingual(
+            "outcome",
+            Some(halden_domain::law::RuleId::Innk2),
+            format!("cannot refuse: {}; it must be granted", finding.en),
+            format!("kan ikke avslås: {}; den skal innvilges", finding.nb),
         ));
     }
     let from = parse_date("from", request.from.as_deref())
@@ -794,6 +892,15 @@ async fn list_applications(
     Ok(Json(json!({
         "applications": list.iter().map(|a| {
             let mut item = application_json(a, Some(&person));
+            if a.decision_id.is_none()
+                && let Some(rule) = postponement_rule(&person, a)
+            {
+                let finding = postponement_finding(&rule);
+                item["rules"] = json!({
+                    "mandatory": matches!(rule, halden_domain::applications::PostponementRule::Mandatory(_)),
+                    "findings": [{"rule": finding.rule.id(), "en": finding.en, "nb": finding.nb}],
+                });
+            }
             if a.decision_id.is_none()
                 && let Some((findings, broken)) = leave_findings(&person, a, &decisions)
             {

@@ -175,11 +175,13 @@ fn decision_paths() -> Value {
         "/api/v1/persons/{id}/applications": {
             "get": {"summary": "The person's applications with status and the engine's eligibility date (logged)", "parameters": [id.clone()],
                 "responses": merge(json!({"200": ok("{\"applications\": […]}")}), standard_errors())},
-            "post": {"summary": "File an application: the person, the unit's officers or the assigned contact officer on their behalf; routed to the configured authority",
+            "post": {"summary": "File an application: the person, the unit's officers, the assigned contact officer or national placement on their behalf; routed to the configured authority",
                 "parameters": [id.clone(), key.clone()],
                 "requestBody": body(json!({"type": "object", "required": ["kind", "details"], "additionalProperties": false, "properties": {
                     "kind": {"enum": kinds}, "details": {"type": "string", "maxLength": 8000},
-                    "wanted_from": {"type": "string", "format": "date"}, "wanted_until": {"type": "string", "format": "date"}}})),
+                    "wanted_from": {"type": "string", "format": "date"}, "wanted_until": {"type": "string", "format": "date"},
+                    "postponement_ground": {"enum": ["serious_illness", "pregnancy", "infant", "military_service", "other"], "description": "Postponement only (required there): the ground, which decides whether postponement is mandatory (R-INNK-2); refusing a mandatory one is refused"},
+                    "ground_date": {"type": "string", "format": "date", "description": "The due date (pregnancy) or the child's birth date (infant)"}}})),
                 "responses": created.clone()}},
         "/api/v1/persons/{id}/decisions": {
             "get": {"summary": "The person's decisions with reasons and appeal deadlines, and their appeals (logged)", "parameters": [id.clone()],

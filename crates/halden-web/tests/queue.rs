@@ -419,3 +419,124 @@ async fn the_demo_register_has_a_serving_queue() {
     assert!(count.queue >= 3, "{count:?} of {}", waiting.len());
     assert!(found.iter().any(|(_, _, summons, _)| summons.is_some()));
 }
+
+/// A postponement request from someone waiting to serve (R-INNK-2), registered by placement. A
+/// waits with planned dates from 2025-05-14 (no summons; see the first test).
+#[tokio::test]
+async fn a_mandatory_postponement_cannot_be_refused_and_another_needs_weighty_reasons() {
+    let w = world().await;
+    let a = waiting(&w, 11, "Avventer", date(2025, 3, 15)).await;
+    let apply = |ground: &str, date: Option<&str>| {
+        let mut body = json!({"kind": "postponement", "details": "Asks to start later.",
+            "postponement_ground": ground});
+        if let Some(d) = date {
+            body["ground_date"] = json!(d);
+        }
+        body
+    };
+    let path = format!("/api/v1/persons/{a}/applications");
+    // A ground is required for a postponement, and an infant needs the birth date.
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &path,
+            Some(json!({"kind": "postponement", "details": "x"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), vec!["postponement_ground"], "{body}");
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &path,
+            Some(apply("infant", None)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), vec!["ground_date"], "{body}");
+
+    // A child born 2025-03-01 is under 9 months on the serving date 2025-05-14 (until
+    // 2025-12-01): postponement is mandatory.
+    let (status, infant) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &path,
+            Some(apply("infant", Some("2025-03-01"))),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{infant}");
+    let (_, list) = w.api(Some("placement"), "GET", &path, None, &[]).await;
+    let pending = &list["applications"][0];
+    assert_eq!(pending["rules"]["mandatory"], true, "{list}");
+    assert!(
+        pending["rules"].to_string().contains("2025-12-01"),
+        "{pending}"
+    );
+    let ground = {
+        let (_, grounds) = w
+            .api(Some("placement"), "GET", "/api/v1/legal-grounds", None, &[])
+            .await;
+        grounds["legal_grounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["paragraph"] == "forskriften kap. 2")
+            .unwrap()["id"]
+            .clone()
+    };
+    let decide = |application: &Value, outcome: &str| {
+        json!({"application": application["id"], "outcome": outcome, "legal_ground": ground,
+               "reason": "We need the place and see no reason to wait any longer."})
+    };
+    let decisions = format!("/api/v1/persons/{a}/decisions");
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &decisions,
+            Some(decide(&infant, "refused")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(fields(&body), vec!["outcome"], "{body}");
+    assert!(body.to_string().contains("must be granted"), "{body}");
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &decisions,
+            Some(json!({"application": infant["id"], "outcome": "granted"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Any other ground needs weighty reasons: refusing it with a ground and a reason is saved.
+    let (status, other) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &path,
+            Some(apply("other", None)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &decisions,
+            Some(decide(&other, "refused")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

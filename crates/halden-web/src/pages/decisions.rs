@@ -94,6 +94,10 @@ pub struct Words {
     pub details_help: &'static str,
     pub decided_content: &'static str,
     pub what_the_rules_say: &'static str,
+    pub postponement_ground: &'static str,
+    pub postponement_ground_help: &'static str,
+    pub ground_date: &'static str,
+    pub ground_date_help: &'static str,
     pub departments_that_fit: &'static str,
     pub free_places: &'static str,
     pub appeal_against: &'static str,
@@ -169,6 +173,10 @@ const NB: Words = Words {
     details: "Hva søkes det om, og hvorfor",
     decided_content: "Innhold",
     what_the_rules_say: "Reglene sier",
+    postponement_ground: "Grunn for utsettelse",
+    postponement_ground_help: "Bare for utsettelse: reglene sier om utsettelsen er obligatorisk eller krever vektige grunner (R-INNK-2).",
+    ground_date: "Termin eller barnets fødselsdato",
+    ground_date_help: "Ved graviditet: termin. Ved barn under 9 måneder: barnets fødselsdato.",
     departments_that_fit: "Avdelinger på dette nivået som passer, ledig plass først og nærmest hjemmet",
     free_places: "ledige",
     appeal_against: "klage på vedtak",
@@ -245,6 +253,10 @@ const EN: Words = Words {
     details: "What is applied for, and why",
     decided_content: "Content",
     what_the_rules_say: "What the rules say",
+    postponement_ground: "Ground for postponement",
+    postponement_ground_help: "Only for a postponement: the rules say whether it is mandatory or needs weighty reasons (R-INNK-2).",
+    ground_date: "Due date or the child's birth date",
+    ground_date_help: "For a pregnancy: the due date. For a child under 9 months: the birth date.",
     departments_that_fit: "Departments at that level that fit, room first and nearest home first",
     free_places: "free",
     appeal_against: "appeal against decision",
@@ -301,6 +313,22 @@ pub fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Nb => &NB,
         Lang::En => &EN,
+    }
+}
+
+/// A postponement ground in words (R-INNK-2).
+fn postponement_ground_label(lang: Lang, ground: &str) -> &'static str {
+    match (ground, lang) {
+        ("serious_illness", Lang::Nb) => "alvorlig sykdom",
+        ("serious_illness", Lang::En) => "serious illness",
+        ("pregnancy", Lang::Nb) => "graviditet",
+        ("pregnancy", Lang::En) => "pregnancy",
+        ("infant", Lang::Nb) => "barn under 9 måneder",
+        ("infant", Lang::En) => "a child under 9 months",
+        ("military_service", Lang::Nb) => "militærtjeneste",
+        ("military_service", Lang::En) => "military service",
+        (_, Lang::Nb) => "andre grunner",
+        (_, Lang::En) => "other reasons",
     }
 }
 
@@ -737,6 +765,33 @@ async fn application_page(
             values.get("wanted_until"),
             false,
         ),
+        Field::new(
+            "postponement_ground",
+            w.postponement_ground,
+            "select",
+            values.get("postponement_ground"),
+            false,
+        )
+        .choose_from(
+            halden_storage::POSTPONEMENT_GROUNDS
+                .iter()
+                .map(|g| {
+                    (
+                        g.to_string(),
+                        postponement_ground_label(lang, g).to_string(),
+                    )
+                })
+                .collect(),
+        )
+        .help(w.postponement_ground_help),
+        Field::new(
+            "ground_date",
+            w.ground_date,
+            "date",
+            values.get("ground_date"),
+            false,
+        )
+        .help(w.ground_date_help),
     ];
     let mut problems = Vec::new();
     if submitted {
@@ -750,6 +805,8 @@ async fn application_page(
                 details: values.get("details").to_string(),
                 wanted_from: Some(values.get("wanted_from").to_string()),
                 wanted_until: Some(values.get("wanted_until").to_string()),
+                postponement_ground: Some(values.get("postponement_ground").to_string()),
+                ground_date: Some(values.get("ground_date").to_string()),
             };
             match rules::file(&state, &caller, &person, &request, None).await {
                 Ok(_) => {
@@ -1020,21 +1077,27 @@ async fn decision_page(
             Ok(d) => d,
             Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
         };
-        let rules = rules::leave_findings(&person, a, &decisions)
-            .map(|(findings, _)| {
-                let lines: Vec<&str> = findings
-                    .iter()
-                    .map(|f| {
-                        if lang == Lang::Nb {
-                            f.nb.as_str()
-                        } else {
-                            f.en.as_str()
-                        }
-                    })
-                    .collect();
-                format!(" {}: {}.", w.what_the_rules_say, lines.join("; "))
-            })
+        let mut findings = rules::leave_findings(&person, a, &decisions)
+            .map(|(findings, _)| findings)
             .unwrap_or_default();
+        if let Some(rule) = rules::postponement_rule(&person, a) {
+            findings.push(rules::postponement_finding(&rule).clone());
+        }
+        let rules = if findings.is_empty() {
+            String::new()
+        } else {
+            let lines: Vec<&str> = findings
+                .iter()
+                .map(|f| {
+                    if lang == Lang::Nb {
+                        f.nb.as_str()
+                    } else {
+                        f.en.as_str()
+                    }
+                })
+                .collect();
+            format!(" {}: {}.", w.what_the_rules_say, lines.join("; "))
+        };
         page.intro = format!(
             "{} ({}, {}): «{}».{eligible}{rules}",
             w.the_application,
