@@ -775,7 +775,7 @@ pub(crate) async fn append_keeping(
         }
     }
     if let Fact::Summons(summons) = &fact {
-        check_summons(&person, summons, today)?;
+        check_summons(&person, summons, today, corrects.is_some())?;
     }
     if let Fact::NonAppearance(missed) = &fact
         && missed.date > today
@@ -807,12 +807,14 @@ pub(crate) async fn append_keeping(
         .await?)
 }
 
-/// A summons is for a judgment waiting to be served, is sent today, and names a serving date
-/// the rules allow (R-INNK-1): three weeks' notice, and past the 60-day limit only with a reason.
+/// A summons is for a judgment waiting to be served, is sent today (a correction keeps the day
+/// it was sent), and names a serving date the rules allow (R-INNK-1): three weeks' notice, and
+/// past the 60-day limit only with a reason.
 fn check_summons(
     person: &PersonRow,
     summons: &halden_storage::facts::SummonsFact,
     today: jiff::civil::Date,
+    correction: bool,
 ) -> Result<(), ApiError> {
     let Some(received) = person
         .queue_received
@@ -826,7 +828,15 @@ fn check_summons(
         ));
     };
     let mut problems = Vec::new();
-    if summons.sent_on != today {
+    if correction && summons.sent_on > today {
+        problems.push(halden_domain::validate::FieldError::bilingual(
+            "sent_on",
+            None,
+            format!("is after today ({today})"),
+            format!("er etter i dag ({today})"),
+        ));
+    }
+    if !correction && summons.sent_on != today {
         problems.push(halden_domain::validate::FieldError::bilingual(
             "sent_on",
             None,

@@ -540,3 +540,62 @@ async fn a_mandatory_postponement_cannot_be_refused_and_another_needs_weighty_re
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+/// A summons sent earlier is corrected with the day it was sent (with who and why); a new one
+/// must be sent today.
+#[tokio::test]
+async fn a_summons_sent_earlier_can_be_corrected() {
+    let w = world().await;
+    let b = waiting(&w, 12, "Bakerst", date(2025, 5, 1)).await;
+    // Sent 2025-05-10 for 2025-06-20 (recorded by the fixture on that day).
+    let actor = Actor {
+        user_id: None,
+        name: "fixture".into(),
+    };
+    let person = w.store.person(b).await.unwrap().unwrap();
+    let (entry_id, _) = w
+        .store
+        .append(
+            &actor,
+            b,
+            person.version,
+            &Fact::Summons(halden_storage::facts::SummonsFact {
+                serving_date: date(2025, 6, 20),
+                prison: "P001".into(),
+                form: "prison".into(),
+                sent_on: date(2025, 5, 10),
+                late_reason: None,
+            }),
+            None,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, p) = w
+        .api(
+            Some("placement"),
+            "GET",
+            &format!("/api/v1/persons/{b}"),
+            None,
+            &[],
+        )
+        .await;
+    let correction = json!({"kind": "summons", "version": p["version"], "corrects": entry_id,
+        "reason": "Wrong prison typed; the letter named Bredtveit.",
+        "payload": {"serving_date": "2025-06-20", "prison": "P003", "sent_on": "2025-05-10"}});
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            &format!("/api/v1/persons/{b}/entries"),
+            Some(correction),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        line(&queue_of(&w).await, b)["summons"],
+        json!({"serving_date": "2025-06-20", "prison": "P003"})
+    );
+}
