@@ -399,6 +399,24 @@ pub fn unit_since(
     Some(since)
 }
 
+/// The judgments in effect that became final after `previous_release` (all when none): the
+/// ones the current or next serving is for.
+fn judgments_after<'a>(
+    in_effect: &'a [(i64, &'a Fact)],
+    previous_release: Option<Date>,
+) -> impl Iterator<Item = &'a Judgment> {
+    in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Judgment(j) => Some(j),
+            _ => None,
+        })
+        .filter(move |j| {
+            let day = j.final_date.unwrap_or(j.decision_date);
+            previous_release.is_none_or(|released| day > released)
+        })
+}
+
 /// What waits to be served: for someone not in custody, the judgments to imprisonment that
 /// became final after their last release, unless an EM serving has started since receipt.
 fn awaiting(
@@ -423,17 +441,8 @@ fn awaiting(
             _ => None,
         })
         .collect();
-    let received = in_effect
-        .iter()
-        .filter_map(|(_, f)| match f {
-            Fact::Judgment(j) => Some(j),
-            _ => None,
-        })
+    let received = judgments_after(in_effect, previous_release)
         .filter(|j| !j.sentences.is_empty() || j.preventive_detention.is_some())
-        .filter(|j| {
-            let day = j.final_date.unwrap_or(j.decision_date);
-            previous_release.is_none_or(|released| day > released)
-        })
         .map(|j| j.received.or(j.final_date).unwrap_or(j.decision_date))
         .filter(|received| !em_starts.iter().any(|start| start >= received))
         .min()?;
@@ -513,17 +522,7 @@ fn calculate(
     serving_start: Date,
     fold_non_counting: &[halden_domain::case::NonCountingInterval],
 ) -> Option<Value> {
-    let judgments: Vec<&Judgment> = in_effect
-        .iter()
-        .filter_map(|(_, f)| match f {
-            Fact::Judgment(j) => Some(j),
-            _ => None,
-        })
-        .filter(|j| {
-            let day = j.final_date.unwrap_or(j.decision_date);
-            previous_release.is_none_or(|released| day > released)
-        })
-        .collect();
+    let judgments: Vec<&Judgment> = judgments_after(in_effect, previous_release).collect();
     let latest = judgments.iter().max_by_key(|j| j.decision_date)?;
     let mut input = latest.engine_input(serving_start);
     let obj = input.as_object_mut()?;
