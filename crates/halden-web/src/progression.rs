@@ -71,10 +71,15 @@ impl Progression {
 
 /// The plan of `person` on `today`: `None` unless they are serving in custody with key dates.
 pub fn plan(person: &PersonRow, today: Date) -> Option<Progression> {
+    let doc: Value = serde_json::from_str(person.dates_json.as_deref()?).ok()?;
+    plan_with(person, &doc, today)
+}
+
+/// [`plan`] with the person's engine document already parsed.
+pub fn plan_with(person: &PersonRow, doc: &Value, today: Date) -> Option<Progression> {
     if !person.in_custody() || person.serving_start.is_none() {
         return None;
     }
-    let doc: Value = serde_json::from_str(person.dates_json.as_deref()?).ok()?;
     let dates = doc.get("dates")?.as_object()?;
     let lookup = |key: DateKey| {
         dates

@@ -64,9 +64,13 @@ pub struct DateLine {
 
 /// The key dates of a stored calculation, named and explained in `lang`.
 pub fn date_lines(dates_json: Option<&str>, lang: Lang) -> Vec<DateLine> {
-    let Some(doc) = dates_json.and_then(|d| serde_json::from_str::<Value>(d).ok()) else {
-        return Vec::new();
-    };
+    dates_json
+        .and_then(|d| serde_json::from_str::<Value>(d).ok())
+        .map_or_else(Vec::new, |doc| date_lines_of(&doc, lang))
+}
+
+/// [`date_lines`] of a document already parsed.
+fn date_lines_of(doc: &Value, lang: Lang) -> Vec<DateLine> {
     let Some(dates) = doc.get("dates").and_then(Value::as_object) else {
         return Vec::new();
     };
@@ -348,11 +352,19 @@ pub(super) async fn person_page(
     let today = state.today();
     let restricted = view == View::Restricted;
     let may_write_here = caller.may_write_for(&person, today);
-    let progression = if restricted {
+    // The engine's document, parsed once for the dates, the plan and whether they are planned.
+    let doc: Option<Value> = if restricted {
         None
     } else {
-        crate::progression::plan(&person, today).map(|p| progression_section(&p, lang))
+        person
+            .dates_json
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
     };
+    let progression = doc
+        .as_ref()
+        .and_then(|doc| crate::progression::plan_with(&person, doc, today))
+        .map(|p| progression_section(&p, lang));
     let (dates, history, incidents) = if restricted {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
@@ -380,7 +392,8 @@ pub(super) async fn person_page(
             })
             .collect();
         (
-            date_lines(person.dates_json.as_deref(), lang),
+            doc.as_ref()
+                .map_or_else(Vec::new, |doc| date_lines_of(doc, lang)),
             history,
             incidents,
         )
@@ -412,13 +425,9 @@ pub(super) async fn person_page(
         None
     };
     let title = person.display_name();
-    let planned_from = person.dates_json.as_deref().and_then(|d| {
-        serde_json::from_str::<Value>(d)
-            .ok()?
-            .get("planned_from")?
-            .as_str()
-            .map(String::from)
-    });
+    let planned_from = doc
+        .as_ref()
+        .and_then(|d| d.get("planned_from")?.as_str().map(String::from));
     let page = PersonPage {
         c: chrome(&headers, Some(&caller), &title, &here),
         facts: facts(&person, lang),
