@@ -4,6 +4,9 @@
 //! door (R-EM-3), parole (R-PAR-1) and the end of the sentence (C-4) — each from the engine's key
 //! date, and which of them fall due in a window (the reviews of the week).
 //!
+//! A decision to expel the person after the sentence (utvisningsvedtak) limits the steps
+//! (BRIEF §3.7): see [`Limits`].
+//!
 //! Pure: the key dates arrive as a lookup; the recommendation of the level comes from
 //! [`crate::placement`].
 
@@ -97,6 +100,50 @@ impl Step {
     }
 }
 
+/// What limits a person's steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    /// A decision to expel the person after the sentence is in effect (utvisningsvedtak,
+    /// utlendingsloven § 66/§ 67).
+    pub expulsion: bool,
+}
+
+/// Why a step is not planned for this person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closure {
+    /// The person is to be expelled after the sentence. The steps whose purpose is a life in
+    /// Norway after release — day release for work or school (frigang, strgjfl § 20), home
+    /// serving (§ 16) and electronic monitoring (§ 16 a) — are not planned; lower security,
+    /// leave and parole are, each assessed as usual (parole ends in removal from Norway). The
+    /// halfway house is closed in [`crate::placement`] (R-SEC-2). RULES.md has no rule id for
+    /// this: BRIEF §3.7 states it, and the list of steps is Halden's reading of it.
+    Expulsion,
+}
+
+impl Closure {
+    /// (English, bokmål): why the step is not planned.
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Closure::Expulsion => (
+                "not planned: the person is to be expelled after the sentence",
+                "planlegges ikke: personen skal utvises etter straffen",
+            ),
+        }
+    }
+}
+
+impl Step {
+    /// Whether `limits` close this step, and why.
+    pub const fn closed_by(self, limits: Limits) -> Option<Closure> {
+        match self {
+            Step::Frigang | Step::HomeServing | Step::ElectronicMonitoring if limits.expulsion => {
+                Some(Closure::Expulsion)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A step with its date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedStep {
@@ -108,11 +155,18 @@ pub struct PlannedStep {
     pub date: Date,
     /// Whether that day has come (`date ≤ today`).
     pub reached: bool,
+    /// Why the step is not planned for this person, when it is not (the date is still shown:
+    /// it is what the sentence alone would allow).
+    pub closed: Option<Closure>,
 }
 
 /// The plan: every step whose key date the engine gave, in date order (steps on the same day in
-/// [`Step::ALL`] order).
-pub fn plan(dates: impl Fn(DateKey) -> Option<Date>, today: Date) -> Vec<PlannedStep> {
+/// [`Step::ALL`] order), each marked closed when `limits` close it.
+pub fn plan(
+    dates: impl Fn(DateKey) -> Option<Date>,
+    today: Date,
+    limits: Limits,
+) -> Vec<PlannedStep> {
     let mut steps: Vec<PlannedStep> = Step::ALL
         .into_iter()
         .filter_map(|step| {
@@ -122,6 +176,7 @@ pub fn plan(dates: impl Fn(DateKey) -> Option<Date>, today: Date) -> Vec<Planned
                     key,
                     date,
                     reached: date <= today,
+                    closed: step.closed_by(limits),
                 })
             })
         })
@@ -130,13 +185,18 @@ pub fn plan(dates: impl Fn(DateKey) -> Option<Date>, today: Date) -> Vec<Planned
     steps
 }
 
-/// The steps falling due in the `days` days from `today` (today included): the reviews of the
-/// week for `days = 7`.
-pub fn due(dates: impl Fn(DateKey) -> Option<Date>, today: Date, days: i32) -> Vec<PlannedStep> {
+/// The open steps falling due in the `days` days from `today` (today included): the reviews of
+/// the week for `days = 7`. A closed step needs no review.
+pub fn due(
+    dates: impl Fn(DateKey) -> Option<Date>,
+    today: Date,
+    days: i32,
+    limits: Limits,
+) -> Vec<PlannedStep> {
     let end = add_days(today, days).unwrap_or(Date::MAX);
-    plan(dates, today)
+    plan(dates, today, limits)
         .into_iter()
-        .filter(|s| s.date >= today && s.date < end)
+        .filter(|s| s.closed.is_none() && s.date >= today && s.date < end)
         .collect()
 }
 
@@ -162,7 +222,7 @@ mod tests {
 
     #[test]
     fn the_steps_come_in_date_order_and_know_whether_they_are_reached() {
-        let steps = plan(case, date(2025, 9, 26));
+        let steps = plan(case, date(2025, 9, 26), Limits::default());
         let order: Vec<(Step, Date, bool)> =
             steps.iter().map(|s| (s.step, s.date, s.reached)).collect();
         assert_eq!(
@@ -182,11 +242,14 @@ mod tests {
     #[test]
     fn the_week_holds_the_steps_from_today_to_six_days_on() {
         // 2025-10-16 + 7 days = 2025-10-23: the EM date 2025-10-22 is in, today's too.
-        let week = due(case, date(2025, 10, 16), 7);
+        let week = due(case, date(2025, 10, 16), 7, Limits::default());
         assert_eq!(week.len(), 1);
         assert_eq!(week[0].step, Step::ElectronicMonitoring);
-        assert!(due(case, date(2025, 10, 23), 7).is_empty());
-        assert_eq!(due(case, date(2025, 10, 22), 7)[0].date, date(2025, 10, 22));
+        assert!(due(case, date(2025, 10, 23), 7, Limits::default()).is_empty());
+        assert_eq!(
+            due(case, date(2025, 10, 22), 7, Limits::default())[0].date,
+            date(2025, 10, 22)
+        );
     }
 
     #[test]
@@ -197,7 +260,7 @@ mod tests {
             DateKey::ForvaringFrameEnd => Some(date(2035, 1, 1)),
             _ => None,
         };
-        let steps = plan(forvaring, date(2026, 1, 1));
+        let steps = plan(forvaring, date(2026, 1, 1), Limits::default());
         let keys: Vec<DateKey> = steps.iter().map(|s| s.key).collect();
         assert_eq!(
             keys,
@@ -207,5 +270,29 @@ mod tests {
                 DateKey::ForvaringFrameEnd
             ]
         );
+    }
+
+    #[test]
+    fn an_expulsion_closes_frigang_home_serving_and_em_but_not_leave_or_parole() {
+        let limits = Limits { expulsion: true };
+        let closed: Vec<(Step, bool)> = plan(case, date(2025, 9, 26), limits)
+            .iter()
+            .map(|s| (s.step, s.closed.is_some()))
+            .collect();
+        assert_eq!(
+            closed,
+            vec![
+                (Step::LowerSecurity, false),
+                (Step::Leave, false),
+                (Step::Frigang, true),
+                (Step::ElectronicMonitoring, true),
+                (Step::HomeServing, true),
+                (Step::Parole, false),
+                (Step::Release, false),
+            ]
+        );
+        // The EM date 2025-10-22 falls in the week of 2025-10-16, but a closed step needs no
+        // review: the week is empty.
+        assert!(due(case, date(2025, 10, 16), 7, limits).is_empty());
     }
 }

@@ -62,11 +62,15 @@ pub enum MovementKind {
     CourtReturn,
     /// Released (løslatelse); closes the custody episode.
     Release,
+    /// Handed over to the health service for mandatory psychiatric care (overføring til
+    /// tvungent psykisk helsevern, straffeloven § 62): closes the custody episode, and the case
+    /// leaves the correctional service (BRIEF §3.7).
+    Handover,
 }
 
 impl MovementKind {
     /// Every kind, in the order forms list them.
-    pub const ALL: [MovementKind; 12] = [
+    pub const ALL: [MovementKind; 13] = [
         MovementKind::Admission,
         MovementKind::BasisChange,
         MovementKind::Transfer,
@@ -79,6 +83,7 @@ impl MovementKind {
         MovementKind::CourtOut,
         MovementKind::CourtReturn,
         MovementKind::Release,
+        MovementKind::Handover,
     ];
 
     /// The stable machine name used in storage and the API.
@@ -96,6 +101,7 @@ impl MovementKind {
             MovementKind::CourtOut => "court_out",
             MovementKind::CourtReturn => "court_return",
             MovementKind::Release => "release",
+            MovementKind::Handover => "handover",
         }
     }
 
@@ -119,12 +125,22 @@ impl MovementKind {
             MovementKind::CourtOut => ("to court", "til retten"),
             MovementKind::CourtReturn => ("back from court", "tilbake fra retten"),
             MovementKind::Release => ("release", "løslatelse"),
+            MovementKind::Handover => (
+                "handover to mandatory psychiatric care",
+                "overføring til tvungent psykisk helsevern",
+            ),
         }
     }
 
     /// Whether the movement names the prison the person goes to.
     pub fn needs_prison(self) -> bool {
         matches!(self, MovementKind::Admission | MovementKind::Transfer)
+    }
+
+    /// Whether the movement closes the custody episode (release, or handover to the health
+    /// service).
+    pub fn ends_episode(self) -> bool {
+        matches!(self, MovementKind::Release | MovementKind::Handover)
     }
 
     /// Whether the movement names a basis of custody.
@@ -375,6 +391,9 @@ pub struct CustodyState {
     pub non_counting: Vec<NonCountingInterval>,
     /// Late and missed returns from leave, in every episode, oldest first.
     pub incidents: Vec<Incident>,
+    /// When the last episode ended in a handover to mandatory psychiatric care: the case has
+    /// left the correctional service (until a new admission).
+    pub handed_over: Option<DateTime>,
     escaped_at: Option<DateTime>,
     due_back: Option<DateTime>,
 }
@@ -390,6 +409,7 @@ impl Default for CustodyState {
             last_at: None,
             non_counting: Vec::new(),
             incidents: Vec::new(),
+            handed_over: None,
             escaped_at: None,
             due_back: None,
         }
@@ -465,7 +485,7 @@ impl CustodyState {
             K::Recapture => &[S::Escaped],
             K::HospitalReturn => &[S::AtHospital],
             K::CourtReturn => &[S::AtCourt],
-            K::Release => &[S::Present, S::OnLeave, S::AtHospital, S::AtCourt],
+            K::Release | K::Handover => &[S::Present, S::OnLeave, S::AtHospital, S::AtCourt],
         };
         if !allowed.contains(&self.status) {
             return Err(MovementError {
@@ -496,6 +516,7 @@ impl CustodyState {
                     incidents: std::mem::take(&mut self.incidents),
                     escaped_at: None,
                     due_back: None,
+                    handed_over: None,
                 };
             }
             K::BasisChange => {
@@ -563,6 +584,10 @@ impl CustodyState {
                 self.status = S::Present;
             }
             K::Release => self.status = S::Released,
+            K::Handover => {
+                self.status = S::Released;
+                self.handed_over = Some(movement.at);
+            }
         }
         self.last_at = Some(movement.at);
         Ok(())
@@ -847,6 +872,31 @@ mod tests {
         ];
         let state = CustodyState::project(&moves).unwrap();
         assert_eq!(state.episode_start, Some(date(2025, 1, 3)));
+        assert!(state.status.in_custody());
+    }
+
+    #[test]
+    fn a_handover_to_psychiatric_care_closes_the_episode_until_a_new_admission() {
+        let remand = Movement {
+            basis: Some(CustodyBasis::Remand),
+            prison: Some("P001".into()),
+            ..movement(MovementKind::Admission, datetime(2025, 1, 3, 10, 0, 0, 0))
+        };
+        let handover = movement(MovementKind::Handover, datetime(2025, 5, 20, 9, 0, 0, 0));
+        let state = CustodyState::project([&remand, &handover]).unwrap();
+        assert_eq!(state.status, CustodyStatus::Released);
+        assert!(!state.status.in_custody());
+        assert_eq!(state.handed_over, Some(datetime(2025, 5, 20, 9, 0, 0, 0)));
+        // Nothing but an admission may follow: not a second handover, not a leave.
+        let again = movement(MovementKind::Handover, datetime(2025, 5, 21, 9, 0, 0, 0));
+        let err = CustodyState::project([&remand, &handover, &again]).unwrap_err();
+        assert_eq!(err.field, "kind");
+        let readmitted = Movement {
+            at: datetime(2026, 2, 1, 10, 0, 0, 0),
+            ..remand.clone()
+        };
+        let state = CustodyState::project([&remand, &handover, &readmitted]).unwrap();
+        assert_eq!(state.handed_over, None);
         assert!(state.status.in_custody());
     }
 

@@ -184,6 +184,20 @@ pub struct Person {
     pub summonses: Vec<Summons>,
     /// Serving dates missed, oldest first.
     pub non_appearances: Vec<NonAppearance>,
+    /// A decision to expel the person after the sentence, for some foreign citizens.
+    pub expulsion: Option<Expulsion>,
+    /// The receiving health institution, when an episode ended in a handover to mandatory
+    /// psychiatric care (the `Handover` movement).
+    pub handover_institution: Option<String>,
+}
+
+/// A decision to expel a person after the sentence (utvisningsvedtak).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expulsion {
+    /// The day of the decision.
+    pub decided_on: Date,
+    /// The day it became final, when it has by the population's day.
+    pub final_on: Option<Date>,
 }
 
 /// A generated population.

@@ -96,7 +96,7 @@ fn waiting(person: &Person) -> Option<Waiting> {
     let last_release = person
         .movements
         .iter()
-        .filter(|m| m.kind == MovementKind::Release)
+        .filter(|m| m.kind.ends_episode())
         .map(|m| m.at.date())
         .max();
     let received = person
@@ -702,7 +702,7 @@ fn remand_is_deducted_and_covered_by_orders() {
             let start = m.at.date();
             let end = moves[i + 1..]
                 .iter()
-                .find(|n| matches!(n.kind, MovementKind::BasisChange | MovementKind::Release))
+                .find(|n| n.kind == MovementKind::BasisChange || n.kind.ends_episode())
                 .map(|n| (n.kind, n.at.date()));
             if let Some((MovementKind::BasisChange, change)) = end {
                 remand_then_sentence += 1;
@@ -884,7 +884,7 @@ fn remand_credited_to_a_later_sentence_was_spent_in_a_released_remand_episode() 
             if m.kind == MovementKind::Admission && m.basis == Some(CustodyBasis::Remand) {
                 let end = moves[i + 1..]
                     .iter()
-                    .find(|n| matches!(n.kind, MovementKind::BasisChange | MovementKind::Release));
+                    .find(|n| n.kind == MovementKind::BasisChange || n.kind.ends_episode());
                 if let Some(release) = end.filter(|n| n.kind == MovementKind::Release) {
                     let days = m.at.date().until(release.at.date()).unwrap().get_days();
                     released_remand.push((release.at.date(), days as u32));

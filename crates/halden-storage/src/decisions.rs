@@ -183,7 +183,19 @@ pub struct NewApplication {
     pub postponement_ground: Option<String>,
     /// For a postponement on pregnancy: the due date; on an infant: the child's birth date.
     pub ground_date: Option<Date>,
+    /// For leave: its kind, see [`LEAVE_KINDS`] (absent: ordinary).
+    pub leave_kind: Option<String>,
+    /// For a short leave: its hours.
+    pub leave_hours: Option<i64>,
 }
+
+/// The kinds of leave an application may name (R-LEAVE-4): ordinary leave counts in the quota
+/// (R-LEAVE-2), welfare and short leave do not.
+pub const LEAVE_KINDS: [&str; 3] = ["ordinary", "welfare", "short"];
+
+/// The longest a short leave can be asked for, in hours: within one day. What the rules allow
+/// (R-LEAVE-4, up to 5 hours) is shown to the decider as a finding, not enforced on filing.
+pub const SHORT_LEAVE_MAX_ASKED_HOURS: i64 = 24;
 
 /// The grounds a postponement may name (R-INNK-2).
 pub const POSTPONEMENT_GROUNDS: [&str; 5] = [
@@ -270,6 +282,47 @@ impl NewApplication {
             }
             _ => {}
         }
+        match (&self.leave_kind, self.kind) {
+            (Some(_), kind) if kind != DecisionKind::Leave => errors.push(FieldError::bilingual(
+                "leave_kind",
+                None,
+                "is only for leave",
+                "gjelder bare permisjon",
+            )),
+            (Some(k), _) if !LEAVE_KINDS.contains(&k.as_str()) => {
+                errors.push(FieldError::bilingual(
+                    "leave_kind",
+                    None,
+                    format!("must be one of {}", LEAVE_KINDS.join(", ")),
+                    format!("må være én av {}", LEAVE_KINDS.join(", ")),
+                ));
+            }
+            _ => {}
+        }
+        let short = self.leave_kind.as_deref() == Some("short");
+        match self.leave_hours {
+            None if short => errors.push(FieldError::bilingual(
+                "leave_hours",
+                None,
+                "is required for a short leave",
+                "må fylles ut for korttidspermisjon",
+            )),
+            Some(_) if !short => errors.push(FieldError::bilingual(
+                "leave_hours",
+                None,
+                "is only for a short leave",
+                "gjelder bare korttidspermisjon",
+            )),
+            Some(h) if !(1..=SHORT_LEAVE_MAX_ASKED_HOURS).contains(&h) => {
+                errors.push(FieldError::bilingual(
+                    "leave_hours",
+                    None,
+                    format!("must be 1 to {SHORT_LEAVE_MAX_ASKED_HOURS} hours"),
+                    format!("må være 1 til {SHORT_LEAVE_MAX_ASKED_HOURS} timer"),
+                ));
+            }
+            _ => {}
+        }
         if let (Some(from), Some(until)) = (self.wanted_from, self.wanted_until)
             && until < from
         {
@@ -315,6 +368,10 @@ pub struct ApplicationRow {
     pub postponement_ground: Option<String>,
     /// The due date or the child's birth date of that ground.
     pub ground_date: Option<String>,
+    /// For leave: `ordinary`, `welfare` or `short` (NULL on leave: ordinary).
+    pub leave_kind: Option<String>,
+    /// For a short leave: its hours.
+    pub leave_hours: Option<i64>,
     /// The decision, once decided.
     pub decision_id: Option<i64>,
     /// Its outcome.
@@ -478,7 +535,8 @@ const APPEAL_SELECT: &str = "SELECT a.id, a.decision_id, a.person_id, \
 const APPLICATION_SELECT: &str = "SELECT ap.id, ap.person_id, \
      p.given_names || ' ' || p.family_name AS person_name, ap.kind, ap.details, \
      ap.wanted_from, ap.wanted_until, ap.authority, ap.unit, ap.filed_at, ap.filed_by_name, \
-     ap.on_behalf, ap.postponement_ground, ap.ground_date, d.id AS decision_id, \
+     ap.on_behalf, ap.postponement_ground, ap.ground_date, ap.leave_kind, ap.leave_hours, \
+     d.id AS decision_id, \
      d.outcome AS decision_outcome \
      FROM applications ap JOIN persons p ON p.id = ap.person_id \
      LEFT JOIN decisions d ON d.application_id = ap.id";
@@ -741,7 +799,8 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO applications (person_id, kind, details, wanted_from, wanted_until, \
              authority, unit, filed_at, filed_by, filed_by_name, on_behalf, postponement_ground, \
-             ground_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ground_date, leave_kind, leave_hours) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              RETURNING id",
         )
         .bind(application.person_id)
@@ -757,6 +816,8 @@ impl Store {
         .bind(i64::from(application.on_behalf))
         .bind(application.postponement_ground.as_deref())
         .bind(application.ground_date.map(|d| d.to_string()))
+        .bind(application.leave_kind.as_deref())
+        .bind(application.leave_hours)
         .fetch_one(&mut *tx)
         .await?;
         keep_answer_in(key, &mut tx, &id).await?;

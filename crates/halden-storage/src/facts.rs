@@ -147,6 +147,10 @@ pub struct MovementFact {
     /// kept on the entry and shown in the history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_override: Option<String>,
+    /// For a handover to mandatory psychiatric care: the health institution that receives the
+    /// person (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
 }
 
 /// The longest reason for overbooking a department.
@@ -235,6 +239,25 @@ pub struct NonAppearanceFact {
     pub note: Option<String>,
 }
 
+/// A decision to expel the person from Norway after the sentence (utvisningsvedtak,
+/// utlendingsloven §§ 66–67), made by the immigration authority or a court. It limits the
+/// progression steps (BRIEF §3.7, see `halden_domain::progression::Closure`); a decision
+/// revoked or quashed is retracted (a correction), so the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpulsionFact {
+    /// The day of the decision.
+    pub decided_on: Date,
+    /// Who decided (e.g. `UDI`, `Oslo tingrett`).
+    pub authority: String,
+    /// The day it became final (endelig), when it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_on: Option<Date>,
+    /// The authority's case number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
 /// The payload of one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -258,12 +281,14 @@ pub enum Fact {
     Summons(SummonsFact),
     /// Did not report on the serving date.
     NonAppearance(NonAppearanceFact),
+    /// A decision to expel the person after the sentence.
+    Expulsion(ExpulsionFact),
     /// Voids the entry it corrects (registered in error).
     Retraction,
 }
 
 /// Every entry kind's machine name.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "identity",
     "judgment",
     "remand_order",
@@ -274,6 +299,7 @@ pub const KINDS: [&str; 11] = [
     "contact_officer",
     "summons",
     "non_appearance",
+    "expulsion",
     "retraction",
 ];
 
@@ -291,6 +317,7 @@ impl Fact {
             Fact::ContactOfficer(_) => "contact_officer",
             Fact::Summons(_) => "summons",
             Fact::NonAppearance(_) => "non_appearance",
+            Fact::Expulsion(_) => "expulsion",
             Fact::Retraction => "retraction",
         }
     }
@@ -308,6 +335,7 @@ impl Fact {
             Fact::ContactOfficer(x) => serde_json::to_value(x),
             Fact::Summons(x) => serde_json::to_value(x),
             Fact::NonAppearance(x) => serde_json::to_value(x),
+            Fact::Expulsion(x) => serde_json::to_value(x),
             Fact::Retraction => Ok(Value::Object(serde_json::Map::new())),
         };
         // Serialising these plain structs cannot fail; fall back to null rather than panic.
@@ -345,6 +373,7 @@ impl Fact {
             "contact_officer" => Fact::ContactOfficer(read(payload, prefix)?),
             "summons" => Fact::Summons(read(payload, prefix)?),
             "non_appearance" => Fact::NonAppearance(read(payload, prefix)?),
+            "expulsion" => Fact::Expulsion(read(payload, prefix)?),
             "retraction" => Fact::Retraction,
             other => {
                 return Err(vec![FieldError::bilingual(
@@ -442,6 +471,21 @@ impl Fact {
                 if let Some(note) = &x.note {
                     p.text("note", note, 2000);
                 }
+                let handover = MovementKind::parse(&x.movement) == Some(MovementKind::Handover);
+                match &x.institution {
+                    Some(institution) if handover => p.text("institution", institution, 200),
+                    Some(_) => p.add(
+                        "institution",
+                        "is only for a handover to mandatory psychiatric care",
+                        "gjelder bare overføring til tvungent psykisk helsevern",
+                    ),
+                    None if handover => p.add(
+                        "institution",
+                        "is required for a handover: the health institution that receives the person",
+                        "må fylles ut ved overføring: helseinstitusjonen som tar imot personen",
+                    ),
+                    None => {}
+                }
                 if let Some(reason) = &x.capacity_override {
                     p.text("capacity_override", reason, CAPACITY_OVERRIDE_MAX);
                     if !matches!(
@@ -519,6 +563,19 @@ impl Fact {
             Fact::NonAppearance(x) => {
                 if let Some(note) = &x.note {
                     p.text("note", note, 2000);
+                }
+            }
+            Fact::Expulsion(x) => {
+                p.text("authority", &x.authority, 200);
+                if let Some(reference) = &x.reference {
+                    p.text("reference", reference, 100);
+                }
+                if x.final_on.is_some_and(|f| f < x.decided_on) {
+                    p.add(
+                        "final_on",
+                        "is before the decision ('decided_on')",
+                        "kan ikke være før vedtaksdagen",
+                    );
                 }
             }
             Fact::Retraction => {}

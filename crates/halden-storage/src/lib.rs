@@ -32,8 +32,8 @@ mod users;
 pub use accounts::AccountChange;
 pub use audit::{AccessEntry, AccessQuery};
 pub use decisions::{
-    AppealRow, ApplicationRow, Authority, AuthorityChange, DecisionRow, LegalGroundRow, NewAppeal,
-    NewApplication, NewDecision, NewLegalGround, POSTPONEMENT_GROUNDS,
+    AppealRow, ApplicationRow, Authority, AuthorityChange, DecisionRow, LEAVE_KINDS,
+    LegalGroundRow, NewAppeal, NewApplication, NewDecision, NewLegalGround, POSTPONEMENT_GROUNDS,
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};

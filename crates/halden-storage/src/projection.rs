@@ -14,7 +14,7 @@ use halden_domain::{
 use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::facts::{Fact, Identity, Judgment, SummonsFact, SupervisionFact};
+use crate::facts::{ExpulsionFact, Fact, Identity, Judgment, SummonsFact, SupervisionFact};
 
 /// An entry as the projection needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +63,20 @@ pub struct Projection {
     pub awaiting: Option<Awaiting>,
     /// Every place the person has held, oldest first (see [`stays`]).
     pub stays: Vec<Stay>,
+    /// The expulsion decision in effect (the latest decided), if any.
+    pub expulsion: Option<ExpulsionFact>,
+    /// The handover to mandatory psychiatric care that closed the case, when the last episode
+    /// ended in one.
+    pub handover: Option<Handover>,
+}
+
+/// A handover to the health service that took the case out of the correctional service.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Handover {
+    /// When.
+    pub at: jiff::civil::DateTime,
+    /// The receiving health institution.
+    pub institution: String,
 }
 
 /// A place held in one department (prison estate id) over the days `[from, to)`.
@@ -137,7 +151,7 @@ pub fn stays(movements: &[Movement]) -> Vec<Stay> {
                     start(&mut done, &mut open, prison, day);
                 }
             }
-            MovementKind::Release => {
+            MovementKind::Release | MovementKind::Handover => {
                 close(&mut done, &mut open, day);
                 episode_prison = None;
             }
@@ -316,6 +330,25 @@ pub fn project(
 
     let awaiting = awaiting(&in_effect, &movements, &custody);
     let stays = stays(&movements);
+    let expulsion = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Expulsion(e) => Some(e),
+            _ => None,
+        })
+        .max_by_key(|e| e.decided_on)
+        .cloned();
+    let handover = custody.handed_over.and_then(|at| {
+        in_effect.iter().rev().find_map(|(_, f)| match f {
+            Fact::Movement(m) if m.at == at && m.movement == MovementKind::Handover.as_str() => {
+                Some(Handover {
+                    at,
+                    institution: m.institution.clone().unwrap_or_default(),
+                })
+            }
+            _ => None,
+        })
+    });
     let dates = match &awaiting {
         // Waiting to serve: the dates as they will be if serving starts on the summons date, or
         // else on the latest serving date (R-INNK-1), marked as planned.
@@ -344,6 +377,8 @@ pub fn project(
         key_dates,
         awaiting,
         stays,
+        expulsion,
+        handover,
     })
 }
 
@@ -429,7 +464,7 @@ fn awaiting(
     }
     let previous_release = movements
         .iter()
-        .filter(|m| m.kind == MovementKind::Release)
+        .filter(|m| m.kind.ends_episode())
         .map(|m| m.at.date())
         .max();
     // EM serving started on these days: a judgment received on or before one of them has started
@@ -484,7 +519,7 @@ fn engine_result(
     let episode_start = custody.episode_start?;
     let previous_release = movements
         .iter()
-        .filter(|m| m.kind == MovementKind::Release && m.at.date() < episode_start)
+        .filter(|m| m.kind.ends_episode() && m.at.date() < episode_start)
         .map(|m| m.at.date())
         .max();
     calculate(
@@ -504,7 +539,7 @@ fn planned_result(
 ) -> Option<Value> {
     let previous_release = movements
         .iter()
-        .filter(|m| m.kind == MovementKind::Release)
+        .filter(|m| m.kind.ends_episode())
         .map(|m| m.at.date())
         .max();
     let mut doc = calculate(in_effect, previous_release, start, &[])?;
@@ -674,6 +709,7 @@ mod tests {
             due_back: None,
             note: None,
             capacity_override: None,
+            institution: None,
         });
         let leave = Fact::Movement(MovementFact {
             movement: "leave_out".into(),
@@ -683,6 +719,7 @@ mod tests {
             due_back: None,
             note: None,
             capacity_override: None,
+            institution: None,
         });
         let entries = vec![
             entry(1, None, identity("Nordmann")),

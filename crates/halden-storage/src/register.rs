@@ -100,6 +100,11 @@ pub struct PersonRow {
     pub non_appearance: Option<String>,
     /// The incidents of the custody fold, JSON (see [`crate::projection::incidents_json`]).
     pub incidents: Option<String>,
+    /// The expulsion decision in effect, JSON (the `expulsion` entry's payload).
+    pub expulsion: Option<String>,
+    /// The handover to mandatory psychiatric care that closed the case, JSON
+    /// (`{"at", "institution"}`).
+    pub handover: Option<String>,
 }
 
 impl PersonRow {
@@ -111,6 +116,16 @@ impl PersonRow {
     /// Whether the person is in a custody episode today.
     pub fn in_custody(&self) -> bool {
         !matches!(self.status.as_str(), "not_admitted" | "released")
+    }
+
+    /// The expulsion decision in effect.
+    pub fn expulsion(&self) -> Option<crate::facts::ExpulsionFact> {
+        serde_json::from_str(self.expulsion.as_deref()?).ok()
+    }
+
+    /// The handover to mandatory psychiatric care that closed the case.
+    pub fn handover(&self) -> Option<crate::projection::Handover> {
+        serde_json::from_str(self.handover.as_deref()?).ok()
     }
 
     /// Whether the person is under the given probation office on `today`.
@@ -225,7 +240,7 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
     contact_officer, queue_received, queue_form, summons_date, summons_prison, non_appearance, \
-    incidents";
+    incidents, expulsion, handover";
 
 /// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
 const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
@@ -233,7 +248,7 @@ const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
     CAST(NULL AS TEXT) AS dates_json, contact_officer, queue_received, queue_form, summons_date, \
-    summons_prison, non_appearance, incidents";
+    summons_prison, non_appearance, incidents, expulsion, handover";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -265,7 +280,7 @@ const PROJECTION_COLUMNS: [&str; 18] = [
     "supervision_office",
 ];
 
-const PROJECTION_TAIL: [&str; 11] = [
+const PROJECTION_TAIL: [&str; 13] = [
     "supervision_until",
     "end_of_sentence",
     "key_dates",
@@ -277,9 +292,11 @@ const PROJECTION_TAIL: [&str; 11] = [
     "summons_prison",
     "non_appearance",
     "incidents",
+    "expulsion",
+    "handover",
 ];
 
-fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 11]) {
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 13]) {
     let i = &p.identity;
     let c = &p.custody;
     let text = [
@@ -323,6 +340,12 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 11])
             .and_then(|a| a.missed)
             .map(|d| d.to_string()),
         crate::projection::incidents_json(&p.custody.incidents),
+        p.expulsion
+            .as_ref()
+            .and_then(|e| serde_json::to_string(e).ok()),
+        p.handover
+            .as_ref()
+            .and_then(|h| serde_json::to_string(h).ok()),
     ];
     (
         ProjectionValues {

@@ -216,6 +216,9 @@ impl Caller {
             // person should have reported to records that they did not.
             "summons" => &[Placement],
             "non_appearance" => &[Officer, Leader, Placement],
+            // The immigration authority's or court's decision, registered by the prison's
+            // leader or national placement (BRIEF §3.7).
+            "expulsion" => &[Leader, Placement],
             _ => &[],
         };
         allowed.contains(&self.role)

@@ -261,6 +261,8 @@ pub(crate) fn person_json(
                 "summons": p.summons_date.as_ref().map(|d| json!({"serving_date": d, "prison": p.summons_prison})),
                 "non_appearance": p.non_appearance,
             })),
+            "expulsion": p.expulsion().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)),
+            "handover": p.handover().map(|h| json!({"at": h.at.to_string(), "institution": h.institution})),
             "break_glass": break_glass,
         }),
     }
@@ -641,7 +643,7 @@ async fn append_entry(
 }
 
 /// The kinds of entry a role may be allowed to record.
-const KINDS_WRITTEN: [&str; 10] = [
+const KINDS_WRITTEN: [&str; 11] = [
     "identity",
     "judgment",
     "remand_order",
@@ -652,6 +654,7 @@ const KINDS_WRITTEN: [&str; 10] = [
     "contact_officer",
     "summons",
     "non_appearance",
+    "expulsion",
 ];
 
 /// One entry to append, as a request names it.
@@ -743,6 +746,18 @@ pub(crate) async fn append_keeping(
         && m.movement == "admission"
     {
         check_admission_scope(state, caller, m.prison.as_deref()).await?;
+    }
+    // A handover to mandatory psychiatric care closes the case: the unit's leader or national
+    // placement records it, not the officer on the floor.
+    if let Fact::Movement(m) = &fact
+        && m.movement == halden_domain::register::MovementKind::Handover.as_str()
+        && !matches!(caller.role, Role::Leader | Role::Placement)
+    {
+        return Err(ApiError::invalid_bilingual(
+            "payload.movement",
+            "a handover to mandatory psychiatric care is recorded by the prison leader or national placement",
+            "overføring til tvungent psykisk helsevern registreres av fengselsleder eller nasjonal plassering",
+        ));
     }
     if let Fact::Supervision(s) = &fact
         && caller.role == Role::Probation

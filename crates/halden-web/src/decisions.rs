@@ -88,6 +88,12 @@ pub(crate) struct ApplicationRequest {
     /// The due date (pregnancy) or the child's birth date (infant), YYYY-MM-DD.
     #[serde(default)]
     pub ground_date: Option<String>,
+    /// For leave (R-LEAVE-4): `ordinary` (the default), `welfare` or `short`.
+    #[serde(default)]
+    pub leave_kind: Option<String>,
+    /// For a short leave: its hours.
+    #[serde(default)]
+    pub leave_hours: Option<i64>,
 }
 
 /// A decision, as the API and the form send it.
@@ -389,7 +395,8 @@ pub(crate) fn eligibility(person: &PersonRow, kind: DecisionKind) -> Option<Valu
 }
 
 /// Days of ordinary leave already granted to `person` in `year`: each granted (or partly granted)
-/// leave decision counts its days from `from` to `until`, both included (R-LEAVE-2).
+/// decision on ordinary leave counts its days from `from` to `until`, both included (R-LEAVE-2);
+/// welfare and short leave are outside the quota (R-LEAVE-4).
 fn leave_days_granted(decisions: &[DecisionRow], year: i16) -> u32 {
     decisions
         .iter()
@@ -402,6 +409,13 @@ fn leave_days_granted(decisions: &[DecisionRow], year: i16) -> u32 {
         })
         .filter_map(|d| {
             let details: Value = serde_json::from_str(&d.details).ok()?;
+            if details
+                .get("leave_kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k != "ordinary")
+            {
+                return None;
+            }
             let from: jiff::civil::Date = details.get("from")?.as_str()?.parse().ok()?;
             let until: jiff::civil::Date = details
                 .get("until")
@@ -445,11 +459,23 @@ pub(crate) fn leave_findings(
     } else {
         halden_domain::law::RuleId::Leave1
     };
+    let kind = match application.leave_kind.as_deref() {
+        Some("welfare") => LeaveKind::Welfare,
+        Some("short") => LeaveKind::Short,
+        _ => LeaveKind::Ordinary,
+    };
     let request = LeaveRequest {
-        kind: LeaveKind::Ordinary,
+        kind,
         from,
-        days: leave_days(from, until),
-        hours: 0,
+        days: if kind == LeaveKind::Short {
+            0
+        } else {
+            leave_days(from, until)
+        },
+        hours: application
+            .leave_hours
+            .and_then(|h| u32::try_from(h).ok())
+            .unwrap_or(0),
     };
     let position = LeavePosition {
         ordinary_leave_from,
@@ -482,6 +508,10 @@ pub(crate) fn application_json(a: &ApplicationRow, person: Option<&PersonRow>) -
         "filed_by": a.filed_by_name,
         "on_behalf": a.is_on_behalf(),
         "postponement": ground,
+        "leave": (a.kind == DecisionKind::Leave.as_str()).then(|| json!({
+            "kind": a.leave_kind.as_deref().unwrap_or("ordinary"),
+            "hours": a.leave_hours,
+        })),
         "status": if a.decision_id.is_some() { "decided" } else { "pending" },
         "decision": a.decision_id.map(|id| json!({"id": id, "outcome": a.decision_outcome})),
         "eligible_from": person.zip(kind).and_then(|(p, k)| eligibility(p, k)),
@@ -603,6 +633,13 @@ pub(crate) async fn file(
             .filter(|g| !g.is_empty())
             .map(String::from),
         ground_date,
+        leave_kind: request
+            .leave_kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(String::from),
+        leave_hours: request.leave_hours,
     };
     problems.extend(application.validate());
     if !problems.is_empty() {
@@ -718,6 +755,17 @@ pub(crate) async fn record(
     let mut details = serde_json::Map::new();
     if let Some(from) = from {
         details.insert("from".into(), json!(from.to_string()));
+    }
+    // The kind of leave decided, so the quota counts only ordinary leave (R-LEAVE-2, R-LEAVE-4).
+    if kind == DecisionKind::Leave {
+        let leave_kind = application
+            .as_ref()
+            .and_then(|a| a.leave_kind.clone())
+            .unwrap_or_else(|| "ordinary".into());
+        details.insert("leave_kind".into(), json!(leave_kind));
+        if let Some(hours) = application.as_ref().and_then(|a| a.leave_hours) {
+            details.insert("leave_hours".into(), json!(hours));
+        }
     }
     if let Some(until) = until {
         details.insert("until".into(), json!(until.to_string()));

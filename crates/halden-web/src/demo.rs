@@ -190,6 +190,9 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             due_back: m.due_back,
             note: None,
             capacity_override: None,
+            institution: (m.kind == halden_domain::register::MovementKind::Handover)
+                .then(|| person.handover_institution.clone())
+                .flatten(),
         }));
     }
     for s in &person.supervision {
@@ -218,6 +221,14 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
         facts.push(Fact::NonAppearance(NonAppearanceFact {
             date: n.date,
             note: n.note.clone(),
+        }));
+    }
+    if let Some(e) = &person.expulsion {
+        facts.push(Fact::Expulsion(halden_storage::facts::ExpulsionFact {
+            decided_on: e.decided_on,
+            authority: "UDI".into(),
+            final_on: e.final_on,
+            reference: None,
         }));
     }
     facts

@@ -99,6 +99,12 @@ const WORDS: &[(Vocab, &str, &str, &str)] = &[
     ),
     (
         Vocab::EntryKind,
+        "expulsion",
+        "expulsion decision",
+        "vedtak om utvisning",
+    ),
+    (
+        Vocab::EntryKind,
         "retraction",
         "retraction",
         "tilbaketrekking",
@@ -423,6 +429,28 @@ pub struct Texts {
     pub movement_prison_help: &'static str,
     pub capacity_override: &'static str,
     pub capacity_override_help: &'static str,
+    /// Record an expulsion decision
+    pub record_expulsion: &'static str,
+    /// Decided on
+    pub decided_on: &'static str,
+    /// A decision to expel the person after the sentence (Immigration Act §§ 66–67). With it, day release, home serving (§ 16), electronic monitoring (§ 16 a) and the halfway house are not planned. A decision revoked is retracted as a correction.
+    pub expulsion_help: &'static str,
+    /// Decided by
+    pub expulsion_authority: &'static str,
+    /// Final from
+    pub final_on: &'static str,
+    /// Case number
+    pub case_reference: &'static str,
+    /// Receiving health institution
+    pub receiving_institution: &'static str,
+    /// Only for a handover to mandatory psychiatric care: the institution that receives the person. The handover closes the case in the correctional service.
+    pub receiving_institution_help: &'static str,
+    /// Expulsion decision
+    pub expulsion_notice: &'static str,
+    /// not final
+    pub expulsion_pending: &'static str,
+    /// Case closed: handed over to mandatory psychiatric care
+    pub handover_notice: &'static str,
     pub movement_basis_help: &'static str,
     pub case_number: &'static str,
     pub decision_date: &'static str,
@@ -626,6 +654,17 @@ pub static NB: Texts = Texts {
     movement_prison_help: "For innsettelse og overføring.",
     capacity_override: "Begrunnelse for overbelegg",
     capacity_override_help: "Bare når avdelingen er full den dagen: hvorfor personen likevel skal settes inn eller overføres dit. Uten begrunnelse avvises en innsettelse eller overføring til en full avdeling. Begrunnelsen lagres med bevegelsen og vises i historikken.",
+    record_expulsion: "Registrer vedtak om utvisning",
+    decided_on: "Vedtaksdato",
+    expulsion_help: "Vedtak om utvisning etter straffen (utlendingsloven §§ 66–67). Med vedtaket planlegges ikke frigang, soning i hjemmet (§ 16), elektronisk kontroll (§ 16 a) eller overgangsbolig. Et opphevet vedtak trekkes tilbake som en rettelse.",
+    expulsion_authority: "Vedtaksmyndighet",
+    final_on: "Endelig fra",
+    case_reference: "Saksnummer",
+    receiving_institution: "Mottakende helseinstitusjon",
+    receiving_institution_help: "Bare ved overføring til tvungent psykisk helsevern: institusjonen som tar imot personen. Overføringen avslutter saken i kriminalomsorgen.",
+    expulsion_notice: "Vedtak om utvisning",
+    expulsion_pending: "ikke endelig",
+    handover_notice: "Saken er avsluttet: overført til tvungent psykisk helsevern",
     movement_basis_help: "For innsettelse og endret grunnlag.",
     case_number: "Saksnummer",
     decision_date: "Domsdato",
@@ -829,6 +868,17 @@ pub static EN: Texts = Texts {
     movement_prison_help: "For admission and transfer.",
     capacity_override: "Reason for overbooking",
     capacity_override_help: "Only when the department is full on the day: why the person is to be admitted or transferred there anyway. Without a reason, an admission or transfer into a full department is refused. The reason is kept with the movement and shown in the history.",
+    record_expulsion: "Record an expulsion decision",
+    decided_on: "Decided on",
+    expulsion_help: "A decision to expel the person after the sentence (Immigration Act §§ 66–67). With it, day release, home serving (§ 16), electronic monitoring (§ 16 a) and the halfway house are not planned. A decision revoked is retracted as a correction.",
+    expulsion_authority: "Decided by",
+    final_on: "Final from",
+    case_reference: "Case number",
+    receiving_institution: "Receiving health institution",
+    receiving_institution_help: "Only for a handover to mandatory psychiatric care: the institution that receives the person. The handover closes the case in the correctional service.",
+    expulsion_notice: "Expulsion decision",
+    expulsion_pending: "not final",
+    handover_notice: "Case closed: handed over to mandatory psychiatric care",
     movement_basis_help: "For admission and change of basis.",
     case_number: "Case number",
     decision_date: "Decision date",

@@ -63,16 +63,17 @@ pub fn document() -> Value {
                     "interpreter_needed": {"type": "boolean"},
                     "home_municipality": {"type": "string"}}},
                 "Movement": {"type": "object", "required": ["movement", "at"], "properties": {
-                    "movement": {"enum": ["admission", "basis_change", "transfer", "leave_out", "leave_return", "escape", "recapture", "hospital_out", "hospital_return", "court_out", "court_return", "release"]},
+                    "movement": {"enum": ["admission", "basis_change", "transfer", "leave_out", "leave_return", "escape", "recapture", "hospital_out", "hospital_return", "court_out", "court_return", "release", "handover"]},
                     "at": {"type": "string", "description": "Europe/Oslo civil date-time, e.g. 2025-03-03T10:00"},
                     "due_back": {"type": "string", "description": "leave_out only: when the person is due back (Europe/Oslo). A later return raises an incident and the whole days outside are not counted (R-CALC-5)"},
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
+                    "institution": {"type": "string", "description": "handover only (required): the health institution receiving the person for mandatory psychiatric care; the handover closes the custody episode and the case"},
                     "capacity_override": {"type": "string", "description": "admission and transfer only: why the person is placed in a department that is full on the day. Without it such a movement is refused (400, payload.prison, naming places and occupancy); with it, it is kept on the entry"},
                     "note": {"type": "string"}}},
                 "NewEntry": {"type": "object", "required": ["kind", "version"], "properties": {
-                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "summons", "non_appearance", "retraction"]},
+                    "kind": {"enum": ["identity", "judgment", "remand_order", "movement", "security_level", "non_counting", "supervision", "contact_officer", "summons", "non_appearance", "expulsion", "retraction"]},
                     "version": {"type": "integer", "description": "The person's version the change is based on; a stale one is refused with 409"},
-                    "payload": {"type": "object", "description": "By kind, e.g. movement: see Movement; summons: {serving_date, prison, form (prison|em), sent_on (today), late_reason (required past 60 days from receipt, R-INNK-1)}; non_appearance: {date (not in the future), note}"},
+                    "payload": {"type": "object", "description": "By kind, e.g. movement: see Movement; summons: {serving_date, prison, form (prison|em), sent_on (today), late_reason (required past 60 days from receipt, R-INNK-1)}; non_appearance: {date (not in the future), note}; expulsion: {decided_on, authority, final_on, reference} (closes frigang, § 16, EM and the halfway house in the progression plan); a movement `handover` (to mandatory psychiatric care) needs `institution` and closes the case"},
                     "corrects": {"type": "integer", "description": "The entry this one corrects (same kind) or retracts"},
                     "reason": {"type": "string", "description": "Required for corrections"}}},
                 "NewAccount": {"type": "object", "required": ["username", "display_name", "password", "role"], "properties": {
@@ -181,7 +182,9 @@ fn decision_paths() -> Value {
                     "kind": {"enum": kinds}, "details": {"type": "string", "maxLength": 8000},
                     "wanted_from": {"type": "string", "format": "date"}, "wanted_until": {"type": "string", "format": "date"},
                     "postponement_ground": {"enum": ["serious_illness", "pregnancy", "infant", "military_service", "other"], "description": "Postponement only (required there): the ground, which decides whether postponement is mandatory (R-INNK-2); refusing a mandatory one is refused"},
-                    "ground_date": {"type": "string", "format": "date", "description": "The due date (pregnancy) or the child's birth date (infant)"}}})),
+                    "ground_date": {"type": "string", "format": "date", "description": "The due date (pregnancy) or the child's birth date (infant)"},
+                    "leave_kind": {"enum": ["ordinary", "welfare", "short"], "description": "Leave only (default ordinary): ordinary leave counts in the quota (R-LEAVE-2); welfare leave before ordinary leave time and short leave after it do not (R-LEAVE-4)"},
+                    "leave_hours": {"type": "integer", "minimum": 1, "maximum": 24, "description": "Short leave only (required there): the hours asked for; the rules allow up to 5 (R-LEAVE-4), shown to the decider"}}})),
                 "responses": created.clone()}},
         "/api/v1/persons/{id}/decisions": {
             "get": {"summary": "The person's decisions with reasons and appeal deadlines, and their appeals (logged)", "parameters": [id.clone()],

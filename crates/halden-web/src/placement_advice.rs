@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 /// The placement rules' view of `person` on `today`. Facts the register does not hold yet
-/// (R-SEC-4 refusal grounds, a deportation decision, a remand wish) count as absent, which leans
-/// towards the lower level: the normality principle's default.
+/// (R-SEC-4 refusal grounds, a remand wish) count as absent, which leans towards the lower
+/// level: the normality principle's default. An expulsion decision in effect is the register's.
 pub fn placement_person(person: &PersonRow, today: Date) -> placement::Person {
     let document: Option<Value> = person
         .dates_json
@@ -41,7 +41,7 @@ pub fn placement_person(person: &PersonRow, today: Date) -> placement::Person {
         age,
         woman: person.sex == "female",
         refusal_grounds: Vec::new(),
-        deportation: false,
+        deportation: person.expulsion.is_some(),
         remand_wish: None,
         lower_security_review,
         home: None,

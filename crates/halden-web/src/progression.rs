@@ -69,6 +69,13 @@ impl Progression {
     }
 }
 
+/// What limits `person`'s steps: an expulsion decision in effect.
+fn limits(person: &PersonRow) -> progression::Limits {
+    progression::Limits {
+        expulsion: person.expulsion.is_some(),
+    }
+}
+
 /// The plan of `person` on `today`: `None` unless they are serving in custody with key dates.
 pub fn plan(person: &PersonRow, today: Date) -> Option<Progression> {
     let doc: Value = serde_json::from_str(person.dates_json.as_deref()?).ok()?;
@@ -97,7 +104,7 @@ pub fn plan_with(person: &PersonRow, doc: &Value, today: Date) -> Option<Progres
             .unwrap_or_default()
             .to_string()
     };
-    let steps = progression::plan(lookup, today)
+    let steps = progression::plan(lookup, today, limits(person))
         .into_iter()
         .map(|planned| StepLine {
             rule: text(planned.key, "/rule"),
@@ -131,7 +138,7 @@ pub fn due_this_week(person: &PersonRow, today: Date) -> Vec<PlannedStep> {
             (name == key.as_str()).then(|| date.parse::<Date>().ok())?
         })
     };
-    progression::due(lookup, today, 7)
+    progression::due(lookup, today, 7, limits(person))
 }
 
 async fn progression_api(
@@ -163,6 +170,10 @@ async fn progression_api(
             "step": s.planned.step.as_str(),
             "date": s.planned.date.to_string(),
             "reached": s.planned.reached,
+            "closed": s.planned.closed.map(|c| {
+                let (en, nb) = c.label();
+                json!({"reason": "expulsion", "en": en, "nb": nb})
+            }),
             "key_date": s.planned.key.as_str(),
             "rule": s.rule,
             "reference": s.reference,

@@ -815,3 +815,135 @@ async fn a_leave_application_shows_the_date_and_the_quota_used_this_year() {
         page.html
     );
 }
+
+/// Welfare and short leave (R-LEAVE-4) on the Oslo fixture, whose ordinary leave time
+/// (2025-04-11, R-LEAVE-1) was reached before today (2025-06-01): welfare leave is for the time
+/// before it, short leave (1 to 5 hours) for the time after, and neither counts in the quota
+/// (R-LEAVE-2).
+#[tokio::test]
+async fn welfare_and_short_leave_follow_their_own_rules_and_stay_outside_the_quota() {
+    let w = world().await;
+    let path = format!("/api/v1/persons/{}/applications", w.oslo);
+    let findings_of = |list: &Value, id: &Value| {
+        list["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| &a["id"] == id)
+            .unwrap()["rules"]
+            .clone()
+    };
+
+    // Bad input names the field: hours missing on a short leave, hours on another kind, a kind
+    // of leave on a parole application, an unknown kind of leave.
+    for (body, field) in [
+        (
+            json!({"kind": "leave", "leave_kind": "short", "details": "Hours out.", "wanted_from": "2025-06-10"}),
+            "leave_hours",
+        ),
+        (
+            json!({"kind": "leave", "leave_kind": "welfare", "leave_hours": 3, "details": "A funeral.", "wanted_from": "2025-06-10"}),
+            "leave_hours",
+        ),
+        (
+            json!({"kind": "parole", "leave_kind": "ordinary", "details": "Parole."}),
+            "leave_kind",
+        ),
+        (
+            json!({"kind": "leave", "leave_kind": "holiday", "details": "Holiday.", "wanted_from": "2025-06-10"}),
+            "leave_kind",
+        ),
+    ] {
+        let (status, answer) = file(&w, "prisoner", w.oslo, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert!(answer.to_string().contains(field), "{body}: {answer}");
+    }
+
+    // Welfare leave after ordinary leave time breaks R-LEAVE-4: apply for ordinary leave.
+    let (status, welfare) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "leave_kind": "welfare", "details": "My father's funeral.",
+               "wanted_from": "2025-06-10", "wanted_until": "2025-06-10"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{welfare}");
+    // Short leave of 4 hours is within the 5 hours; 6 hours is not.
+    let (_, short) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "leave_kind": "short", "leave_hours": 4,
+               "details": "The dentist in town.", "wanted_from": "2025-06-12"}),
+    )
+    .await;
+    let (_, too_long) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "leave_kind": "short", "leave_hours": 6,
+               "details": "A long afternoon.", "wanted_from": "2025-06-13"}),
+    )
+    .await;
+    let (_, list) = w.api(Some("leader"), "GET", &path, None, &[]).await;
+    let rules = findings_of(&list, &welfare["id"]);
+    assert_eq!(rules["breaks_a_rule"], true, "{rules}");
+    assert!(
+        rules["findings"]
+            .to_string()
+            .contains("welfare leave is for the time before ordinary leave (2025-04-11)"),
+        "{rules}"
+    );
+    let rules = findings_of(&list, &short["id"]);
+    assert_eq!(rules["breaks_a_rule"], false, "{rules}");
+    assert!(
+        rules["findings"]
+            .to_string()
+            .contains("short leave of 4 hours, outside the quota"),
+        "{rules}"
+    );
+    let rules = findings_of(&list, &too_long["id"]);
+    assert_eq!(rules["breaks_a_rule"], true, "{rules}");
+    assert!(
+        rules["findings"]
+            .to_string()
+            .contains("short leave lasts 1 to 5 hours, not 6"),
+        "{rules}"
+    );
+    let listed = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == short["id"])
+        .unwrap();
+    assert_eq!(listed["leave"], json!({"kind": "short", "hours": 4}));
+
+    // The short leave is granted; an ordinary leave of 18 days after it is still within the
+    // quota: 0 + 18 ≤ 18, the short leave's day does not count (R-LEAVE-4).
+    let (status, body) = decide(
+        &w,
+        "leader",
+        w.oslo,
+        json!({"application": short["id"], "outcome": "granted", "from": "2025-06-12"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, ordinary) = file(
+        &w,
+        "prisoner",
+        w.oslo,
+        json!({"kind": "leave", "details": "Summer with the children.",
+               "wanted_from": "2025-07-01", "wanted_until": "2025-07-18"}),
+    )
+    .await;
+    let (_, list) = w.api(Some("leader"), "GET", &path, None, &[]).await;
+    let rules = findings_of(&list, &ordinary["id"]);
+    assert_eq!(rules["breaks_a_rule"], false, "{rules}");
+    assert!(
+        rules["findings"]
+            .to_string()
+            .contains("0 + 18 days is within the quota of 18 days for 2025"),
+        "{rules}"
+    );
+}

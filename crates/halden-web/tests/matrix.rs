@@ -595,6 +595,11 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{supervised}/non-appearances/new"),
             [200, 403, 200, 200, 403, 403, 403, 403, 403],
         ),
+        // An expulsion decision: registered by a prison leader or national placement.
+        (
+            format!("/persons/{supervised}/expulsions/new"),
+            [403, 403, 200, 200, 403, 403, 403, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -711,6 +716,10 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/non-appearances/new"),
             [400, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/expulsions/new"),
+            [403, 403, 400, 400, 403, 403, 403, 403, 403],
         ),
     ];
     let mut failures = Vec::new();

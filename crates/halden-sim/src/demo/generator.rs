@@ -48,8 +48,8 @@ use jiff::civil::{Date, DateTime};
 use super::rng::{Rng, Table};
 use super::tables::{self, Bucket, Country, Court, LengthRange};
 use super::{
-    Identity, Judgment, NonAppearance, Person, Population, RemandOrder, Scale, Sex, Summons,
-    Supervision, SupervisionKind,
+    Expulsion, Identity, Judgment, NonAppearance, Person, Population, RemandOrder, Scale, Sex,
+    Summons, Supervision, SupervisionKind,
 };
 use crate::estate::Estate;
 
@@ -139,6 +139,7 @@ pub(crate) fn generate(estate: &Estate, seed: u64, today: Date, scale: Scale) ->
     let mut generator = Generator {
         ctx: &ctx,
         rng: Rng::new(seed ^ 0x4841_4C44_454E_0001),
+        aside: Rng::new(seed ^ 0x4841_4C44_454E_0002),
         used_numbers: HashSet::new(),
         next_temporary_id: 0,
         next_case: 0,
@@ -541,6 +542,8 @@ struct Draft {
     supervision: Vec<Supervision>,
     summonses: Vec<Summons>,
     non_appearances: Vec<NonAppearance>,
+    /// The health institution of a handover to mandatory psychiatric care.
+    handover_institution: Option<&'static str>,
 }
 
 /// A judgment received and not started by today: how it went since receipt.
@@ -618,9 +621,29 @@ struct Need {
     region: Option<usize>,
 }
 
+/// Share of past remand episodes ending in a handover to mandatory psychiatric care (some
+/// dozens a year nationally).
+const HANDOVER_SHARE: f64 = 0.04;
+
+/// Regional secure psychiatric units that receive persons handed over (tvungent psykisk
+/// helsevern).
+const SECURE_PSYCHIATRY: [&str; 4] = [
+    "Oslo universitetssykehus, regional sikkerhetsavdeling",
+    "Haukeland universitetssjukehus, regional sikkerheitsavdeling",
+    "St. Olavs hospital, Brøset",
+    "Universitetssykehuset Nord-Norge, regional sikkerhetsavdeling",
+];
+
+/// Share of foreign citizens with a judgment who are to be expelled after the sentence.
+const EXPULSION_SHARE: f64 = 0.3;
+
 struct Generator<'c, 'a> {
     ctx: &'c Ctx<'a>,
     rng: Rng,
+    /// A second stream for the rare facts added after the population's shape was fixed
+    /// (handovers to psychiatric care, expulsion decisions), so that adding them left every
+    /// other draw of `rng`, and so the rest of the population, as it was.
+    aside: Rng,
     used_numbers: HashSet<String>,
     next_temporary_id: u32,
     next_case: u32,
@@ -1398,7 +1421,7 @@ impl Generator<'_, '_> {
             let released = draft
                 .movements
                 .iter()
-                .filter(|m| m.kind == MovementKind::Release)
+                .filter(|m| m.kind.ends_episode())
                 .map(|m| m.at.date())
                 .max();
             if draft
@@ -1559,6 +1582,17 @@ impl Generator<'_, '_> {
                     activity: 1.0,
                 },
             );
+            // A few remand episodes end with a judgment to mandatory psychiatric care (strl
+            // § 62): the person is handed over to the health service and the case closes.
+            if self.aside.chance(HANDOVER_SHARE)
+                && let Some(last) = draft.movements.last_mut()
+                && last.kind == MovementKind::Release
+            {
+                last.kind = MovementKind::Handover;
+                let i = usize::try_from(self.aside.range(0, 3)).unwrap_or(0);
+                draft.handover_institution = SECURE_PSYCHIATRY.get(i).copied();
+                return Some(release);
+            }
             draft.credit = Some((release, days));
             return Some(release);
         }
@@ -2538,7 +2572,25 @@ impl Generator<'_, '_> {
             supervision: Vec::new(),
             summonses: Vec::new(),
             non_appearances: Vec::new(),
+            handover_institution: None,
         }
+    }
+
+    /// For a foreign citizen with a judgment to imprisonment, sometimes a decision to expel
+    /// them after the sentence: made some weeks after the first such judgment became final,
+    /// final some weeks later (when those days have come).
+    fn expulsion(&mut self, draft: &Draft) -> Option<Expulsion> {
+        draft.country?;
+        let first = draft.judgments.iter().map(|j| j.final_date).min()?;
+        if !self.aside.chance(EXPULSION_SHARE) {
+            return None;
+        }
+        let decided_on = add_days(first, self.aside.range(20, 150));
+        let final_on = add_days(decided_on, self.aside.range(21, 120));
+        (decided_on <= self.ctx.today).then(|| Expulsion {
+            decided_on,
+            final_on: (final_on <= self.ctx.today).then_some(final_on),
+        })
     }
 
     /// Gives the draft an identity that fits its record (18 or older at the first entry, unless
@@ -2648,6 +2700,7 @@ impl Generator<'_, '_> {
                     .unwrap_or(previous);
             }
         }
+        let expulsion = self.expulsion(&draft);
         Person {
             identity: Identity {
                 identity_number,
@@ -2667,6 +2720,8 @@ impl Generator<'_, '_> {
             supervision: draft.supervision,
             summonses: draft.summonses,
             non_appearances: draft.non_appearances,
+            expulsion,
+            handover_institution: draft.handover_institution.map(String::from),
         }
     }
 

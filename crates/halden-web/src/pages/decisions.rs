@@ -98,6 +98,10 @@ pub struct Words {
     pub postponement_ground_help: &'static str,
     pub ground_date: &'static str,
     pub ground_date_help: &'static str,
+    pub leave_kind: &'static str,
+    pub leave_kind_help: &'static str,
+    pub leave_hours: &'static str,
+    pub leave_hours_help: &'static str,
     pub departments_that_fit: &'static str,
     pub free_places: &'static str,
     pub appeal_against: &'static str,
@@ -177,6 +181,10 @@ const NB: Words = Words {
     postponement_ground_help: "Bare for utsettelse: reglene sier om utsettelsen er obligatorisk eller krever vektige grunner (R-INNK-2).",
     ground_date: "Termin eller barnets fødselsdato",
     ground_date_help: "Ved graviditet: termin. Ved barn under 9 måneder: barnets fødselsdato.",
+    leave_kind: "Type permisjon",
+    leave_kind_help: "Bare for permisjon. Ordinær permisjon regnes i kvoten på 18 dager i året (R-LEAVE-2); velferdspermisjon (fødsel, alvorlig sykdom, begravelse) før ordinær permisjonstid og korttidspermisjon på noen timer etter den regnes ikke (R-LEAVE-4). Tomt: ordinær.",
+    leave_hours: "Timer (korttidspermisjon)",
+    leave_hours_help: "Bare for korttidspermisjon: hvor mange timer (reglene: inntil 5, R-LEAVE-4).",
     departments_that_fit: "Avdelinger på dette nivået som passer, ledig plass først og nærmest hjemmet",
     free_places: "ledige",
     appeal_against: "klage på vedtak",
@@ -257,6 +265,10 @@ const EN: Words = Words {
     postponement_ground_help: "Only for a postponement: the rules say whether it is mandatory or needs weighty reasons (R-INNK-2).",
     ground_date: "Due date or the child's birth date",
     ground_date_help: "For a pregnancy: the due date. For a child under 9 months: the birth date.",
+    leave_kind: "Kind of leave",
+    leave_kind_help: "Only for leave. Ordinary leave counts in the quota of 18 days a year (R-LEAVE-2); welfare leave (a birth, serious illness, a funeral) before ordinary leave time and short leave of a few hours after it do not (R-LEAVE-4). Empty: ordinary.",
+    leave_hours: "Hours (short leave)",
+    leave_hours_help: "Only for short leave: how many hours (the rules: up to 5, R-LEAVE-4).",
     departments_that_fit: "Departments at that level that fit, room first and nearest home first",
     free_places: "free",
     appeal_against: "appeal against decision",
@@ -313,6 +325,33 @@ pub fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Nb => &NB,
         Lang::En => &EN,
+    }
+}
+
+/// What an application is for, in words: its kind, and for leave the kind of leave (and the
+/// hours of a short leave).
+fn application_kind_label(lang: Lang, a: &halden_storage::ApplicationRow) -> String {
+    let kind = kind_label(lang, &a.kind);
+    if a.kind != "leave" {
+        return kind;
+    }
+    let leave = leave_kind_label(lang, a.leave_kind.as_deref().unwrap_or("ordinary"));
+    match (a.leave_hours, lang) {
+        (Some(h), Lang::Nb) => format!("{kind}: {leave}, {h} timer"),
+        (Some(h), Lang::En) => format!("{kind}: {leave}, {h} hours"),
+        (None, _) => format!("{kind}: {leave}"),
+    }
+}
+
+/// A kind of leave in words (R-LEAVE-4).
+fn leave_kind_label(lang: Lang, kind: &str) -> &'static str {
+    match (kind, lang) {
+        ("welfare", Lang::Nb) => "velferdspermisjon",
+        ("welfare", Lang::En) => "welfare leave",
+        ("short", Lang::Nb) => "korttidspermisjon",
+        ("short", Lang::En) => "short leave",
+        (_, Lang::Nb) => "ordinær permisjon",
+        (_, Lang::En) => "ordinary leave",
     }
 }
 
@@ -471,7 +510,7 @@ fn application_line(
     };
     ApplicationLine {
         id: a.id,
-        kind: kind_label(lang, &a.kind),
+        kind: application_kind_label(lang, a),
         details: a.details.clone(),
         wanted,
         filed: local_time(&a.filed_at),
@@ -792,6 +831,28 @@ async fn application_page(
             false,
         )
         .help(w.ground_date_help),
+        Field::new(
+            "leave_kind",
+            w.leave_kind,
+            "select",
+            values.get("leave_kind"),
+            false,
+        )
+        .choose_from(
+            halden_storage::LEAVE_KINDS
+                .iter()
+                .map(|k| (k.to_string(), leave_kind_label(lang, k).to_string()))
+                .collect(),
+        )
+        .help(w.leave_kind_help),
+        Field::new(
+            "leave_hours",
+            w.leave_hours,
+            "number",
+            values.get("leave_hours"),
+            false,
+        )
+        .help(w.leave_hours_help),
     ];
     let mut problems = Vec::new();
     if submitted {
@@ -799,6 +860,22 @@ async fn application_page(
             return refusal(&headers, Some(&caller), ApiError::Forbidden, &here);
         }
         problems = form::required_problems(&fields, t);
+        let hours_text = values.get("leave_hours").trim();
+        let leave_hours = if hours_text.is_empty() {
+            None
+        } else if let Ok(hours) = hours_text.parse::<i64>() {
+            Some(hours)
+        } else {
+            problems.push(form::Problem::new(
+                "leave_hours",
+                if lang == Lang::Nb {
+                    "må være et helt antall timer"
+                } else {
+                    "must be a whole number of hours"
+                },
+            ));
+            None
+        };
         if problems.is_empty() {
             let request = ApplicationRequest {
                 kind: values.get("kind").to_string(),
@@ -807,6 +884,8 @@ async fn application_page(
                 wanted_until: Some(values.get("wanted_until").to_string()),
                 postponement_ground: Some(values.get("postponement_ground").to_string()),
                 ground_date: Some(values.get("ground_date").to_string()),
+                leave_kind: Some(values.get("leave_kind").to_string()),
+                leave_hours,
             };
             match rules::file(&state, &caller, &person, &request, None).await {
                 Ok(_) => {
@@ -1101,7 +1180,7 @@ async fn decision_page(
         page.intro = format!(
             "{} ({}, {}): «{}».{eligible}{rules}",
             w.the_application,
-            kind_label(lang, &a.kind),
+            application_kind_label(lang, a),
             local_time(&a.filed_at),
             a.details
         );

@@ -66,7 +66,7 @@ impl EntryForm {
 }
 
 /// Every entry form, in the order the person page offers them.
-pub const ENTRY_FORMS: [EntryForm; 8] = [
+pub const ENTRY_FORMS: [EntryForm; 9] = [
     EntryForm {
         kind: "movement",
         slug: "movements",
@@ -83,6 +83,7 @@ pub const ENTRY_FORMS: [EntryForm; 8] = [
                     "prison",
                     "basis",
                     "capacity_override",
+                    "institution",
                     "note",
                 ],
             ))
@@ -143,7 +144,49 @@ pub const ENTRY_FORMS: [EntryForm; 8] = [
         fields: non_appearance_fields,
         payload: |v, f| Value::Object(payload(v, f, &["date", "note"])),
     },
+    EntryForm {
+        kind: "expulsion",
+        slug: "expulsions",
+        heading: |t| t.record_expulsion,
+        fields: expulsion_fields,
+        payload: |v, f| {
+            Value::Object(payload(
+                v,
+                f,
+                &["decided_on", "authority", "final_on", "reference"],
+            ))
+        },
+    },
 ];
+
+fn expulsion_fields(c: &Choices, v: &Values) -> Vec<Field> {
+    let t = c.lang.texts();
+    vec![
+        Field::new(
+            "decided_on",
+            t.decided_on,
+            "date",
+            v.get("decided_on"),
+            true,
+        )
+        .help(t.expulsion_help),
+        Field::new(
+            "authority",
+            t.expulsion_authority,
+            "text",
+            v.get("authority"),
+            true,
+        ),
+        Field::new("final_on", t.final_on, "date", v.get("final_on"), false),
+        Field::new(
+            "reference",
+            t.case_reference,
+            "text",
+            v.get("reference"),
+            false,
+        ),
+    ]
+}
 
 impl EntryForm {
     /// Whether the form applies to `person`: a summons and a missed serving date only while a
@@ -263,6 +306,14 @@ fn movement_fields(c: &Choices, v: &Values) -> Vec<Field> {
             false,
         )
         .help(t.capacity_override_help),
+        Field::new(
+            "institution",
+            t.receiving_institution,
+            "text",
+            v.get("institution"),
+            false,
+        )
+        .help(t.receiving_institution_help),
         Field::new("note", t.note, "textarea", v.get("note"), false),
     ]
 }

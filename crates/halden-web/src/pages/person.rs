@@ -132,6 +132,11 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "basis" => t.basis,
         "note" => t.note,
         "capacity_override" => t.capacity_override,
+        "institution" => t.receiving_institution,
+        "decided_on" => t.decided_on,
+        "authority" => t.expulsion_authority,
+        "final_on" => t.final_on,
+        "reference" => t.case_reference,
         "level" => t.security_level,
         "from" => t.from,
         "to" | "until" => t.to,
@@ -500,11 +505,15 @@ fn progression_section(p: &crate::progression::Progression, lang: Lang) -> Progr
         .iter()
         .map(|s| {
             let (en, nb_word) = s.planned.step.label();
-            let status = match (s.planned.reached, nb) {
-                (true, true) => "nådd",
-                (true, false) => "reached",
-                (false, true) => "kommer",
-                (false, false) => "to come",
+            let status = match (s.planned.closed, s.planned.reached, nb) {
+                (Some(closure), _, _) => {
+                    let (en, nb_words) = closure.label();
+                    if nb { nb_words } else { en }
+                }
+                (None, true, true) => "nådd",
+                (None, true, false) => "reached",
+                (None, false, true) => "kommer",
+                (None, false, false) => "to come",
             };
             (
                 (if nb { nb_word } else { en }).to_string(),
@@ -629,7 +638,7 @@ fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
         .collect::<Vec<_>>()
         .join(" · "),
     };
-    vec![
+    let mut facts = vec![
         (t.identity_number, or_dash(&p.identity_number)),
         (t.temporary_id, or_dash(&p.temporary_id)),
         (t.birth_date, p.birth_date.clone()),
@@ -654,8 +663,25 @@ fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
         (t.security_level, word(Vocab::Level, &p.security_level)),
         (t.supervision, supervision),
         (t.queue, waiting(p, lang)),
-        (t.version, p.version.to_string()),
-    ]
+    ];
+    if let Some(e) = p.expulsion() {
+        let finality = e.final_on.map_or_else(
+            || t.expulsion_pending.to_string(),
+            |d| format!("{} {d}", t.final_on.to_lowercase()),
+        );
+        facts.push((
+            t.expulsion_notice,
+            format!("{} ({}), {finality}", e.decided_on, e.authority),
+        ));
+    }
+    if let Some(h) = p.handover() {
+        facts.push((
+            t.handover_notice,
+            format!("{} · {}", h.at.date(), h.institution),
+        ));
+    }
+    facts.push((t.version, p.version.to_string()));
+    facts
 }
 
 /// The judgment waiting to be served, in words: received, the latest serving date and the
