@@ -349,3 +349,10 @@ pub fn distance_km(from: (f64, f64), to: (f64, f64)) -> u32 {
     let whole = km.round() as u32;
     whole
 }
+
+/// Whether a person born on `birth` must be placed in a youth unit on `day`: they are under 18
+/// then (R-YOUTH-2: under-18s are imprisoned only on special grounds, and then in the youth units;
+/// `law::AGE_OF_MAJORITY`). Placing them elsewhere needs a written reason.
+pub fn needs_youth_unit(birth: Date, day: Date) -> bool {
+    crate::validate::age_on(birth, day) < law::AGE_OF_MAJORITY
+}

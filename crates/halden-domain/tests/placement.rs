@@ -287,3 +287,16 @@ proptest! {
         prop_assert_eq!(keys, sorted);
     }
 }
+
+#[test]
+fn a_youth_unit_is_needed_until_the_eighteenth_birthday() {
+    use halden_domain::placement::needs_youth_unit;
+    let born = date(2008, 3, 15);
+    // 2026-03-14 is the day before the 18th birthday (2008 + 18 = 2026): still 17.
+    assert!(needs_youth_unit(born, date(2026, 3, 14)));
+    assert!(!needs_youth_unit(born, date(2026, 3, 15)));
+    // Born on 29 February: 18 on 1 March in a common year.
+    let leap = date(2008, 2, 29);
+    assert!(needs_youth_unit(leap, date(2026, 2, 28)));
+    assert!(!needs_youth_unit(leap, date(2026, 3, 1)));
+}

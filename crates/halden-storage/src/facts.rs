@@ -147,6 +147,10 @@ pub struct MovementFact {
     /// kept on the entry and shown in the history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_override: Option<String>,
+    /// For an admission or transfer of a person under 18 into a department that is not a youth
+    /// unit: the special grounds for it (R-YOUTH-2). Without it such a movement is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub youth_exception: Option<String>,
     /// For a handover to mandatory psychiatric care: the health institution that receives the
     /// person (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -485,6 +489,19 @@ impl Fact {
                         "må fylles ut ved overføring: helseinstitusjonen som tar imot personen",
                     ),
                     None => {}
+                }
+                if let Some(reason) = &x.youth_exception {
+                    p.text("youth_exception", reason, CAPACITY_OVERRIDE_MAX);
+                    if !matches!(
+                        MovementKind::parse(&x.movement),
+                        Some(MovementKind::Admission | MovementKind::Transfer)
+                    ) {
+                        p.add(
+                            "youth_exception",
+                            "is only for an admission or a transfer",
+                            "gjelder bare innsettelse og overføring",
+                        );
+                    }
                 }
                 if let Some(reason) = &x.capacity_override {
                     p.text("capacity_override", reason, CAPACITY_OVERRIDE_MAX);

@@ -709,6 +709,7 @@ mod tests {
             due_back: None,
             note: None,
             capacity_override: None,
+            youth_exception: None,
             institution: None,
         });
         let leave = Fact::Movement(MovementFact {
@@ -719,6 +720,7 @@ mod tests {
             due_back: None,
             note: None,
             capacity_override: None,
+            youth_exception: None,
             institution: None,
         });
         let entries = vec![

@@ -78,6 +78,7 @@ fn movement(kind: &str, at: DateTime, prison: Option<&str>, basis: Option<&str>)
         due_back: None,
         note: None,
         capacity_override: None,
+        youth_exception: None,
         institution: None,
     })
 }

@@ -498,6 +498,7 @@ async fn register_person(
             let (identity, admission) = registration(&value)?;
             if let Some(Fact::Movement(m)) = &admission {
                 check_admission_scope(&state, &caller, m.prison.as_deref()).await?;
+                check_youth_unit(&state, identity.birth_date, m, "admission").await?;
             }
             let then: Vec<Fact> = admission.into_iter().collect();
             Ok(state
@@ -590,6 +591,48 @@ pub(crate) async fn check_admission_scope(
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// A person under 18 on the day of an admission or transfer goes to a youth unit (R-YOUTH-2);
+/// another department needs the special grounds written in `youth_exception`, which the entry
+/// keeps. `prefix` names the movement in the request (`payload`, `admission`).
+pub(crate) async fn check_youth_unit(
+    state: &AppState,
+    birth: jiff::civil::Date,
+    m: &halden_storage::facts::MovementFact,
+    prefix: &str,
+) -> Result<(), ApiError> {
+    let day = m.at.date();
+    if !matches!(m.movement.as_str(), "admission" | "transfer")
+        || m.youth_exception.is_some()
+        || !halden_domain::placement::needs_youth_unit(birth, day)
+    {
+        return Ok(());
+    }
+    let Some(prison) = m.prison.as_deref() else {
+        return Ok(());
+    };
+    let prisons = state.store.prisons().await?;
+    if prisons.iter().any(|p| p.id == prison && p.youth != 0)
+        || !prisons.iter().any(|p| p.id == prison)
+    {
+        return Ok(());
+    }
+    let youth_units: Vec<String> = prisons
+        .iter()
+        .filter(|p| p.youth != 0)
+        .map(|p| format!("{} ({})", p.name, p.id))
+        .collect();
+    let units = youth_units.join(", ");
+    Err(ApiError::invalid_bilingual(
+        &format!("{prefix}.prison"),
+        format!(
+            "the person is under 18 on {day} (born {birth}): under-18s are placed in a youth unit ({units}) (R-YOUTH-2); another department needs the special grounds in 'youth_exception'"
+        ),
+        format!(
+            "personen er under 18 år {day} (født {birth}): under 18 år plasseres i en ungdomsenhet ({units}) (R-YOUTH-2); en annen avdeling krever at de særlige grunnene skrives i «særlige grunner (under 18)»"
+        ),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -746,6 +789,11 @@ pub(crate) async fn append_keeping(
         && m.movement == "admission"
     {
         check_admission_scope(state, caller, m.prison.as_deref()).await?;
+    }
+    if let Fact::Movement(m) = &fact
+        && let Ok(born) = person.birth_date.parse::<jiff::civil::Date>()
+    {
+        check_youth_unit(state, born, m, "payload").await?;
     }
     // A handover to mandatory psychiatric care closes the case: the unit's leader or national
     // placement records it, not the officer on the floor.

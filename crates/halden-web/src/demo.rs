@@ -190,6 +190,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             due_back: m.due_back,
             note: None,
             capacity_override: None,
+            youth_exception: None,
             institution: (m.kind == halden_domain::register::MovementKind::Handover)
                 .then(|| person.handover_institution.clone())
                 .flatten(),

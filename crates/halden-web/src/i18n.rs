@@ -443,6 +443,10 @@ pub struct Texts {
     pub case_reference: &'static str,
     /// Receiving health institution
     pub receiving_institution: &'static str,
+    /// Special grounds for placing an under-18 outside a youth unit.
+    pub youth_exception: &'static str,
+    /// Its help.
+    pub youth_exception_help: &'static str,
     /// Only for a handover to mandatory psychiatric care: the institution that receives the person. The handover closes the case in the correctional service.
     pub receiving_institution_help: &'static str,
     /// Expulsion decision
@@ -661,6 +665,8 @@ pub static NB: Texts = Texts {
     final_on: "Endelig fra",
     case_reference: "Saksnummer",
     receiving_institution: "Mottakende helseinstitusjon",
+    youth_exception: "Særlige grunner (under 18)",
+    youth_exception_help: "Bare når personen er under 18 år den dagen og avdelingen ikke er en ungdomsenhet: de særlige grunnene (R-YOUTH-2). Uten dem avvises innsettelsen eller overføringen.",
     receiving_institution_help: "Bare ved overføring til tvungent psykisk helsevern: institusjonen som tar imot personen. Overføringen avslutter saken i kriminalomsorgen.",
     expulsion_notice: "Vedtak om utvisning",
     expulsion_pending: "ikke endelig",
@@ -875,6 +881,8 @@ pub static EN: Texts = Texts {
     final_on: "Final from",
     case_reference: "Case number",
     receiving_institution: "Receiving health institution",
+    youth_exception: "Special grounds (under 18)",
+    youth_exception_help: "Only when the person is under 18 on the day and the department is not a youth unit: the special grounds (R-YOUTH-2). Without them the admission or transfer is refused.",
     receiving_institution_help: "Only for a handover to mandatory psychiatric care: the institution that receives the person. The handover closes the case in the correctional service.",
     expulsion_notice: "Expulsion decision",
     expulsion_pending: "not final",

@@ -67,6 +67,7 @@ pub fn document() -> Value {
                     "at": {"type": "string", "description": "Europe/Oslo civil date-time, e.g. 2025-03-03T10:00"},
                     "due_back": {"type": "string", "description": "leave_out only: when the person is due back (Europe/Oslo). A later return raises an incident and the whole days outside are not counted (R-CALC-5)"},
                     "prison": {"type": "string"}, "basis": {"enum": ["remand", "sentence", "preventive_detention", "fine_default"]},
+                    "youth_exception": {"type": "string", "description": "admission and transfer only: the special grounds for placing a person under 18 on the day outside a youth unit (R-YOUTH-2). Without it such a movement is refused (400, payload.prison naming the youth units)"},
                     "institution": {"type": "string", "description": "handover only (required): the health institution receiving the person for mandatory psychiatric care; the handover closes the custody episode and the case"},
                     "capacity_override": {"type": "string", "description": "admission and transfer only: why the person is placed in a department that is full on the day. Without it such a movement is refused (400, payload.prison, naming places and occupancy); with it, it is kept on the entry"},
                     "note": {"type": "string"}}},

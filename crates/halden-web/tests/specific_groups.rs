@@ -210,3 +210,76 @@ async fn a_handover_to_psychiatric_care_closes_the_case() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+/// R-YOUTH-2: a person under 18 is placed in a youth unit (Romerike fengsel, Ungdomsenhet øst,
+/// P008; Bjørgvin fengsel, Ungdomseininga, P044); anywhere else only with the special grounds
+/// written. Born 2008-03-15, the person is 17 on 2025-05-30 and 2025-06-01 (18 on 2026-03-15).
+#[tokio::test]
+async fn an_under_18_is_placed_in_a_youth_unit_or_elsewhere_only_with_special_grounds() {
+    let w = world().await;
+    let registration = |exception: Option<&str>| {
+        let mut admission = json!({"movement": "admission", "at": "2025-05-30T10:00",
+            "prison": "P001", "basis": "remand"});
+        if let Some(reason) = exception {
+            admission["youth_exception"] = json!(reason);
+        }
+        json!({
+            "identity": {"temporary_id": "T-900001", "family_name": "Ungdom", "given_names": "Test",
+                "birth_date": "2008-03-15", "sex": "male", "citizenship": "NO"},
+            "admission": admission,
+        })
+    };
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            "/api/v1/persons",
+            Some(registration(None)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let text = body.to_string();
+    assert!(text.contains("admission.prison"), "{text}");
+    assert!(text.contains("P008") && text.contains("P044"), "{text}");
+    assert!(text.contains("R-YOUTH-2"), "{text}");
+
+    let reason =
+        "Ungdomsenhetene er fulle; plassert i Oslo fengsel med eget opplegg i påvente av plass.";
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            "/api/v1/persons",
+            Some(registration(Some(reason))),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let person = body["id"].as_i64().unwrap_or_else(|| panic!("{body}"));
+
+    // A transfer to Bergen fengsel (not a youth unit) is refused; to Bjørgvin's youth unit not.
+    let (status, body) = post_entry(
+        &w,
+        "placement",
+        person,
+        "movement",
+        json!({"movement": "transfer", "at": "2025-06-01T10:00", "prison": "P042"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains("payload.prison") && text.contains("R-YOUTH-2"),
+        "{text}"
+    );
+    let (status, body) = post_entry(
+        &w,
+        "placement",
+        person,
+        "movement",
+        json!({"movement": "transfer", "at": "2025-06-01T10:00", "prison": "P044"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

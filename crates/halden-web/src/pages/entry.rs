@@ -83,6 +83,7 @@ pub const ENTRY_FORMS: [EntryForm; 9] = [
                     "prison",
                     "basis",
                     "capacity_override",
+                    "youth_exception",
                     "institution",
                     "note",
                 ],
@@ -306,6 +307,14 @@ fn movement_fields(c: &Choices, v: &Values) -> Vec<Field> {
             false,
         )
         .help(t.capacity_override_help),
+        Field::new(
+            "youth_exception",
+            t.youth_exception,
+            "textarea",
+            v.get("youth_exception"),
+            false,
+        )
+        .help(t.youth_exception_help),
         Field::new(
             "institution",
             t.receiving_institution,

@@ -766,7 +766,7 @@ fn payload(values: &Values, fields: &[Field], keys: &[&str]) -> Map<String, Valu
         .collect()
 }
 
-const ADMISSION_KEYS: [&str; 14] = [
+const ADMISSION_KEYS: [&str; 15] = [
     "identity_number",
     "temporary_id",
     "family_name",
@@ -781,6 +781,7 @@ const ADMISSION_KEYS: [&str; 14] = [
     "prison",
     "basis",
     "capacity_override",
+    "youth_exception",
 ];
 
 fn admission_fields(
@@ -847,6 +848,14 @@ fn admission_fields(
             false,
         )
         .help(t.capacity_override_help),
+        Field::new(
+            "youth_exception",
+            t.youth_exception,
+            "textarea",
+            v("youth_exception"),
+            false,
+        )
+        .help(t.youth_exception_help),
     ]
 }
 
@@ -922,6 +931,8 @@ async fn admission_page(
                     let registered = async {
                         if let Some(halden_storage::facts::Fact::Movement(m)) = &admission {
                             api::check_admission_scope(&state, &caller, m.prison.as_deref())
+                                .await?;
+                            api::check_youth_unit(&state, identity.birth_date, m, "admission")
                                 .await?;
                         }
                         let then: Vec<_> = admission.into_iter().collect();

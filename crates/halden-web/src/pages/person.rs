@@ -133,6 +133,7 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "note" => t.note,
         "capacity_override" => t.capacity_override,
         "institution" => t.receiving_institution,
+        "youth_exception" => t.youth_exception,
         "decided_on" => t.decided_on,
         "authority" => t.expulsion_authority,
         "final_on" => t.final_on,

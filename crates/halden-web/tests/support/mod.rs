@@ -78,6 +78,7 @@ pub fn admission(prison: &str, day: Date) -> Fact {
         due_back: None,
         note: None,
         capacity_override: None,
+        youth_exception: None,
         institution: None,
     })
 }
