@@ -809,7 +809,7 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
 
     let summons = match case.received {
         Some(received) => {
-            let latest_start = add_days(received, law::SUMMONS_LATEST_START_DAYS)?;
+            let latest_start = crate::queue::checked_latest_start(received)?;
             Some(SummonsDates {
                 received,
                 latest_start,

@@ -40,7 +40,13 @@ pub fn counted_from(received: Date) -> Date {
 /// assert_eq!(latest_start(date(2025, 1, 10)), date(2025, 3, 11));
 /// ```
 pub fn latest_start(received: Date) -> Date {
-    add_days(received, law::SUMMONS_LATEST_START_DAYS).unwrap_or(Date::MAX)
+    checked_latest_start(received).unwrap_or(Date::MAX)
+}
+
+/// [`latest_start`], or an error past the end of the calendar (the engine's way: no date rather
+/// than a saturated one).
+pub fn checked_latest_start(received: Date) -> Result<Date, crate::calendar::OutOfRange> {
+    add_days(received, law::SUMMONS_LATEST_START_DAYS)
 }
 
 /// The earliest serving date a summons sent on `sent_on` may name: three weeks later, so that
