@@ -262,6 +262,46 @@ pub struct ExpulsionFact {
     pub reference: Option<String>,
 }
 
+/// One area of the plan for life after release (BRIEF §3.5: housing, work or school, health,
+/// NAV), as the prison's contact officer and the probation office assess it: a later entry for
+/// the same area replaces it. Entries dated before the current custody episode lapse with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasePlanFact {
+    /// One of [`RELEASE_PLAN_AREAS`].
+    pub area: String,
+    /// One of [`RELEASE_PLAN_STATUSES`].
+    pub status: String,
+    /// The day of the assessment.
+    pub date: Date,
+    /// What is arranged or needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The areas of a release plan.
+pub const RELEASE_PLAN_AREAS: [&str; 4] = ["housing", "work_or_school", "health", "nav"];
+
+/// How far an area of a release plan has come.
+pub const RELEASE_PLAN_STATUSES: [&str; 4] =
+    ["arranged", "in_progress", "needs_help", "not_needed"];
+
+/// The handover of a person in custody to the probation office that will follow them after
+/// release (overføring til friomsorgen): from then on the office reads the record and the
+/// release plan, before supervision starts. A later handover replaces it; it lapses with the
+/// custody episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseHandoverFact {
+    /// The probation office's estate id (`F001`).
+    pub office: String,
+    /// The day of the handover (the meeting, or the day the plan was sent).
+    pub date: Date,
+    /// What the office should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// The payload of one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -287,12 +327,16 @@ pub enum Fact {
     NonAppearance(NonAppearanceFact),
     /// A decision to expel the person after the sentence.
     Expulsion(ExpulsionFact),
+    /// One area of the plan for life after release.
+    ReleasePlan(ReleasePlanFact),
+    /// The handover to the probation office before release.
+    ReleaseHandover(ReleaseHandoverFact),
     /// Voids the entry it corrects (registered in error).
     Retraction,
 }
 
 /// Every entry kind's machine name.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 14] = [
     "identity",
     "judgment",
     "remand_order",
@@ -304,6 +348,8 @@ pub const KINDS: [&str; 12] = [
     "summons",
     "non_appearance",
     "expulsion",
+    "release_plan",
+    "release_handover",
     "retraction",
 ];
 
@@ -322,6 +368,8 @@ impl Fact {
             Fact::Summons(_) => "summons",
             Fact::NonAppearance(_) => "non_appearance",
             Fact::Expulsion(_) => "expulsion",
+            Fact::ReleasePlan(_) => "release_plan",
+            Fact::ReleaseHandover(_) => "release_handover",
             Fact::Retraction => "retraction",
         }
     }
@@ -340,6 +388,8 @@ impl Fact {
             Fact::Summons(x) => serde_json::to_value(x),
             Fact::NonAppearance(x) => serde_json::to_value(x),
             Fact::Expulsion(x) => serde_json::to_value(x),
+            Fact::ReleasePlan(x) => serde_json::to_value(x),
+            Fact::ReleaseHandover(x) => serde_json::to_value(x),
             Fact::Retraction => Ok(Value::Object(serde_json::Map::new())),
         };
         // Serialising these plain structs cannot fail; fall back to null rather than panic.
@@ -378,6 +428,8 @@ impl Fact {
             "summons" => Fact::Summons(read(payload, prefix)?),
             "non_appearance" => Fact::NonAppearance(read(payload, prefix)?),
             "expulsion" => Fact::Expulsion(read(payload, prefix)?),
+            "release_plan" => Fact::ReleasePlan(read(payload, prefix)?),
+            "release_handover" => Fact::ReleaseHandover(read(payload, prefix)?),
             "retraction" => Fact::Retraction,
             other => {
                 return Err(vec![FieldError::bilingual(
@@ -593,6 +645,33 @@ impl Fact {
                         "is before the decision ('decided_on')",
                         "kan ikke være før vedtaksdagen",
                     );
+                }
+            }
+            Fact::ReleasePlan(x) => {
+                if !RELEASE_PLAN_AREAS.contains(&x.area.as_str()) {
+                    let areas = RELEASE_PLAN_AREAS.join(", ");
+                    p.add(
+                        "area",
+                        format!("must be one of {areas}"),
+                        format!("må være én av {areas}"),
+                    );
+                }
+                if !RELEASE_PLAN_STATUSES.contains(&x.status.as_str()) {
+                    let statuses = RELEASE_PLAN_STATUSES.join(", ");
+                    p.add(
+                        "status",
+                        format!("must be one of {statuses}"),
+                        format!("må være én av {statuses}"),
+                    );
+                }
+                if let Some(note) = &x.note {
+                    p.text("note", note, 2000);
+                }
+            }
+            Fact::ReleaseHandover(x) => {
+                p.text("office", &x.office, 20);
+                if let Some(note) = &x.note {
+                    p.text("note", note, 2000);
                 }
             }
             Fact::Retraction => {}

@@ -68,6 +68,47 @@ pub struct Projection {
     /// The handover to mandatory psychiatric care that closed the case, when the last episode
     /// ended in one.
     pub handover: Option<Handover>,
+    /// The plan for life after release in the current custody episode, and the probation office
+    /// it is handed over to (see [`release_plan`]).
+    pub release_plan: Option<ReleasePlan>,
+}
+
+/// The plan for life after release in the current custody episode (BRIEF §3.5): the probation
+/// office it is handed over to, and the latest assessment of each area.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReleasePlan {
+    /// The handover in effect: the latest in the episode.
+    pub handover: Option<crate::facts::ReleaseHandoverFact>,
+    /// The latest assessment of each area assessed, in the order of
+    /// [`crate::facts::RELEASE_PLAN_AREAS`].
+    pub areas: Vec<crate::facts::ReleasePlanFact>,
+}
+
+/// The release plan of the custody episode that began on `episode_start`, while in custody: the
+/// entries dated in the episode, the latest of each area (on the same day, the one entered last).
+pub fn release_plan(in_effect: &[(i64, &Fact)], episode_start: Date) -> Option<ReleasePlan> {
+    let handover = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::ReleaseHandover(h) if h.date >= episode_start => Some(h),
+            _ => None,
+        })
+        .max_by_key(|h| h.date)
+        .cloned();
+    let areas: Vec<crate::facts::ReleasePlanFact> = crate::facts::RELEASE_PLAN_AREAS
+        .iter()
+        .filter_map(|area| {
+            in_effect
+                .iter()
+                .filter_map(|(_, f)| match f {
+                    Fact::ReleasePlan(p) if p.area == *area && p.date >= episode_start => Some(p),
+                    _ => None,
+                })
+                .max_by_key(|p| p.date)
+                .cloned()
+        })
+        .collect();
+    (handover.is_some() || !areas.is_empty()).then_some(ReleasePlan { handover, areas })
 }
 
 /// A handover to the health service that took the case out of the correctional service.
@@ -338,6 +379,10 @@ pub fn project(
         })
         .max_by_key(|e| e.decided_on)
         .cloned();
+    let release_plan = custody
+        .episode_start
+        .filter(|_| in_custody)
+        .and_then(|start| release_plan(&in_effect, start));
     let handover = custody.handed_over.and_then(|at| {
         in_effect.iter().rev().find_map(|(_, f)| match f {
             Fact::Movement(m) if m.at == at && m.movement == MovementKind::Handover.as_str() => {
@@ -379,6 +424,7 @@ pub fn project(
         stays,
         expulsion,
         handover,
+        release_plan,
     })
 }
 

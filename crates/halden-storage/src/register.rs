@@ -105,6 +105,11 @@ pub struct PersonRow {
     /// The handover to mandatory psychiatric care that closed the case, JSON
     /// (`{"at", "institution"}`).
     pub handover: Option<String>,
+    /// The probation office the person in custody is handed over to before release.
+    pub release_office: Option<String>,
+    /// The release plan of the current custody episode, JSON
+    /// (see [`crate::projection::ReleasePlan`]).
+    pub release_plan: Option<String>,
 }
 
 impl PersonRow {
@@ -126,6 +131,12 @@ impl PersonRow {
     /// The handover to mandatory psychiatric care that closed the case.
     pub fn handover(&self) -> Option<crate::projection::Handover> {
         serde_json::from_str(self.handover.as_deref()?).ok()
+    }
+
+    /// Whether the person, in custody, has been handed over to the given probation office before
+    /// release (the office then reads the record and the release plan).
+    pub fn handed_over_to(&self, office: &str) -> bool {
+        self.in_custody() && self.release_office.as_deref() == Some(office)
     }
 
     /// Whether the person is under the given probation office on `today`.
@@ -240,7 +251,7 @@ const PERSON_COLUMNS: &str = "id, version, created_at, identity_number, temporar
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, dates_json, \
     contact_officer, queue_received, queue_form, summons_date, summons_prison, non_appearance, \
-    incidents, expulsion, handover";
+    incidents, expulsion, handover, release_office, release_plan";
 
 /// [`PERSON_COLUMNS`] for lists: the same, without the engine's document.
 const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_id, family_name, \
@@ -248,7 +259,8 @@ const LIST_COLUMNS: &str = "id, version, created_at, identity_number, temporary_
     status, prison_id, unit, basis, security_level, episode_start, serving_start, \
     supervision_kind, supervision_office, supervision_until, end_of_sentence, key_dates, \
     CAST(NULL AS TEXT) AS dates_json, contact_officer, queue_received, queue_form, summons_date, \
-    summons_prison, non_appearance, incidents, expulsion, handover";
+    summons_prison, non_appearance, incidents, expulsion, handover, release_office, \
+    CAST(NULL AS TEXT) AS release_plan";
 
 const ENTRY_COLUMNS: &str =
     "id, person_id, kind, payload, recorded_at, recorded_by_name, corrects, reason";
@@ -280,7 +292,7 @@ const PROJECTION_COLUMNS: [&str; 18] = [
     "supervision_office",
 ];
 
-const PROJECTION_TAIL: [&str; 13] = [
+const PROJECTION_TAIL: [&str; 15] = [
     "supervision_until",
     "end_of_sentence",
     "key_dates",
@@ -294,9 +306,11 @@ const PROJECTION_TAIL: [&str; 13] = [
     "incidents",
     "expulsion",
     "handover",
+    "release_office",
+    "release_plan",
 ];
 
-fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 13]) {
+fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 15]) {
     let i = &p.identity;
     let c = &p.custody;
     let text = [
@@ -346,6 +360,13 @@ fn projection_values(p: &Projection) -> (ProjectionValues, [Option<String>; 13])
         p.handover
             .as_ref()
             .and_then(|h| serde_json::to_string(h).ok()),
+        p.release_plan
+            .as_ref()
+            .and_then(|r| r.handover.as_ref())
+            .map(|h| h.office.clone()),
+        p.release_plan
+            .as_ref()
+            .and_then(|r| serde_json::to_string(r).ok()),
     ];
     (
         ProjectionValues {

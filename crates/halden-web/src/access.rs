@@ -154,9 +154,11 @@ impl Caller {
                     && person.unit.as_deref() == self.scope()
                     && self.is_contact_officer_of(person)
             }
-            Role::Probation => self
-                .scope()
-                .is_some_and(|office| person.supervised_by(office, today)),
+            // Their caseload, and the persons in custody handed over to their office before
+            // release (issue 6, item 7).
+            Role::Probation => self.scope().is_some_and(|office| {
+                person.supervised_by(office, today) || person.handed_over_to(office)
+            }),
             Role::Placement => true,
             Role::Prisoner => self.user.person_id == Some(person.id),
             Role::Analyst | Role::Admin => false,
@@ -219,6 +221,10 @@ impl Caller {
             // The immigration authority's or court's decision, registered by the prison's
             // leader or national placement (BRIEF §3.7).
             "expulsion" => &[Leader, Placement],
+            // The plan for life after release: the prison's staff and the probation office it
+            // is handed over to; the handover itself is the prison's (BRIEF §3.5).
+            "release_plan" => &[Officer, Contact, Leader, Probation],
+            "release_handover" => &[Contact, Leader],
             _ => &[],
         };
         allowed.contains(&self.role)

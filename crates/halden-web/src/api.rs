@@ -263,6 +263,10 @@ pub(crate) fn person_json(
             })),
             "expulsion": p.expulsion().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)),
             "handover": p.handover().map(|h| json!({"at": h.at.to_string(), "institution": h.institution})),
+            "release_plan": p
+                .release_plan
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<Value>(r).ok()),
             "break_glass": break_glass,
         }),
     }
@@ -686,7 +690,7 @@ async fn append_entry(
 }
 
 /// The kinds of entry a role may be allowed to record.
-const KINDS_WRITTEN: [&str; 11] = [
+const KINDS_WRITTEN: [&str; 13] = [
     "identity",
     "judgment",
     "remand_order",
@@ -698,6 +702,8 @@ const KINDS_WRITTEN: [&str; 11] = [
     "summons",
     "non_appearance",
     "expulsion",
+    "release_plan",
+    "release_handover",
 ];
 
 /// One entry to append, as a request names it.
@@ -836,6 +842,36 @@ pub(crate) async fn append_keeping(
                 ),
             ));
         }
+    }
+    if matches!(fact, Fact::ReleasePlan(_) | Fact::ReleaseHandover(_)) && !person.in_custody() {
+        return Err(ApiError::invalid_bilingual(
+            "kind",
+            "a release plan is made while the person is in custody",
+            "en løslatelsesplan lages mens personen er i fengsel",
+        ));
+    }
+    // A probation office works on the plan of a person handed over to it, no one else's.
+    if matches!(fact, Fact::ReleasePlan(_))
+        && caller.role == Role::Probation
+        && !caller
+            .scope()
+            .is_some_and(|office| person.handed_over_to(office))
+    {
+        return Err(ApiError::NotFound);
+    }
+    if let Fact::ReleaseHandover(h) = &fact
+        && !state
+            .store
+            .probation_offices()
+            .await?
+            .iter()
+            .any(|o| o.id == h.office)
+    {
+        return Err(ApiError::invalid_bilingual(
+            "payload.office",
+            format!("no probation office with id '{}'", h.office),
+            format!("det finnes ikke noe friomsorgskontor med id '{}'", h.office),
+        ));
     }
     if let Fact::Summons(summons) = &fact {
         check_summons(&person, summons, today, corrects.is_some())?;

@@ -48,6 +48,10 @@ pub enum Vocab {
     View,
     /// Key date (`parole_eligibility`, …).
     KeyDate,
+    /// An area of a release plan (`housing`, …).
+    PlanArea,
+    /// How far an area of a release plan has come (`arranged`, …).
+    PlanStatus,
 }
 
 /// (code, English, bokmål) for the values the domain has no label for.
@@ -102,6 +106,51 @@ const WORDS: &[(Vocab, &str, &str, &str)] = &[
         "expulsion",
         "expulsion decision",
         "vedtak om utvisning",
+    ),
+    (
+        Vocab::EntryKind,
+        "release_plan",
+        "release plan",
+        "løslatelsesplan",
+    ),
+    (
+        Vocab::EntryKind,
+        "release_handover",
+        "handover to probation",
+        "overføring til friomsorgen",
+    ),
+    (Vocab::PlanArea, "housing", "housing", "bolig"),
+    (
+        Vocab::PlanArea,
+        "work_or_school",
+        "work or school",
+        "arbeid eller skole",
+    ),
+    (Vocab::PlanArea, "health", "health", "helse"),
+    (
+        Vocab::PlanArea,
+        "nav",
+        "NAV (income and benefits)",
+        "NAV (inntekt og ytelser)",
+    ),
+    (Vocab::PlanStatus, "arranged", "arranged", "ordnet"),
+    (
+        Vocab::PlanStatus,
+        "in_progress",
+        "in progress",
+        "under arbeid",
+    ),
+    (
+        Vocab::PlanStatus,
+        "needs_help",
+        "needs help",
+        "trenger hjelp",
+    ),
+    (
+        Vocab::PlanStatus,
+        "not_needed",
+        "not needed",
+        "ikke aktuelt",
     ),
     (
         Vocab::EntryKind,
@@ -429,6 +478,24 @@ pub struct Texts {
     pub movement_prison_help: &'static str,
     pub capacity_override: &'static str,
     pub capacity_override_help: &'static str,
+    /// Record the release plan (one area)
+    pub record_release_plan: &'static str,
+    /// Hand over to probation before release
+    pub record_release_handover: &'static str,
+    /// Area
+    pub plan_area: &'static str,
+    /// Status
+    pub plan_status: &'static str,
+    /// What is arranged or needed. A new entry for the same area replaces the last; the history keeps everything.
+    pub plan_note_help: &'static str,
+    /// The probation office that will follow the person after release. From the handover the office may read the record and work on the plan.
+    pub release_handover_help: &'static str,
+    /// Release plan
+    pub release_plan_heading: &'static str,
+    /// Handed over to probation
+    pub release_plan_office: &'static str,
+    /// not assessed
+    pub release_plan_not_assessed: &'static str,
     /// Record an expulsion decision
     pub record_expulsion: &'static str,
     /// Decided on
@@ -658,6 +725,15 @@ pub static NB: Texts = Texts {
     movement_prison_help: "For innsettelse og overføring.",
     capacity_override: "Begrunnelse for overbelegg",
     capacity_override_help: "Bare når avdelingen er full den dagen: hvorfor personen likevel skal settes inn eller overføres dit. Uten begrunnelse avvises en innsettelse eller overføring til en full avdeling. Begrunnelsen lagres med bevegelsen og vises i historikken.",
+    record_release_plan: "Registrer løslatelsesplan (ett område)",
+    record_release_handover: "Overfør til friomsorgen før løslatelse",
+    plan_area: "Område",
+    plan_status: "Status",
+    plan_note_help: "Hva som er ordnet eller trengs. En ny registrering for samme område erstatter den forrige; historikken beholder alt.",
+    release_handover_help: "Friomsorgskontoret som skal følge opp personen etter løslatelse. Fra overføringen kan kontoret lese journalen og arbeide med planen.",
+    release_plan_heading: "Løslatelsesplan",
+    release_plan_office: "Overført til friomsorgen",
+    release_plan_not_assessed: "ikke vurdert",
     record_expulsion: "Registrer vedtak om utvisning",
     decided_on: "Vedtaksdato",
     expulsion_help: "Vedtak om utvisning etter straffen (utlendingsloven §§ 66–67). Med vedtaket planlegges ikke frigang, soning i hjemmet (§ 16), elektronisk kontroll (§ 16 a) eller overgangsbolig. Et opphevet vedtak trekkes tilbake som en rettelse.",
@@ -874,6 +950,15 @@ pub static EN: Texts = Texts {
     movement_prison_help: "For admission and transfer.",
     capacity_override: "Reason for overbooking",
     capacity_override_help: "Only when the department is full on the day: why the person is to be admitted or transferred there anyway. Without a reason, an admission or transfer into a full department is refused. The reason is kept with the movement and shown in the history.",
+    record_release_plan: "Record the release plan (one area)",
+    record_release_handover: "Hand over to probation before release",
+    plan_area: "Area",
+    plan_status: "Status",
+    plan_note_help: "What is arranged or needed. A new entry for the same area replaces the last; the history keeps everything.",
+    release_handover_help: "The probation office that will follow the person after release. From the handover the office may read the record and work on the plan.",
+    release_plan_heading: "Release plan",
+    release_plan_office: "Handed over to probation",
+    release_plan_not_assessed: "not assessed",
     record_expulsion: "Record an expulsion decision",
     decided_on: "Decided on",
     expulsion_help: "A decision to expel the person after the sentence (Immigration Act §§ 66–67). With it, day release, home serving (§ 16), electronic monitoring (§ 16 a) and the halfway house are not planned. A decision revoked is retracted as a correction.",

@@ -600,6 +600,16 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{supervised}/expulsions/new"),
             [403, 403, 200, 200, 403, 403, 403, 403, 403],
         ),
+        // The release plan: the prison's staff and the probation office (its caseload, and the
+        // persons handed over to it); the handover: the contact officer and the leader.
+        (
+            format!("/persons/{supervised}/release-plan/new"),
+            [200, 200, 200, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/release-handover/new"),
+            [403, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -720,6 +730,14 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/expulsions/new"),
             [403, 403, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/release-plan/new"),
+            [400, 400, 400, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/release-handover/new"),
+            [403, 400, 400, 403, 403, 403, 403, 403, 403],
         ),
     ];
     let mut failures = Vec::new();

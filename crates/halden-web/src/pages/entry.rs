@@ -66,7 +66,7 @@ impl EntryForm {
 }
 
 /// Every entry form, in the order the person page offers them.
-pub const ENTRY_FORMS: [EntryForm; 9] = [
+pub const ENTRY_FORMS: [EntryForm; 11] = [
     EntryForm {
         kind: "movement",
         slug: "movements",
@@ -158,7 +158,50 @@ pub const ENTRY_FORMS: [EntryForm; 9] = [
             ))
         },
     },
+    EntryForm {
+        kind: "release_plan",
+        slug: "release-plan",
+        heading: |t| t.record_release_plan,
+        fields: release_plan_fields,
+        payload: |v, f| Value::Object(payload(v, f, &["area", "status", "date", "note"])),
+    },
+    EntryForm {
+        kind: "release_handover",
+        slug: "release-handover",
+        heading: |t| t.record_release_handover,
+        fields: release_handover_fields,
+        payload: |v, f| Value::Object(payload(v, f, &["office", "date", "note"])),
+    },
 ];
+
+fn release_plan_fields(c: &Choices, v: &Values) -> Vec<Field> {
+    let t = c.lang.texts();
+    vec![
+        Field::new("area", t.plan_area, "select", v.get("area"), true).choose_from(
+            c.lang
+                .options(Vocab::PlanArea, &halden_storage::facts::RELEASE_PLAN_AREAS),
+        ),
+        Field::new("status", t.plan_status, "select", v.get("status"), true).choose_from(
+            c.lang.options(
+                Vocab::PlanStatus,
+                &halden_storage::facts::RELEASE_PLAN_STATUSES,
+            ),
+        ),
+        Field::new("date", t.date, "date", v.get("date"), true),
+        Field::new("note", t.note, "textarea", v.get("note"), false).help(t.plan_note_help),
+    ]
+}
+
+fn release_handover_fields(c: &Choices, v: &Values) -> Vec<Field> {
+    let t = c.lang.texts();
+    vec![
+        Field::new("office", t.office, "select", v.get("office"), true)
+            .choose_from(c.offices.clone())
+            .help(t.release_handover_help),
+        Field::new("date", t.date, "date", v.get("date"), true),
+        Field::new("note", t.note, "textarea", v.get("note"), false),
+    ]
+}
 
 fn expulsion_fields(c: &Choices, v: &Values) -> Vec<Field> {
     let t = c.lang.texts();
@@ -195,6 +238,7 @@ impl EntryForm {
     pub fn applies_to(&self, person: &PersonRow) -> bool {
         match self.kind {
             "summons" | "non_appearance" => person.queue_received.is_some(),
+            "release_plan" | "release_handover" => person.in_custody(),
             _ => true,
         }
     }
@@ -510,15 +554,20 @@ async fn entry_page(
         return refusal(&headers, Some(&caller), ApiError::Forbidden, &here);
     }
     let today = state.today();
+    // A probation office records supervision for anyone it takes on; everything else only for
+    // the persons in its scope (its caseload, and those handed over to it before release).
+    let scoped = |p: &PersonRow| {
+        caller.role != Role::Probation || entry.kind == "supervision" || caller.in_scope(p, today)
+    };
     let person = match state.store.person(id).await {
-        Ok(Some(p)) if caller.may_write_for(&p, today) => p,
+        Ok(Some(p)) if caller.may_write_for(&p, today) && scoped(&p) => p,
         Ok(_) => return refusal(&headers, Some(&caller), ApiError::NotFound, &here),
         Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
     };
     let choices = Choices {
         lang,
         prisons: prison_options(&state, &caller, lang).await,
-        offices: if entry.kind == "supervision" {
+        offices: if matches!(entry.kind, "supervision" | "release_handover") {
             office_options(&state, &caller).await
         } else {
             Vec::new()
@@ -534,6 +583,9 @@ async fn entry_page(
         None if entry.kind == "summons" => {
             let today = today.to_string();
             Values::of(&[("sent_on", today.as_str()), ("form", "prison")])
+        }
+        None if entry.kind == "release_plan" || entry.kind == "release_handover" => {
+            Values::of(&[("date", today.to_string().as_str())])
         }
         None if choices.offices.len() == 1 => {
             Values::of(&[("office", choices.offices[0].0.as_str())])

@@ -45,6 +45,8 @@ struct PersonPage {
     planned_from: Option<String>,
     incidents: Vec<String>,
     progression: Option<ProgressionSection>,
+    /// The plan for life after release, while in custody.
+    release_plan: Option<ReleasePlanSection>,
     history: Vec<HistoryLine>,
     /// Who has read the record, shown to the person themselves.
     readers: Option<Vec<ReaderLine>>,
@@ -133,6 +135,9 @@ fn key_label(t: &'static Texts, kind: &str, key: &str) -> Option<&'static str> {
         "note" => t.note,
         "capacity_override" => t.capacity_override,
         "institution" => t.receiving_institution,
+        "area" => t.plan_area,
+        "status" if kind == "release_plan" => t.plan_status,
+        "date" if kind == "release_plan" || kind == "release_handover" => t.date,
         "youth_exception" => t.youth_exception,
         "decided_on" => t.decided_on,
         "authority" => t.expulsion_authority,
@@ -180,6 +185,8 @@ fn value_words(kind: &str, key: &str, value: &Value, lang: Lang) -> String {
         (_, "placement_wish") => Some(Vocab::PlacementWish),
         (_, "sex") => Some(Vocab::Sex),
         ("non_counting", "reason") => Some(Vocab::NonCounting),
+        ("release_plan", "area") => Some(Vocab::PlanArea),
+        ("release_plan", "status") => Some(Vocab::PlanStatus),
         _ => None,
     };
     match (value, vocab) {
@@ -431,6 +438,7 @@ pub(super) async fn person_page(
         None
     };
     let title = person.display_name();
+    let person_release_plan = person.release_plan.clone().filter(|_| person.in_custody());
     let planned_from = doc
         .as_ref()
         .and_then(|d| d.get("planned_from")?.as_str().map(String::from));
@@ -454,9 +462,64 @@ pub(super) async fn person_page(
         planned_from,
         incidents,
         progression,
+        release_plan: (!restricted)
+            .then(|| release_plan_section(&person_release_plan, lang))
+            .flatten(),
         readers,
     };
     render(&page)
+}
+
+/// The release plan in words: the office handed over to and each area's latest assessment
+/// (every area listed, those not yet assessed said so).
+pub struct ReleasePlanSection {
+    /// "F001 on 2025-05-20", or empty before the handover.
+    pub handover: String,
+    /// (area, status, date, note).
+    pub areas: Vec<(String, String, String, String)>,
+}
+
+fn release_plan_section(json: &Option<String>, lang: Lang) -> Option<ReleasePlanSection> {
+    let plan: Value = serde_json::from_str(json.as_deref()?).ok()?;
+    let t = lang.texts();
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let handover = plan
+        .get("handover")
+        .filter(|h| !h.is_null())
+        .map(|h| {
+            let note = text(h, "note");
+            let office = text(h, "office");
+            let date = text(h, "date");
+            if note.is_empty() {
+                format!("{office} · {date}")
+            } else {
+                format!("{office} · {date} · {note}")
+            }
+        })
+        .unwrap_or_default();
+    let assessed = plan
+        .get("areas")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let areas = halden_storage::facts::RELEASE_PLAN_AREAS
+        .iter()
+        .map(|area| {
+            let found = assessed
+                .iter()
+                .find(|a| a.get("area").and_then(Value::as_str) == Some(area));
+            (
+                lang.value(Vocab::PlanArea, area),
+                found.map_or_else(
+                    || t.release_plan_not_assessed.to_string(),
+                    |a| lang.value(Vocab::PlanStatus, &text(a, "status")),
+                ),
+                found.map(|a| text(a, "date")).unwrap_or_default(),
+                found.map(|a| text(a, "note")).unwrap_or_default(),
+            )
+        })
+        .collect();
+    Some(ReleasePlanSection { handover, areas })
 }
 
 /// The progression plan in words.
