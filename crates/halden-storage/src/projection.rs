@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use halden_domain::calendar::add_days;
 use halden_domain::{
     queue::{self, PlannedForm},
     register::{CustodyBasis, CustodyState, Movement, MovementError, MovementKind, SecurityLevel},
@@ -554,26 +555,162 @@ fn awaiting(
 }
 
 /// The engine's result for the current serving: the judgments that became final after the last
-/// release before this episode, with `admission` on the first day of serving and the non-counting
-/// days of this serving. `None` when the person is not serving or has no such judgment.
+/// release before it, with `admission` on the first day of serving and the non-counting days of
+/// this custody episode. `None` when the person is not serving or has no such judgment.
+///
+/// Days at home with EM are served days (strgjfl § 16 a), so a serving can begin or continue on
+/// EM (see [`serving_start`]): a front-door EM serving from its first day, and a custody episode
+/// after an EM period that ran up to it (EM revoked back to prison) from where the EM serving
+/// began. The document then carries `"serving_began_on_em": first EM day`, and the page says so.
 fn engine_result(
     in_effect: &[(i64, &Fact)],
     movements: &[Movement],
     custody: &CustodyState,
 ) -> Option<Value> {
-    let serving_start = custody.serving_start?;
-    let episode_start = custody.episode_start?;
-    let previous_release = movements
-        .iter()
-        .filter(|m| m.kind.ends_episode() && m.at.date() < episode_start)
-        .map(|m| m.at.date())
-        .max();
-    calculate(
+    let serving = serving_start(in_effect, movements, custody)?;
+    let mut doc = calculate(
         in_effect,
-        previous_release,
-        serving_start,
+        serving.previous_release,
+        serving.start,
         &custody.non_counting,
-    )
+    )?;
+    if let (Some(em), Some(obj)) = (serving.began_on_em, doc.as_object_mut()) {
+        obj.insert("serving_began_on_em".into(), em.to_string().into());
+    }
+    Some(doc)
+}
+
+/// Where the current serving began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ServingStart {
+    /// The engine's `admission`: the first day of serving.
+    start: Date,
+    /// The last release before the serving: its judgments are those final after it.
+    previous_release: Option<Date>,
+    /// The first EM day, when the serving began at home with EM.
+    began_on_em: Option<Date>,
+}
+
+/// A custody episode as the movements give it.
+struct Episode {
+    serving: Option<Date>,
+    end: Option<Date>,
+}
+
+fn episodes(movements: &[Movement]) -> Vec<Episode> {
+    let mut list: Vec<Episode> = Vec::new();
+    for m in movements {
+        let day = m.at.date();
+        match m.kind {
+            MovementKind::Admission => list.push(Episode {
+                serving: m.basis.filter(|b| b.is_serving()).map(|_| day),
+                end: None,
+            }),
+            MovementKind::BasisChange => {
+                if let Some(e) = list.last_mut()
+                    && e.serving.is_none()
+                    && m.basis.is_some_and(CustodyBasis::is_serving)
+                {
+                    e.serving = Some(day);
+                }
+            }
+            kind if kind.ends_episode() => {
+                if let Some(e) = list.last_mut() {
+                    e.end = Some(day);
+                }
+            }
+            _ => {}
+        }
+    }
+    list
+}
+
+/// The first day of the current serving, carried back over EM (strgjfl § 16 a).
+///
+/// - In custody: the episode's serving start; when an EM period ran up to it (began before it
+///   and lasted at least to the day before), the serving goes on from the EM period's start, or,
+///   when that EM period followed a release from an earlier episode (back-door EM), from that
+///   episode's serving start — and so on back.
+/// - Not in custody, with an EM period that began after the last episode and did not follow it
+///   directly: a front-door EM serving from its first day.
+/// - Otherwise the last episode's serving, as recorded.
+fn serving_start(
+    in_effect: &[(i64, &Fact)],
+    movements: &[Movement],
+    custody: &CustodyState,
+) -> Option<ServingStart> {
+    let episodes = episodes(movements);
+    let em: Vec<&SupervisionFact> = in_effect
+        .iter()
+        .filter_map(|(_, f)| match f {
+            Fact::Supervision(s) if s.supervision == "electronic_monitoring" => Some(s),
+            _ => None,
+        })
+        .collect();
+    // The episode that ended on the EM period's first day or the day before: a back door.
+    let back_door_from = |from: Date| {
+        episodes.iter().rposition(|e| {
+            e.serving.is_some()
+                && e.end
+                    .is_some_and(|end| end == from || add_days(end, 1).is_ok_and(|d| d == from))
+        })
+    };
+    let end_before = |index: usize| index.checked_sub(1).and_then(|i| episodes[i].end);
+
+    if !custody.status.in_custody() {
+        let last_end = episodes.last().and_then(|e| e.end);
+        if let Some(front) = em
+            .iter()
+            .filter(|s| last_end.is_none_or(|end| s.from > end))
+            .max_by_key(|s| s.from)
+            && back_door_from(front.from).is_none()
+        {
+            return Some(ServingStart {
+                start: front.from,
+                previous_release: last_end,
+                began_on_em: Some(front.from),
+            });
+        }
+        let last = episodes.len().checked_sub(1)?;
+        return Some(ServingStart {
+            start: episodes[last].serving?,
+            previous_release: end_before(last),
+            began_on_em: None,
+        });
+    }
+    let mut index = episodes.len().checked_sub(1)?;
+    let mut serving = ServingStart {
+        start: custody.serving_start?,
+        previous_release: end_before(index),
+        began_on_em: None,
+    };
+    // At most one step back per EM period: the walk ends.
+    for _ in 0..=em.len() {
+        let Some(period) = em.iter().find(|s| {
+            s.from < serving.start
+                && add_days(s.until, 1).is_ok_and(|after| after >= serving.start)
+                && serving.previous_release.is_none_or(|r| s.from >= r)
+        }) else {
+            break;
+        };
+        match back_door_from(period.from) {
+            Some(earlier) if earlier < index => {
+                index = earlier;
+                serving = ServingStart {
+                    start: episodes[earlier].serving?,
+                    previous_release: end_before(earlier),
+                    began_on_em: None,
+                };
+            }
+            _ => {
+                serving.start = period.from;
+                serving.previous_release = serving.previous_release.filter(|r| *r < period.from);
+                serving.began_on_em = Some(period.from);
+                break;
+            }
+        }
+    }
+    Some(serving)
 }
 
 /// The engine's result for a judgment waiting to be served, as if serving starts on `start`:
@@ -743,6 +880,122 @@ mod tests {
         entries.push(entry(4, None, judgment(date(2025, 3, 1))));
         let waiting = project(&entries, &prisons).unwrap().awaiting.unwrap();
         assert_eq!(waiting.received, date(2025, 3, 1));
+    }
+
+    fn em(from: Date, until: Date) -> Fact {
+        Fact::Supervision(SupervisionFact {
+            supervision: "electronic_monitoring".into(),
+            office: "F001".into(),
+            from,
+            until,
+        })
+    }
+
+    fn movement(kind: &str, day: Date, prison: Option<&str>, basis: Option<&str>) -> Fact {
+        Fact::Movement(MovementFact {
+            movement: kind.into(),
+            at: day.at(10, 0, 0, 0),
+            prison: prison.map(Into::into),
+            basis: basis.map(Into::into),
+            due_back: None,
+            note: None,
+            capacity_override: None,
+            youth_exception: None,
+            institution: None,
+        })
+    }
+
+    fn oslo() -> HashMap<String, PrisonFacts> {
+        HashMap::from([(
+            "P001".to_string(),
+            PrisonFacts {
+                unit: "Oslo fengsel".into(),
+                level: SecurityLevel::High,
+            },
+        )])
+    }
+
+    /// 60 days (the `judgment` fixture) served at home with EM from 2025-02-01 (front door):
+    /// day 1 is 2025-02-01, February's 28 days end on day 28, March's 31 on day 59, so day 60,
+    /// the end (C-4), is 2025-04-01. Revoked on 2025-03-01 (admitted to prison): the EM days were
+    /// served, so the end stays 2025-04-01; counted from the admission it would be 2025-04-29.
+    #[test]
+    fn an_em_serving_has_dates_from_its_first_day_and_keeps_them_when_revoked() {
+        let mut entries = vec![
+            entry(1, None, identity("Nordmann")),
+            entry(2, None, judgment(date(2025, 1, 10))),
+            entry(3, None, em(date(2025, 2, 1), date(2025, 4, 1))),
+        ];
+        let at_home = project(&entries, &oslo()).unwrap();
+        assert_eq!(at_home.end_of_sentence, Some(date(2025, 4, 1)));
+        assert_eq!(
+            at_home.dates.as_ref().unwrap()["serving_began_on_em"],
+            "2025-02-01"
+        );
+        // The EM period is cut short (a correction) and the person admitted to prison.
+        entries.push(entry(4, Some(3), em(date(2025, 2, 1), date(2025, 2, 28))));
+        entries.push(entry(
+            5,
+            None,
+            movement(
+                "admission",
+                date(2025, 3, 1),
+                Some("P001"),
+                Some("sentence"),
+            ),
+        ));
+        let revoked = project(&entries, &oslo()).unwrap();
+        assert!(revoked.custody.status.in_custody());
+        assert_eq!(revoked.end_of_sentence, Some(date(2025, 4, 1)));
+        assert_eq!(
+            revoked.dates.as_ref().unwrap()["serving_began_on_em"],
+            "2025-02-01"
+        );
+    }
+
+    /// 60 days served in prison from 2025-01-20 (day 1; January's last day is day 12, February's
+    /// day 40, so day 60 is 2025-03-20), released to EM on 2025-02-20 (back door), EM revoked and
+    /// readmitted on 2025-03-01: one serving from 2025-01-20, ending 2025-03-20.
+    #[test]
+    fn a_back_door_em_revoked_continues_the_serving_that_began_in_prison() {
+        let entries = vec![
+            entry(1, None, identity("Nordmann")),
+            entry(2, None, judgment(date(2025, 1, 10))),
+            entry(
+                3,
+                None,
+                movement(
+                    "admission",
+                    date(2025, 1, 20),
+                    Some("P001"),
+                    Some("sentence"),
+                ),
+            ),
+            entry(4, None, movement("release", date(2025, 2, 20), None, None)),
+            entry(5, None, em(date(2025, 2, 20), date(2025, 2, 28))),
+            entry(
+                6,
+                None,
+                movement(
+                    "admission",
+                    date(2025, 3, 1),
+                    Some("P001"),
+                    Some("sentence"),
+                ),
+            ),
+        ];
+        let p = project(&entries, &oslo()).unwrap();
+        assert_eq!(p.end_of_sentence, Some(date(2025, 3, 20)));
+        assert!(
+            p.dates
+                .as_ref()
+                .unwrap()
+                .get("serving_began_on_em")
+                .is_none()
+        );
+        // While on EM at home (before the readmission) the same dates hold.
+        let at_home = project(&entries[..5], &oslo()).unwrap();
+        assert_eq!(at_home.end_of_sentence, Some(date(2025, 3, 20)));
     }
 
     #[test]

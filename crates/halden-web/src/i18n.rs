@@ -492,6 +492,8 @@ pub struct Texts {
     pub release_handover_help: &'static str,
     /// Release plan
     pub release_plan_heading: &'static str,
+    /// Note on dates of a serving that began on EM.
+    pub serving_began_on_em: &'static str,
     /// Handed over to probation
     pub release_plan_office: &'static str,
     /// not assessed
@@ -732,6 +734,7 @@ pub static NB: Texts = Texts {
     plan_note_help: "Hva som er ordnet eller trengs. En ny registrering for samme område erstatter den forrige; historikken beholder alt.",
     release_handover_help: "Friomsorgskontoret som skal følge opp personen etter løslatelse. Fra overføringen kan kontoret lese journalen og arbeide med planen.",
     release_plan_heading: "Løslatelsesplan",
+    serving_began_on_em: "Dagene med elektronisk kontroll regnes som sonet (straffegjennomføringsloven § 16 a): soningen, og datoene, regnes fra første dag med EK,",
     release_plan_office: "Overført til friomsorgen",
     release_plan_not_assessed: "ikke vurdert",
     record_expulsion: "Registrer vedtak om utvisning",
@@ -957,6 +960,7 @@ pub static EN: Texts = Texts {
     plan_note_help: "What is arranged or needed. A new entry for the same area replaces the last; the history keeps everything.",
     release_handover_help: "The probation office that will follow the person after release. From the handover the office may read the record and work on the plan.",
     release_plan_heading: "Release plan",
+    serving_began_on_em: "The days on electronic monitoring are served days (Execution of Sentences Act § 16 a): the serving, and the dates, count from the first EM day,",
     release_plan_office: "Handed over to probation",
     release_plan_not_assessed: "not assessed",
     record_expulsion: "Record an expulsion decision",

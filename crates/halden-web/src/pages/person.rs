@@ -43,6 +43,8 @@ struct PersonPage {
     dates: Vec<DateLine>,
     /// The day the dates assume serving starts, when they are planned (waiting to serve).
     planned_from: Option<String>,
+    /// The first EM day, when the serving began at home with EM (strgjfl § 16 a).
+    serving_began_on_em: Option<String>,
     incidents: Vec<String>,
     progression: Option<ProgressionSection>,
     /// The plan for life after release, while in custody.
@@ -442,6 +444,9 @@ pub(super) async fn person_page(
     let planned_from = doc
         .as_ref()
         .and_then(|d| d.get("planned_from")?.as_str().map(String::from));
+    let serving_began_on_em = doc
+        .as_ref()
+        .and_then(|d| d.get("serving_began_on_em")?.as_str().map(String::from));
     let page = PersonPage {
         c: chrome(&headers, Some(&caller), &title, &here),
         facts: facts(&person, lang),
@@ -460,6 +465,7 @@ pub(super) async fn person_page(
         dates,
         history,
         planned_from,
+        serving_began_on_em,
         incidents,
         progression,
         release_plan: (!restricted)
