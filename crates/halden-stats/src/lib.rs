@@ -8,6 +8,7 @@
 //!
 //! - [`model`]: persons, episodes `[start, end)`, categories, the dataset.
 //! - [`extract`]: CSV extracts with line and column errors.
+//! - [`fold`]: a person's register history to episodes.
 //! - [`count`]: the counting passes (stock on a day, flows and days, daily series).
 //! - [`reports`]: the reports.
 //! - [`report`]: the report as data; JSON and CSV.
@@ -17,6 +18,7 @@
 pub mod count;
 pub mod dq;
 pub mod extract;
+pub mod fold;
 pub mod model;
 pub mod ratio;
 pub mod report;

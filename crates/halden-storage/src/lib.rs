@@ -26,6 +26,7 @@ mod history_cache;
 mod idempotency;
 pub mod projection;
 mod register;
+mod statistics;
 pub mod testing;
 mod users;
 
