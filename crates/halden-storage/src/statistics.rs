@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    Store, StorageError,
+    StorageError, Store,
     facts::Fact,
     projection::{EntryFact, effective, movement_of},
 };
@@ -29,11 +29,10 @@ impl Store {
     ///
     /// A database failure, or a stored entry that no longer parses.
     pub async fn statistics_dataset(&self) -> Result<Dataset, StorageError> {
-        let persons: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, sex, citizenship, birth_date FROM persons ORDER BY id",
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let persons: Vec<(i64, String, String, String)> =
+            sqlx::query_as("SELECT id, sex, citizenship, birth_date FROM persons ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
         let entries: Vec<(i64, i64, String, String, Option<i64>)> = sqlx::query_as(&format!(
             "SELECT id, person_id, kind, payload, corrects FROM entries \
              WHERE kind IN ({KINDS}) ORDER BY person_id, id"
@@ -73,14 +72,20 @@ impl Store {
                 .map_or(entries.len(), |n| start + n);
             let mut facts = Vec::with_capacity(end - start);
             for (id, _, kind, payload, corrects) in &entries[start..end] {
-                hash.update(format!("e{id},{person_id},{kind},{}\n", corrects.unwrap_or(0)));
+                hash.update(format!(
+                    "e{id},{person_id},{kind},{}\n",
+                    corrects.unwrap_or(0)
+                ));
                 hash.update(payload.as_bytes());
                 let value: serde_json::Value = serde_json::from_str(payload)
                     .map_err(|e| StorageError::Corrupt(format!("entry {id}: {e}")))?;
                 let fact = Fact::from_payload(kind, &value, "").map_err(|e| {
                     StorageError::Corrupt(format!(
                         "entry {id}: {}",
-                        e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                        e.iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     ))
                 })?;
                 facts.push(EntryFact {
