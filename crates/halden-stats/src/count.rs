@@ -1,7 +1,7 @@
 //! The counting passes: the stock on a day, the flows and days of a period, the daily series.
 //! Each is one pass over the episodes.
 
-use crate::model::{Category, Dataset, Day, Entry, Episode, Exit, Setting, Sex, Status};
+use crate::model::{Category, Dataset, Day, Episode, Setting, Sex, Status};
 
 /// Which categories a report counts (STATISTICS.md §1 inclusion flags). The flags the data
 /// cannot tell apart (halfway houses, § 12 institutions, police cells, youth units, places
@@ -42,13 +42,13 @@ impl Profile {
     /// Whether the profile counts `e`.
     #[inline]
     pub fn includes(&self, e: &Episode) -> bool {
-        (self.em || e.setting != Setting::Em)
-            && match e.status {
-                Status::Remand => self.remand,
-                Status::Sentenced => true,
-                Status::PreventiveDetention => self.preventive_detention,
-                Status::FineDefault => self.fine_default,
-            }
+        let by_status = [
+            self.remand,
+            true,
+            self.preventive_detention,
+            self.fine_default,
+        ];
+        by_status[e.status as usize] & (self.em | (e.setting != Setting::Em))
     }
 
     /// The flag set printed with every table.
@@ -113,50 +113,65 @@ fn status_index(s: Status) -> usize {
     }
 }
 
+impl Stock {
+    /// An empty count with `bands` age bands.
+    pub fn empty(bands: usize) -> Stock {
+        Stock {
+            age_bands: vec![0; bands],
+            ..Stock::default()
+        }
+    }
+
+    /// Counts one episode held on `on` (the caller checks that it is).
+    #[inline]
+    pub fn add(&mut self, ds: &Dataset, e: &Episode, on: jiff::civil::Date, edges: &[i32]) {
+        self.total += 1;
+        self.by_status[status_index(e.status)] += 1;
+        self.by_category[e.category().index()] += 1;
+        let Some(p) = ds.persons.get(e.person as usize) else {
+            return;
+        };
+        match p.sex {
+            Sex::Female => self.women += 1,
+            Sex::Male => self.men += 1,
+            Sex::Unknown => self.sex_unknown += 1,
+        }
+        match p.foreign() {
+            Some(true) => self.foreign += 1,
+            Some(false) => self.norwegian += 1,
+            None => self.citizenship_unknown += 1,
+        }
+        match p.age_on(on) {
+            Some(age) => {
+                let band = edges.iter().take_while(|&&edge| age >= edge).count();
+                if let Some(b) = self.age_bands.get_mut(band) {
+                    *b += 1;
+                }
+                if age < 18 {
+                    self.under_18 += 1;
+                }
+            }
+            None => self.birth_unknown += 1,
+        }
+        if e.category() == Category::PreventiveDetention {
+            match p.sex {
+                Sex::Female => self.preventive_by_sex[1] += 1,
+                _ => self.preventive_by_sex[0] += 1,
+            }
+        }
+    }
+}
+
 /// The stock at the end of `d` under `profile`, with ages in bands cut at `edges`.
 pub fn stock(ds: &Dataset, d: Day, profile: &Profile, edges: &[i32]) -> Stock {
     let on = crate::model::date(d);
-    let mut s = Stock {
-        age_bands: vec![0; edges.len() + 1],
-        ..Stock::default()
-    };
+    let mut s = Stock::empty(edges.len() + 1);
     for e in ds
         .episodes
         .iter()
         .filter(|e| e.covers(d) && profile.includes(e))
     {
-        s.total += 1;
-        s.by_status[status_index(e.status)] += 1;
-        s.by_category[e.category().index()] += 1;
-        let Some(p) = ds.persons.get(e.person as usize) else {
-            continue;
-        };
-        match p.sex {
-            Sex::Female => s.women += 1,
-            Sex::Male => s.men += 1,
-            Sex::Unknown => s.sex_unknown += 1,
-        }
-        match p.foreign() {
-            Some(true) => s.foreign += 1,
-            Some(false) => s.norwegian += 1,
-            None => s.citizenship_unknown += 1,
-        }
-        match p.age_on(on) {
-            Some(age) => {
-                let band = edges.iter().take_while(|&&edge| age >= edge).count();
-                s.age_bands[band] += 1;
-                if age < 18 {
-                    s.under_18 += 1;
-                }
-            }
-            None => s.birth_unknown += 1,
-        }
-        if e.category() == Category::PreventiveDetention {
-            match p.sex {
-                Sex::Female => s.preventive_by_sex[1] += 1,
-                _ => s.preventive_by_sex[0] += 1,
-            }
-        }
+        s.add(ds, e, on, edges);
     }
     s
 }
@@ -216,38 +231,54 @@ impl Flow {
 
 /// Flows of the period `[from, to)` per SSB category (index: [`Category::index`]).
 pub fn flows(ds: &Dataset, from: Day, to: Day) -> [Flow; 5] {
-    let mut out = [Flow::default(); 5];
-    for e in &ds.episodes {
-        let f = &mut out[e.category().index()];
-        if e.covers(from - 1) {
-            f.p0 += 1;
-        }
-        if e.covers(to - 1) {
-            f.p1 += 1;
-        }
-        if (from..to).contains(&e.start) {
-            match e.entry {
-                Entry::New => f.new += 1,
-                Entry::Reimprisonment => f.reimprisonments += 1,
-                Entry::Transfer => f.transfers_in += 1,
-            }
-            if e.end == Some(e.start) {
-                f.same_day += 1;
-            }
-        }
-        if let Some(end) = e.end
-            && (from..to).contains(&end)
-        {
-            match e.exit.unwrap_or(Exit::Discharge) {
-                Exit::Discharge | Exit::Parole => f.discharges += 1,
-                Exit::Escape => f.escapes += 1,
-                Exit::NoReturn => f.no_returns += 1,
-                Exit::Transfer => f.transfers_out += 1,
-            }
-        }
-        f.days += e.days_within(from, to);
+    // Counters per category, updated without branches (the episodes come in no useful order,
+    // so a branch per test would be mispredicted often): P0, P1, new, re-imprisonments,
+    // transfers in, same day, discharges, escapes, no returns, transfers out, days.
+    const P0: usize = 0;
+    const P1: usize = 1;
+    const ENTRY: usize = 2; // + Entry as usize (New, Reimprisonment, Transfer)
+    const SAME: usize = 5;
+    const EXIT: usize = 6; // + the exit's slot below
+    const DAYS: usize = 10;
+    // Exit as usize: Discharge, Parole, Escape, NoReturn, Transfer → slot.
+    const EXIT_SLOT: [usize; 5] = [0, 0, 1, 2, 3];
+    let mut acc = [[0_i64; 11]; 5];
+    for e in episodes_of(ds, from, to) {
+        let a = &mut acc[e.category().index()];
+        let end = e.end.unwrap_or(Day::MAX);
+        let started = (e.start >= from) & (e.start < to);
+        let ended = (end >= from) & (end < to);
+        a[P0] += i64::from((e.start < from) & (end >= from));
+        a[P1] += i64::from((e.start < to) & (end >= to));
+        a[ENTRY + e.entry as usize] += i64::from(started);
+        a[SAME] += i64::from(started & (end == e.start));
+        a[EXIT + EXIT_SLOT[e.exit.map_or(0, |x| x as usize)]] += i64::from(ended);
+        a[DAYS] += i64::from((end.min(to) - e.start.max(from)).max(0));
     }
-    out
+    acc.map(|a| Flow {
+        p0: a[P0],
+        p1: a[P1],
+        new: a[ENTRY],
+        reimprisonments: a[ENTRY + 1],
+        transfers_in: a[ENTRY + 2],
+        same_day: a[SAME],
+        discharges: a[EXIT],
+        escapes: a[EXIT + 1],
+        no_returns: a[EXIT + 2],
+        transfers_out: a[EXIT + 3],
+        days: a[DAYS],
+    })
+}
+
+/// The episodes that can count in `[from, to)`: the year's when the period lies in one calendar
+/// year, else all.
+fn episodes_of(ds: &Dataset, from: Day, to: Day) -> &[Episode] {
+    let (a, b) = (crate::model::date(from), crate::model::date(to - 1));
+    if to > from && a.year() == b.year() {
+        ds.in_year(a.year())
+    } else {
+        &ds.episodes
+    }
 }
 
 /// The sum of the categories `profile` counts.
@@ -277,7 +308,10 @@ pub fn category_included(c: Category, profile: &Profile) -> bool {
 pub fn daily(ds: &Dataset, from: Day, to: Day, profile: &Profile) -> Vec<i64> {
     let n = usize::try_from((to - from).max(0)).unwrap_or(0);
     let mut diff = vec![0_i64; n + 1];
-    for e in ds.episodes.iter().filter(|e| profile.includes(e)) {
+    for e in episodes_of(ds, from, to)
+        .iter()
+        .filter(|e| profile.includes(e))
+    {
         let s = e.start.max(from);
         let t = e.end.unwrap_or(Day::MAX).min(to);
         if s < t {

@@ -195,17 +195,23 @@ impl Episode {
     /// Whether the episode holds the person at the end of `d`.
     #[inline]
     pub fn covers(&self, d: Day) -> bool {
-        self.start <= d && self.end.is_none_or(|e| d < e)
+        (self.start <= d) & (d < self.end.unwrap_or(Day::MAX))
     }
 
-    /// The SSB type the episode counts under.
+    /// The SSB type the episode counts under (EM whatever the status; else by status).
+    #[inline]
     pub fn category(&self) -> Category {
-        match (self.setting, self.status) {
-            (Setting::Em, _) => Category::Em,
-            (Setting::Prison, Status::Remand) => Category::Remand,
-            (Setting::Prison, Status::Sentenced) => Category::Institution,
-            (Setting::Prison, Status::PreventiveDetention) => Category::PreventiveDetention,
-            (Setting::Prison, Status::FineDefault) => Category::FineDefault,
+        // A table rather than a match: the hot loops stay free of unpredictable branches.
+        const BY_STATUS: [Category; 4] = [
+            Category::Remand,
+            Category::Institution,
+            Category::PreventiveDetention,
+            Category::FineDefault,
+        ];
+        if self.setting == Setting::Em {
+            Category::Em
+        } else {
+            BY_STATUS[self.status as usize]
         }
     }
 
@@ -313,6 +319,10 @@ pub struct Dataset {
     pub judgments: Vec<Waiting>,
     /// Where it came from.
     pub source: Source,
+    /// For each calendar year, a copy of the episodes that can count in it (start before its
+    /// end, end on or after its start), built by [`Dataset::new`]; used only while `episodes`
+    /// still has the length it was built for.
+    year_index: (usize, std::collections::HashMap<i16, Vec<Episode>>),
 }
 
 /// A dataset that breaks the counting model.
@@ -364,12 +374,52 @@ impl Dataset {
                 return Err(ModelError::Overlap(pair[0], pair[1]));
             }
         }
+        let year_index = (episodes.len(), year_index(&episodes));
         Ok(Dataset {
             persons,
             episodes,
             supervision,
             judgments,
             source,
+            year_index,
         })
     }
+
+    /// How many episode copies the year index holds (for memory figures).
+    pub fn indexed_episodes(&self) -> usize {
+        self.year_index.1.values().map(Vec::len).sum()
+    }
+
+    /// The episodes that can count in the calendar year `year` (every figure of a day or a
+    /// period inside the year comes from these alone), or all of them when the index does not
+    /// apply.
+    pub fn in_year(&self, year: i16) -> &[Episode] {
+        if self.year_index.0 == self.episodes.len() && (INDEX_FROM..=INDEX_TO).contains(&year) {
+            self.year_index.1.get(&year).map_or(&[][..], Vec::as_slice)
+        } else {
+            &self.episodes
+        }
+    }
+}
+
+/// The years the index covers (others are answered by a full scan).
+const INDEX_FROM: i16 = 1990;
+const INDEX_TO: i16 = 2060;
+
+/// Episodes by the years they can count in: `[start, end)` meets `[1 Jan Y, 1 Jan Y+1)` or
+/// ends on 1 January Y (an exit in Y).
+fn year_index(episodes: &[Episode]) -> std::collections::HashMap<i16, Vec<Episode>> {
+    let mut index: std::collections::HashMap<i16, Vec<Episode>> = std::collections::HashMap::new();
+    for e in episodes {
+        // Years outside the indexed range are answered by a full scan.
+        let first = date(e.start).year().max(INDEX_FROM);
+        let last = match e.end {
+            Some(end) => date(end).year().min(INDEX_TO),
+            None => INDEX_TO,
+        };
+        for y in first..=last.max(first) {
+            index.entry(y).or_default().push(*e);
+        }
+    }
+    index
 }

@@ -424,19 +424,16 @@ pub fn space2(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
     let (parole, community, persons) = count::probation(ds, d);
     // EM belongs to SPACE II when SPACE I leaves it out.
     let em_here = !p.profile.em;
-    let em = ds
-        .episodes
+    let on_em: Vec<u32> = ds
+        .in_year(p.date.year())
         .iter()
         .filter(|e| e.covers(d) && e.setting == crate::model::Setting::Em)
-        .count() as i64;
+        .map(|e| e.person)
+        .collect();
+    let em = on_em.len() as i64;
     let mut all = persons.clone();
     if em_here {
-        all.extend(
-            ds.episodes
-                .iter()
-                .filter(|e| e.covers(d) && e.setting == crate::model::Setting::Em)
-                .map(|e| e.person),
-        );
+        all.extend(on_em);
         all.sort_unstable();
         all.dedup();
     }
@@ -974,7 +971,31 @@ pub fn nordic(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
 pub fn monthly(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
     let d = day(p.date);
     let profile = p.profile.with_em(false);
-    let s = count::stock(ds, d, &profile, &[18]);
+    let on = p.date;
+    let jan1 = day(civil(p.date.year(), 1, 1));
+    let month_start = day(civil(p.date.year(), p.date.month(), 1));
+    // One pass: the stock and its breakdown, the inmate-days of the year to date (Σ daily
+    // stock = Σ episode days, §1), EM on the day and EM started this month.
+    let mut s = Stock::empty(2);
+    let mut inmate_days: i64 = 0;
+    let mut em_stock: i64 = 0;
+    let mut em_starts: i64 = 0;
+    for e in ds.in_year(p.date.year()) {
+        // Arithmetic rather than branches where the answer is often either way.
+        let held = e.covers(d);
+        let counted = profile.includes(e);
+        if held & counted {
+            s.add(ds, e, on, &[18]);
+        }
+        inmate_days += i64::from(counted) * e.days_within(jan1, d + 1);
+        let em = e.setting == crate::model::Setting::Em;
+        em_stock += i64::from(em & held);
+        em_starts += i64::from(
+            em & (e.start >= month_start)
+                & (e.start <= d)
+                & (e.entry != crate::model::Entry::Transfer),
+        );
+    }
     let mut warnings = Vec::new();
     stock_warnings(&s, &mut warnings);
     let mut t = Table::new("key_figures", "Key figures", "Nøkkeltall");
@@ -1010,9 +1031,6 @@ pub fn monthly(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
         per(s.total, p.capacity, 100, "percent"),
     );
     // Year to date: Σ daily inmates / Σ daily places, 1 January to the date.
-    let jan1 = day(civil(p.date.year(), 1, 1));
-    let series = count::daily(ds, jan1, d + 1, &profile);
-    let inmate_days: i64 = series.iter().sum();
     let n_days = i64::from(d + 1 - jan1);
     t.push_note(
         "occupancy_year_to_date",
@@ -1031,24 +1049,9 @@ pub fn monthly(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
     let q = queue::count(&ds.judgments, p.date);
     t.push("queue", "count", Value::Count(q.queue.into()));
     t.push("queue_em", "count", Value::Count(q.queue_em.into()));
-    let em_stock = ds
-        .episodes
-        .iter()
-        .filter(|e| e.covers(d) && e.setting == crate::model::Setting::Em)
-        .count() as i64;
     t.push("em", "count", Value::Count(em_stock));
     // Community measures started in the month of the date, up to the date.
-    let month_start = day(civil(p.date.year(), p.date.month(), 1));
     let in_month = |x: Day| (month_start..=d).contains(&x);
-    let em_starts = ds
-        .episodes
-        .iter()
-        .filter(|e| {
-            e.setting == crate::model::Setting::Em
-                && in_month(e.start)
-                && e.entry != crate::model::Entry::Transfer
-        })
-        .count() as i64;
     let cs_starts = ds
         .supervision
         .iter()

@@ -484,3 +484,32 @@ fn extract_errors_name_line_and_column() {
         ]
     );
 }
+
+#[test]
+fn the_year_index_answers_as_a_full_scan_does() {
+    let ds = extract::episodes(FLOWS.as_bytes()).unwrap();
+    let (a, b) = (day(date(2022, 11, 1)), day(date(2024, 2, 1)));
+    for d in a..b {
+        for profile in [Profile::PRISON, Profile::ALL] {
+            let direct = ds
+                .episodes
+                .iter()
+                .filter(|e| e.covers(d) && profile.includes(e))
+                .count();
+            assert_eq!(
+                stock(&ds, d, &profile, &[]).total as usize,
+                direct,
+                "day {d}"
+            );
+        }
+    }
+    // Days of 2023 by the (indexed) flows and by a direct sum: 618 + 2 EM = 620.
+    let f = halden_stats::count::flows(&ds, day(date(2023, 1, 1)), day(date(2024, 1, 1)));
+    let indexed: i64 = f.iter().map(|x| x.days).sum();
+    let direct: i64 = ds
+        .episodes
+        .iter()
+        .map(|e| e.days_within(day(date(2023, 1, 1)), day(date(2024, 1, 1))))
+        .sum();
+    assert_eq!((indexed, direct), (620, 620));
+}
