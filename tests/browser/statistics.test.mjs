@@ -91,7 +91,7 @@ describe('statistics', () => {
     assert.ok(found.length >= 1 && found.every((c) => c.marks > 0 && c.table));
     await axe(page, 'signed out: /statistics/public');
     const api = await (await page.request.get('/api/v1/statistics/public')).json();
-    const inmates = await page.$eval('#monthly table', (t) => {
+    const inmates = await page.$eval('#monthly > table', (t) => {
       const row = [...t.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent.trim() === 'innsatte');
       return row?.querySelector('td')?.textContent.trim();
     });

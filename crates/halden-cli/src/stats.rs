@@ -242,6 +242,7 @@ fn load(common: &Common, judgments: Option<&PathBuf>) -> anyhow::Result<Loaded> 
                     .statistics_dataset()
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot read the register: {e}"))?;
+                let ds = std::sync::Arc::unwrap_or_clone(ds);
                 let places = store
                     .total_places()
                     .await
@@ -345,7 +346,7 @@ fn run_inner(command: StatsCommand) -> anyhow::Result<ExitCode> {
                         .await
                         .map_err(|e| anyhow::anyhow!("cannot read the register: {e}"))
                 })?;
-                (ds.judgments, ds.source)
+                (ds.judgments.clone(), ds.source.clone())
             }
         };
         let report = reports::queue_report(&list, *date, &source);

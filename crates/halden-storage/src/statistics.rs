@@ -3,7 +3,10 @@
 //! into the episodes of STATISTICS.md §1 by `halden_stats::fold`. Nothing that identifies a
 //! person leaves this function: persons become dense indices.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use halden_domain::queue::{PlannedForm, Waiting};
 use halden_stats::{
@@ -15,20 +18,78 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     StorageError, Store,
-    facts::Fact,
+    facts::{Fact, Judgment, MovementFact, SummonsFact, SupervisionFact},
     projection::{EntryFact, effective, movement_of},
 };
+
+/// The last dataset read, under the register's size when it was read: (entries, last entry id,
+/// persons). Entries are append-only and every change to a person is an entry, so the same
+/// size is the same register; a transaction committing late with a lower id still changes the
+/// count. Never stale, only reused.
+#[derive(Debug, Default)]
+pub(crate) struct Cache(Mutex<Option<((i64, i64, i64), Arc<Dataset>)>>);
+
+/// A stored payload of one of the kinds the statistics read.
+fn parse(kind: &str, payload: &str) -> Result<Fact, String> {
+    let fact = match kind {
+        "movement" => Fact::Movement(
+            serde_json::from_str::<MovementFact>(payload).map_err(|e| e.to_string())?,
+        ),
+        "supervision" => Fact::Supervision(
+            serde_json::from_str::<SupervisionFact>(payload).map_err(|e| e.to_string())?,
+        ),
+        "judgment" => {
+            Fact::Judgment(serde_json::from_str::<Judgment>(payload).map_err(|e| e.to_string())?)
+        }
+        "summons" => {
+            Fact::Summons(serde_json::from_str::<SummonsFact>(payload).map_err(|e| e.to_string())?)
+        }
+        "retraction" => Fact::Retraction,
+        other => return Err(format!("unexpected kind {other}")),
+    };
+    Ok(fact)
+}
 
 /// The entry kinds the statistics read (a retraction can void any of them).
 const KINDS: &str = "'movement', 'supervision', 'judgment', 'summons', 'retraction'";
 
 impl Store {
-    /// The register as the statistics count it, read up to the last entry now.
+    /// The register as the statistics count it, read up to the last entry now (or the same
+    /// dataset as last time, when the register has not changed since).
     ///
     /// # Errors
     ///
     /// A database failure, or a stored entry that no longer parses.
-    pub async fn statistics_dataset(&self) -> Result<Dataset, StorageError> {
+    pub async fn statistics_dataset(&self) -> Result<Arc<Dataset>, StorageError> {
+        let (count, last): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(id) FROM entries")
+                .fetch_one(&self.read)
+                .await?;
+        let (persons,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM persons")
+            .fetch_one(&self.read)
+            .await?;
+        let key = (count, last.unwrap_or(0), persons);
+        if let Ok(guard) = self.statistics_cache.0.lock()
+            && let Some((k, ds)) = guard.as_ref()
+            && *k == key
+        {
+            return Ok(Arc::clone(ds));
+        }
+        let ds = Arc::new(self.read_statistics_dataset().await?);
+        // Kept only if the register did not change while it was read.
+        let (count_after, last_after): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(id) FROM entries")
+                .fetch_one(&self.read)
+                .await?;
+        if (count_after, last_after.unwrap_or(0)) == (key.0, key.1)
+            && let Ok(mut guard) = self.statistics_cache.0.lock()
+        {
+            *guard = Some((key, Arc::clone(&ds)));
+        }
+        Ok(ds)
+    }
+
+    async fn read_statistics_dataset(&self) -> Result<Dataset, StorageError> {
         let persons: Vec<(i64, String, String, String)> =
             sqlx::query_as("SELECT id, sex, citizenship, birth_date FROM persons ORDER BY id")
                 .fetch_all(&self.read)
@@ -77,17 +138,8 @@ impl Store {
                     corrects.unwrap_or(0)
                 ));
                 hash.update(payload.as_bytes());
-                let value: serde_json::Value = serde_json::from_str(payload)
+                let fact = parse(kind, payload)
                     .map_err(|e| StorageError::Corrupt(format!("entry {id}: {e}")))?;
-                let fact = Fact::from_payload(kind, &value, "").map_err(|e| {
-                    StorageError::Corrupt(format!(
-                        "entry {id}: {}",
-                        e.iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ))
-                })?;
                 facts.push(EntryFact {
                     id: *id,
                     corrects: *corrects,

@@ -149,7 +149,9 @@ impl ReportQuery {
 }
 
 /// The register as the statistics count it, and the estate's places.
-pub(crate) async fn load(state: &AppState) -> Result<(Dataset, Option<i64>), ApiError> {
+pub(crate) async fn load(
+    state: &AppState,
+) -> Result<(std::sync::Arc<Dataset>, Option<i64>), ApiError> {
     let ds = state.store.statistics_dataset().await?;
     let places = state.store.total_places().await?;
     Ok((ds, (places > 0).then_some(places)))

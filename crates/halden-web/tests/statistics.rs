@@ -130,6 +130,31 @@ async fn the_register_is_counted_by_the_counting_model() {
     assert_eq!((q.queue, q.queue_em), (1, 0));
     let q = halden_domain::queue::count(&ds.judgments, date(2025, 3, 30));
     assert_eq!(q.queue, 0, "not two calendar months yet");
+
+    // The dataset is kept under the register's size: read again unchanged, it is the same one;
+    // after an append it is read afresh (one more in the stock of 1 June).
+    let again = w.store.statistics_dataset().await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&ds, &again));
+    w.store
+        .register_person(
+            &Actor {
+                user_id: None,
+                name: "fixture".into(),
+            },
+            &identity(&number(15), "Etterpå"),
+            &[admission("P041", date(2025, 5, 20))],
+            None,
+        )
+        .await
+        .unwrap();
+    let after = w.store.statistics_dataset().await.unwrap();
+    let stock = halden_stats::count::stock(
+        &after,
+        halden_stats::model::day(date(2025, 6, 1)),
+        &halden_stats::Profile::PRISON,
+        &[],
+    );
+    assert_eq!(stock.total, 6);
 }
 
 #[tokio::test]
