@@ -418,6 +418,15 @@ fn run_inner(command: StatsCommand) -> anyhow::Result<ExitCode> {
     if let Some(p) = &published {
         halden_stats::dq::check_published(&mut report, p);
     }
+    if matches!(command, StatsCommand::Monthly { .. })
+        && common.episodes.is_some()
+        && judgments.is_none()
+    {
+        report
+            .metadata
+            .notes
+            .push("no --judgments extract was given: the queue counts no judgments".into());
+    }
     print(&report, common.json, common.csv, common.meta.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

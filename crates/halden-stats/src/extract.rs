@@ -88,6 +88,10 @@ fn read_all(mut input: impl Read) -> Result<(Vec<u8>, String), Vec<ExtractError>
         }]
     })?;
     let digest = hex::encode(Sha256::digest(&bytes));
+    // A UTF-8 byte-order mark (spreadsheet exports) is not part of the header.
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
     Ok((bytes, digest))
 }
 

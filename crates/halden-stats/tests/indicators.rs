@@ -38,6 +38,13 @@ fn toy() -> halden_stats::Dataset {
     extract::episodes(TOY.as_bytes()).unwrap()
 }
 
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+    let text = format!("\u{feff}{}", TOY.replace('\n', "\r\n"));
+    let ds = extract::episodes(text.as_bytes()).unwrap();
+    assert_eq!(ds.episodes, toy().episodes);
+}
+
 fn figure(report: &Report, key: &str) -> Option<String> {
     report
         .headline
