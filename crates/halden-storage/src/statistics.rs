@@ -27,7 +27,10 @@ use crate::{
 /// size is the same register; a transaction committing late with a lower id still changes the
 /// count. Never stale, only reused.
 #[derive(Debug, Default)]
-pub(crate) struct Cache(Mutex<Option<((i64, i64, i64), Arc<Dataset>)>>);
+pub(crate) struct Cache(Mutex<Option<(RegisterSize, Arc<Dataset>)>>);
+
+/// (entries, last entry id, persons).
+type RegisterSize = (i64, i64, i64);
 
 /// A stored payload of one of the kinds the statistics read.
 fn parse(kind: &str, payload: &str) -> Result<Fact, String> {
