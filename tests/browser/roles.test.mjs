@@ -35,7 +35,7 @@ const ROLES = {
   placement: ['/home', '/roll', '/queue', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   probation: ['/home', '/caseload'],
   prisoner: ['/home', '/persons/{id}/decisions'],
-  analyst: ['/home'],
+  analyst: ['/home', '/statistics'],
   admin: ['/home', '/legal-grounds', '/accounts', '/access-log'],
 };
 

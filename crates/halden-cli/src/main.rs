@@ -87,6 +87,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Official statistics (issue 7): SPACE I and II, Nordic, SSB annual, KDI monthly, the
+    /// queue and the stock-flow reconciliation, from a CSV extract or the register.
+    ///
+    /// Exit code 0 on success, 2 on invalid input (every problem named with its line and
+    /// column).
+    #[command(subcommand)]
+    Stats(stats::StatsCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,6 +108,7 @@ enum LangArg {
 const EXIT_INVALID: u8 = 2;
 
 mod serve;
+mod stats;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -152,6 +160,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Stats(command) => stats::run(command),
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use halden_storage::{Actor, StorageError, Store};
 use halden_web::{AppState, demo};
 
-async fn open(database: &str) -> anyhow::Result<Store> {
+pub(crate) async fn open(database: &str) -> anyhow::Result<Store> {
     let store = Store::connect(database)
         .await
         .with_context(|| format!("cannot open the database {}", redact(database)))?;

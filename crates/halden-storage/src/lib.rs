@@ -26,6 +26,7 @@ mod history_cache;
 mod idempotency;
 pub mod projection;
 mod register;
+mod statistics;
 pub mod testing;
 mod users;
 
@@ -122,6 +123,9 @@ pub struct Store {
     access_log_writer: audit::AccessLogWriter,
     /// Persons' histories by version (see `history_cache`), shared by the store's clones.
     history_cache: std::sync::Arc<history_cache::HistoryCache>,
+    /// The register as the statistics read it, kept under the register's size (see
+    /// `statistics`), shared by the store's clones.
+    statistics_cache: std::sync::Arc<statistics::Cache>,
 }
 
 impl Store {
@@ -193,6 +197,7 @@ impl Store {
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
                     history_cache: std::sync::Arc::default(),
+                    statistics_cache: std::sync::Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -207,6 +212,7 @@ impl Store {
                     backend,
                     access_log_writer: audit::AccessLogWriter::default(),
                     history_cache: std::sync::Arc::default(),
+                    statistics_cache: std::sync::Arc::default(),
                 })
             }
         }

@@ -127,6 +127,12 @@ impl Caller {
         }
     }
 
+    /// The official statistics (issue 7): analysts only (BRIEF §2: aggregates, never a person).
+    /// The published set is public and asks nobody.
+    pub fn require_statistics(&self) -> Result<(), ApiError> {
+        self.require(&[Role::Analyst])
+    }
+
     /// Which part of the estate's capacity and occupancy the caller sees (BRIEF §2): national
     /// placement the whole estate (`None`), a prison leader their own unit (`Some(unit)`);
     /// every other role is refused (403). Counts only, never a person.

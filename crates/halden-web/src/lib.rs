@@ -14,6 +14,7 @@ mod accounts;
 pub mod api;
 pub mod auth;
 mod capacity;
+pub mod charts;
 mod decisions;
 pub mod demo;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod pages;
 pub mod placement_advice;
 pub mod progression;
 mod queue;
+mod statistics;
 
 use axum::{
     Router,
@@ -74,6 +76,8 @@ pub fn app(state: AppState) -> Router {
         .merge(progression::routes())
         .merge(capacity::routes())
         .merge(accounts::routes())
+        // Official statistics (issue 7): analysts' reports and the public published set.
+        .merge(statistics::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

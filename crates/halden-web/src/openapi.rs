@@ -153,8 +153,105 @@ pub fn document() -> Value {
         for (path, item) in decision_paths().as_object().into_iter().flatten() {
             paths.insert(path.clone(), item.clone());
         }
+        for (path, item) in statistics_paths().as_object().into_iter().flatten() {
+            paths.insert(path.clone(), item.clone());
+        }
     }
     doc
+}
+
+/// Official statistics (issue 7): one path per report, and the public published set.
+fn statistics_paths() -> Value {
+    let q = |name: &str, schema: Value, description: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
+    let date = json!({"type": "string", "format": "date"});
+    let parameters = json!([
+        q(
+            "date",
+            date.clone(),
+            "Stock date (SPACE I/II, monthly, queue); default today. Anything but YYYY-MM-DD is 400 on field date"
+        ),
+        q(
+            "year",
+            json!({"type": "integer", "minimum": 1900, "maximum": 2100}),
+            "Flow year (annual, Nordic; default last year)"
+        ),
+        q(
+            "from",
+            date.clone(),
+            "First day (reconcile; default 1 January of year)"
+        ),
+        q(
+            "to",
+            date,
+            "Last day (reconcile; default 31 December of year)"
+        ),
+        q(
+            "count_em",
+            json!({"type": "boolean"}),
+            "Count EM (front and back door) in the stock; default false"
+        ),
+        q(
+            "capacity",
+            json!({"type": "integer", "minimum": 1}),
+            "Places; default the estate's"
+        ),
+        q(
+            "inhabitants",
+            json!({"type": "integer", "minimum": 1}),
+            "Inhabitants on 1 January (Nordic: aged 15+)"
+        ),
+        q(
+            "format",
+            json!({"enum": ["json", "csv", "meta.csv"]}),
+            "JSON (default), long-format CSV `table,row,column,value,unit,numerator,denominator,status,reference_date,period,note`, or its metadata as CSV"
+        ),
+    ]);
+    let summaries = [
+        (
+            "space1",
+            "SPACE I on a date: stock, rate, density, legal status, % pre-trial, women, foreign, under 18, age bands; entries, days, average length (a) and Tournier (b) in the flow year",
+        ),
+        (
+            "space2",
+            "SPACE II on a date: persons under community measures (EM here when SPACE I leaves it out), per 100 000, per 100 inmates, entries and exits",
+        ),
+        (
+            "nordic",
+            "Nordic Correctional Statistics, Norway's tables 2.1–2.8, for a year",
+        ),
+        (
+            "annual",
+            "SSB-style annual figures: stock per 1 January by type, new imprisonments, re-imprisonments, departures by type, transfers, days without EM, averages, with the reconciliation",
+        ),
+        (
+            "monthly",
+            "KDI monthly key figures on a date: inmates (EM and queue out), remand, foreign, women, under 18, preventive detention by sex, places, occupancy (day and year to date), queue with EM sub-count, community measures started",
+        ),
+        (
+            "reconcile",
+            "Stock-flow reconciliation per category over a period: P0, +E, +T_in, −S, −T_out, P1 computed, P1 observed, residual (0 on the register's own log); days counted two ways",
+        ),
+        (
+            "queue",
+            "The serving queue on a date (R-QUEUE-1) with its EM sub-count",
+        ),
+    ];
+    let mut paths = serde_json::Map::new();
+    for (report, summary) in summaries {
+        paths.insert(
+            format!("/api/v1/statistics/{report}"),
+            json!({"get": {"summary": format!("{summary}. Analysts only; counts and ratios, never a person. JSON: headline figures, then {{metadata, tables, reconciliation, warnings}}; every ratio with value (half-up, one decimal), numerator, denominator, unit"),
+                "parameters": parameters.clone(),
+                "responses": merge(json!({"200": ok("{…headline, \"metadata\", \"tables\", \"reconciliation\", \"warnings\"}")}), standard_errors())}}),
+        );
+    }
+    paths.insert(
+        "/api/v1/statistics/public".into(),
+        json!({"get": {"summary": "The published set, for anyone (no token): KDI key figures at the end of last month, last year's SSB annual figures, month-end inmates for twelve months",
+            "security": [],
+            "responses": {"200": ok("{\"monthly\", \"annual\", \"month_end_inmates\", \"metadata\"}")}}}),
+    );
+    Value::Object(paths)
 }
 
 /// A JSON request body of the given schema.

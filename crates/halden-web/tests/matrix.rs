@@ -325,6 +325,20 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: None,
             expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
+        // Official statistics (issue 7): analysts only (BRIEF §2: aggregates, never a person);
+        // a bad date is refused on its content once the role passes.
+        Row {
+            method: "GET",
+            path: "/api/v1/statistics/space1?date=2025-06-01".into(),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 403, 200, 403],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/statistics/monthly?date=2025-02-30".into(),
+            body: None,
+            expected: [403, 403, 403, 403, 403, 403, 403, 400, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -359,7 +373,11 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 
     // Public routes.
-    for path in ["/health", "/api/v1/openapi.json"] {
+    for path in [
+        "/health",
+        "/api/v1/openapi.json",
+        "/api/v1/statistics/public",
+    ] {
         let (status, _) = w.api(None, "GET", path, None, &[]).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
@@ -587,6 +605,15 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             "/capacity?date=2025-05-01".into(),
             [403, 403, 200, 200, 403, 403, 403, 403, 403],
         ),
+        // Official statistics: analysts; the published set is public (below).
+        (
+            "/statistics?date=2025-06-01".into(),
+            [403, 403, 403, 403, 403, 403, 403, 200, 403],
+        ),
+        (
+            "/statistics/export/annual?format=csv&year=2024".into(),
+            [403, 403, 403, 403, 403, 403, 403, 200, 403],
+        ),
         (
             format!("/persons/{supervised}/summonses/new"),
             [403, 403, 403, 200, 403, 403, 403, 403, 403],
@@ -635,6 +662,7 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         "/static/halden.js",
         "/static/favicon.svg",
         "/favicon.ico",
+        "/statistics/public",
     ] {
         assert_eq!(w.page(None, path).await.0, StatusCode::OK, "{path}");
     }

@@ -12,6 +12,7 @@ mod entry;
 mod form;
 mod person;
 mod queue;
+mod statistics;
 
 use askama::Template;
 use axum::{
@@ -54,6 +55,10 @@ pub fn routes() -> Router<AppState> {
         .merge(decisions::routes())
         .route("/queue", get(queue::queue_page))
         .route("/capacity", get(capacity::capacity_page))
+        // Official statistics (issue 7): analysts' reports and exports; the public published set.
+        .route("/statistics", get(statistics::statistics_page))
+        .route("/statistics/public", get(statistics::public_page))
+        .route("/statistics/export/{report}", get(statistics::export))
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -142,6 +147,9 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
             }
             Role::Probation => nav.push(("/caseload".into(), t.caseload)),
             _ => {}
+        }
+        if caller.require_statistics().is_ok() {
+            nav.push(("/statistics".into(), statistics::words(lang).nav));
         }
         if caller.capacity_scope().is_ok() {
             nav.push(("/capacity".into(), capacity::words(lang).nav));
