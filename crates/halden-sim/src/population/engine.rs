@@ -151,9 +151,11 @@ impl Hasher for KeyHasher {
 }
 
 /// Engine results kept per input (one per worker thread; the results are pure, so sharing is
-/// only a question of speed, never of the answer).
+/// only a question of speed, never of the answer). Inputs without a remand deduction, the most
+/// common, are kept in a dense table by term; the rest in a hash map.
 #[derive(Default)]
 pub struct Memo {
+    dense: Vec<Option<Durations>>,
     map: HashMap<u64, Durations, BuildHasherDefault<KeyHasher>>,
     /// Engine calls made (misses).
     pub calls: u64,
@@ -177,6 +179,19 @@ impl Memo {
             self.calls += 1;
             return compute(input).unwrap_or(FALLBACK);
         }
+        if input.remand == 0 && input.term <= super::scenario::MAX_SENTENCE_DAYS {
+            let slot = (input.key() & 0xF) as usize * (MAX_TERM + 1) + input.term as usize;
+            if self.dense.is_empty() {
+                self.dense = vec![None; 16 * (MAX_TERM + 1)];
+            }
+            if let Some(d) = self.dense[slot] {
+                return d;
+            }
+            self.calls += 1;
+            let d = compute(input).unwrap_or(FALLBACK);
+            self.dense[slot] = Some(d);
+            return d;
+        }
         let key = input.key();
         if let Some(d) = self.map.get(&key) {
             return *d;
@@ -189,14 +204,16 @@ impl Memo {
 
     /// Distinct inputs seen.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.map.len() + self.dense.iter().filter(|d| d.is_some()).count()
     }
 
     /// Whether nothing was computed yet.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
 }
+
+const MAX_TERM: usize = super::scenario::MAX_SENTENCE_DAYS as usize;
 
 /// Used only if the engine refused an input the scenario checks let through: nothing to serve.
 const FALLBACK: Durations = Durations {

@@ -324,14 +324,17 @@ impl World<'_> {
     /// if it ends before the horizon.
     fn person(&mut self, segments: &[Segment], band: Option<usize>, today: u32) {
         let mut last_end = today;
-        let mut merged: Vec<Segment> = Vec::with_capacity(segments.len());
+        let mut merged = [(0, 0, 0); 8];
+        let mut n = 0;
         for &s in segments.iter().filter(|s| s.2 > s.1) {
-            match merged.last_mut() {
-                Some(m) if m.0 == s.0 && m.2 == s.1 => m.2 = s.2,
-                _ => merged.push(s),
+            if n > 0 && merged[n - 1].0 == s.0 && merged[n - 1].2 == s.1 {
+                merged[n - 1].2 = s.2;
+            } else if n < merged.len() {
+                merged[n] = s;
+                n += 1;
             }
         }
-        for &s in &merged {
+        for &s in &merged[..n] {
             let b = if s.0 == PRISON { band } else { None };
             self.schedule(s, b, today);
             last_end = last_end.max(s.2);

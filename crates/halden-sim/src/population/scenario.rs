@@ -140,7 +140,8 @@ impl Length {
                 let x = match draw {
                     Draw::Uniform => f64::from(a) + v * f64::from(b - a + 1),
                     Draw::LogUniform => {
-                        let (la, lb) = (f64::from(a).ln(), (f64::from(b) + 1.0).ln());
+                        // ln(a) and ln(b + 1) without a call: a, b ≤ 10 950 come from a table.
+                        let (la, lb) = (ln_table(a), ln_table(b + 1));
                         (la + v * (lb - la)).exp()
                     }
                 };
@@ -148,6 +149,20 @@ impl Length {
             }
         }
     }
+}
+
+/// `ln(n)` for the whole numbers a band can hold, computed once.
+fn ln_table(n: u32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=MAX_SENTENCE_DAYS.max(MAX_STAY_DAYS) + 1)
+            .map(|i| f64::from(i.max(1)).ln())
+            .collect()
+    });
+    table
+        .get(n as usize)
+        .copied()
+        .unwrap_or_else(|| f64::from(n).ln())
 }
 
 /// How a length is drawn within its band.
