@@ -458,8 +458,16 @@ fn serve(
                     before.push((c, a, b));
                 }
             }
-            let new_end = if m == 0 { start } else { start + new[m - 1].2 };
-            if new_end <= t0 {
+            // The release surge: custody (prison, EM) ended before t0 by the new rules, not
+            // by the old; they leave on t0.
+            let custody_end = |segs: &[Segment]| {
+                segs.iter()
+                    .filter(|s| s.0 != PAROLE)
+                    .map(|s| start + s.2)
+                    .max()
+                    .unwrap_or(start)
+            };
+            if custody_end(&new[..m]) <= t0 && custody_end(&rel[..n]) > t0 {
                 world.surge += 1;
             }
             for &(c, a, b) in &new[..m] {
