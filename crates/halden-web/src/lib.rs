@@ -8,6 +8,7 @@
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
 //! - [`openapi`]: the API's OpenAPI document.
+//! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
 pub mod access;
 mod accounts;
@@ -24,6 +25,7 @@ pub mod pages;
 pub mod placement_advice;
 pub mod progression;
 mod queue;
+pub mod simulation;
 
 use axum::{
     Router,
@@ -73,6 +75,8 @@ pub fn app(state: AppState) -> Router {
         .merge(queue::routes())
         .merge(progression::routes())
         .merge(capacity::routes())
+        // The population simulator (issue 7).
+        .merge(simulation::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))
