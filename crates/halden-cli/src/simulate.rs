@@ -23,8 +23,8 @@ pub enum Mode {
 
 /// Runs the command.
 pub fn run(file: &Path, json: bool, threads: usize, mode: Mode) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let scenario = match population::parse(&text) {
         Ok(s) => s,
         Err(errors) => {
@@ -75,10 +75,7 @@ pub fn run(file: &Path, json: bool, threads: usize, mode: Mode) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn simulate(
-    scenario: &Scenario,
-    threads: usize,
-) -> Result<Outcome, population::EngineRefusal> {
+fn simulate(scenario: &Scenario, threads: usize) -> Result<Outcome, population::EngineRefusal> {
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let last = Mutex::new(0u32);

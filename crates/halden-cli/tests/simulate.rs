@@ -56,13 +56,21 @@ fn mean(v: &Value, world: &str, series: &str) -> f64 {
 fn the_json_contract_on_a_closed_form_toy() {
     let path = scenario_file("toy.toml", TOY);
     let out = halden(&["simulate", "--scenario", path.to_str().unwrap(), "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     // Every contract key, with mean, p10, p50, p90.
     for world in ["baseline", "policy", "delta"] {
         for series in ["prison", "remand", "em", "parole", "fine_default", "total"] {
             for stat in ["mean", "p10", "p50", "p90"] {
-                assert!(v[world]["stock"][series][stat].is_number(), "{world}.{series}.{stat}");
+                assert!(
+                    v[world]["stock"][series][stat].is_number(),
+                    "{world}.{series}.{stat}"
+                );
             }
         }
     }
@@ -120,7 +128,10 @@ fn a_bad_scenario_exits_2_naming_the_key_and_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("rules.em_uptake (line 15"), "{stderr}");
 
-    let path = scenario_file("unknown.toml", &TOY.replace("seed = 42", "seed = 42\nsede = 1"));
+    let path = scenario_file(
+        "unknown.toml",
+        &TOY.replace("seed = 42", "seed = 42\nsede = 1"),
+    );
     let out = halden(&["simulate", "--scenario", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -15,7 +15,10 @@ use halden_sim::population::{self, Options, Scenario, run};
 fn scenario(replications: u32, policy: bool) -> Scenario {
     let text = include_str!("../../../examples/norway-2019.toml")
         .replace("years = 3 ", "years = 10 ")
-        .replace("replications = 1000", &format!("replications = {replications}"));
+        .replace(
+            "replications = 1000",
+            &format!("replications = {replications}"),
+        );
     let text = if policy {
         text
     } else {
@@ -91,11 +94,17 @@ fn main() {
     );
     println!("   P3 / P2: {:.2}", p3 / p2);
     let p6 = time(
-        &format!("P6 {} replications, 2 threads (≤ 11 × P2 / 10… scaled)", reps / 10),
+        &format!(
+            "P6 {} replications, 2 threads (≤ 11 × P2 / 10… scaled)",
+            reps / 10
+        ),
         &scenario(reps / 10, false),
         two,
     );
-    println!("   P2 / (P2 at a tenth of the replications): {:.2} (≤ 11 is linear)", p2 / p6);
+    println!(
+        "   P2 / (P2 at a tenth of the replications): {:.2} (≤ 11 is linear)",
+        p2 / p6
+    );
     if let Some(mib) = peak_rss_mib() {
         println!("P5 peak memory (whole process): {mib:.0} MiB (target ≤ 1 GiB)");
     }

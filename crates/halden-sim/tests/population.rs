@@ -394,10 +394,15 @@ fn bad_scenarios_name_the_key_and_line() {
         "{base}[[admissions]]\nkind = \"prison\"\nper_year = 10\nsentence_days = 30\n[rules]\nparole_fraction = \"3/4\"\n"
     ));
     assert_eq!(e[0].key, "rules.parole_fraction");
-    let e = err("seed = 1\nyears = 1\nburn_in_days = 0\n[[admissions]]\nkind = \"prison\"\nper_year = 1\nsentence_days = 30\n");
+    let e = err(
+        "seed = 1\nyears = 1\nburn_in_days = 0\n[[admissions]]\nkind = \"prison\"\nper_year = 1\nsentence_days = 30\n",
+    );
     assert!(e[0].key.contains("replications"), "{:?}", e[0]);
     let e = err(&format!(
         "{base}[[admissions]]\nkind = \"remand\"\nper_year = 10\nsentence_days = 30\n"
     ));
-    assert!(e.iter().any(|e| e.key == "admissions[0].stay_days"), "{e:?}");
+    assert!(
+        e.iter().any(|e| e.key == "admissions[0].stay_days"),
+        "{e:?}"
+    );
 }

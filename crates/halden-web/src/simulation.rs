@@ -150,11 +150,11 @@ pub fn start(caller: &Caller, text: &str) -> Result<String, StartError> {
             return Err(StartError::Busy);
         }
         while reg.order.len() >= MAX_KEPT {
-            let Some(oldest) = reg.order.iter().position(|id| {
-                reg.runs
-                    .get(id)
-                    .is_none_or(|r| r.result.is_some())
-            }) else {
+            let Some(oldest) = reg
+                .order
+                .iter()
+                .position(|id| reg.runs.get(id).is_none_or(|r| r.result.is_some()))
+            else {
                 break;
             };
             if let Some(old) = reg.order.remove(oldest) {
@@ -267,7 +267,11 @@ pub struct Line<'a> {
 }
 
 /// The monthly bands of `series` in world `world` (0 baseline, 1 policy, 2 delta).
-pub fn monthly(outcome: &Outcome, world: usize, series: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+pub fn monthly(
+    outcome: &Outcome,
+    world: usize,
+    series: usize,
+) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let months = outcome.monthly.get(world)?;
     let s = series.min(SERIES - 1);
     Some((
@@ -284,7 +288,13 @@ pub fn series_index(name: &str) -> usize {
 
 /// A server-rendered fan chart: for each line a P10–P90 band and its P50, months on x (a tick a
 /// year), stock on y. Presentation attributes only (the CSP forbids inline styles).
-pub fn fan_chart(id: &str, title: &str, description: &str, year_label: &str, lines: &[Line]) -> String {
+pub fn fan_chart(
+    id: &str,
+    title: &str,
+    description: &str,
+    year_label: &str,
+    lines: &[Line],
+) -> String {
     use std::fmt::Write;
     let (w, h, left, right, top, bottom) = (720.0, 300.0, 64.0, 16.0, 16.0, 40.0);
     let months = lines.iter().map(|l| l.p50.len()).max().unwrap_or(0).max(1);

@@ -413,7 +413,8 @@ pub fn backtest(o: &Outcome) -> Vec<Horizon> {
     years
         .into_iter()
         .map(|year| {
-            let ts: Vec<&TargetCheck> = o.targets.iter().filter(|t| t.target.year == year).collect();
+            let ts: Vec<&TargetCheck> =
+                o.targets.iter().filter(|t| t.target.year == year).collect();
             let n = ts.len() as f64;
             Horizon {
                 year,
@@ -422,7 +423,9 @@ pub fn backtest(o: &Outcome) -> Vec<Horizon> {
                 bias: 100.0 * ts.iter().map(|t| t.error).sum::<f64>() / n,
                 coverage: ts
                     .iter()
-                    .filter(|t| t.target.value >= t.simulated.p10 && t.target.value <= t.simulated.p90)
+                    .filter(|t| {
+                        t.target.value >= t.simulated.p10 && t.target.value <= t.simulated.p90
+                    })
                     .count() as f64
                     / n,
             }

@@ -7,8 +7,8 @@
 //! nothing per day; stocks are the running sums.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use halden_domain::law;
 use rand_chacha::ChaCha8Rng;
@@ -50,7 +50,15 @@ pub const COMPARTMENT_NAMES: [&str; COMPARTMENTS] = [
 pub const BANDS: usize = 9;
 /// Band labels.
 pub const BAND_NAMES: [&str; BANDS] = [
-    "<1 m", "1–3 m", "3–6 m", "6–12 m", "1–3 y", "3–5 y", "5–10 y", "10–20 y", "≥20 y",
+    "<1 m",
+    "1–3 m",
+    "3–6 m",
+    "6–12 m",
+    "1–3 y",
+    "3–5 y",
+    "5–10 y",
+    "10–20 y",
+    "≥20 y",
 ];
 /// Band lower edges in months (the first band starts at 0).
 const BAND_EDGES_MONTHS: [u32; BANDS - 1] = [1, 3, 6, 12, 36, 60, 120, 240];
@@ -541,8 +549,8 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
     for day in 0..horizon {
         for w in worlds.iter_mut() {
             let row = w.diff[day as usize];
-            for c in 0..=EM_BACK {
-                w.current[c] += i64::from(row[c]);
+            for (current, change) in w.current.iter_mut().zip(row.iter()) {
+                *current += i64::from(*change);
             }
         }
         candidates.clear();
@@ -744,8 +752,7 @@ fn summarise(w: &World, years: u32) -> WorldRep {
     let mut residual = [0i64; COMPARTMENTS];
     let mut little = [(0.0, 0.0, 0.0); COMPARTMENTS];
     for c in 0..COMPARTMENTS {
-        residual[c] =
-            stock[c] - at_window_start[c] - w.entries[c] as i64 + w.exits[c] as i64;
+        residual[c] = stock[c] - at_window_start[c] - w.entries[c] as i64 + w.exits[c] as i64;
         let entries = w.entries[c] as f64;
         little[c] = (
             compartment_sum[c] / days,

@@ -627,10 +627,7 @@ impl Checker<'_> {
         };
         let (max_sentence, min_sentence) = match kind {
             Kind::FineDefault => (MAX_FINE_DAYS, 1),
-            _ => (
-                MAX_SENTENCE_DAYS,
-                halden_domain::law::PRISON_MINIMUM_DAYS,
-            ),
+            _ => (MAX_SENTENCE_DAYS, halden_domain::law::PRISON_MINIMUM_DAYS),
         };
         let length_keys = |k: Kind| match k {
             Kind::Remand => ("stay_days", "stay_bands"),
@@ -738,9 +735,11 @@ impl Checker<'_> {
         (low, high): (u32, u32),
     ) -> Option<Length> {
         match (days, bands) {
-            (Some(d), None) => Some(Length::Fixed(
-                self.int(d, days_key, i64::from(low), i64::from(high)) as u32,
-            )),
+            (Some(d), None) => {
+                Some(Length::Fixed(
+                    self.int(d, days_key, i64::from(low), i64::from(high)) as u32,
+                ))
+            }
             (None, Some(b)) => {
                 let list = b.get_ref();
                 if list.is_empty() {
@@ -851,9 +850,9 @@ impl Checker<'_> {
                     i64::from(MAX_SENTENCE_DAYS),
                 ) as u32
             }),
-            em_uptake: uptake.as_ref().map_or(base.em_uptake, |v| {
-                self.num(v, &key("em_uptake"), 0.0, 1.0)
-            }),
+            em_uptake: uptake
+                .as_ref()
+                .map_or(base.em_uptake, |v| self.num(v, &key("em_uptake"), 0.0, 1.0)),
             em_back_door_uptake: back.as_ref().map_or(base.em_back_door_uptake, |v| {
                 self.num(v, &key("em_back_door_uptake"), 0.0, 1.0)
             }),
@@ -879,9 +878,9 @@ impl Checker<'_> {
             places: places.as_ref().map_or(base.places, |v| {
                 Some(self.int(v, &key("places"), 1, 10_000_000) as u32)
             }),
-            ceiling: ceiling.as_ref().map_or(base.ceiling, |v| {
-                self.num(v, &key("ceiling"), 0.01, 2.0)
-            }),
+            ceiling: ceiling
+                .as_ref()
+                .map_or(base.ceiling, |v| self.num(v, &key("ceiling"), 0.01, 2.0)),
             em_devices: devices.as_ref().map_or(base.em_devices, |v| {
                 Some(self.int(v, &key("em_devices"), 0, 10_000_000) as u32)
             }),
@@ -985,11 +984,7 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let before = source.get(..offset).unwrap_or(source);
     let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
 

@@ -84,8 +84,14 @@ const NB: Words = Words {
     error: "Avvik",
     again: "Ny simulering",
     series_names: [
-        "fengsel", "varetekt", "elektronisk kontroll", "prøveløslatt", "subsidiær fengsel for bot",
-        "i alt", "venter på soning", "soningskø",
+        "fengsel",
+        "varetekt",
+        "elektronisk kontroll",
+        "prøveløslatt",
+        "subsidiær fengsel for bot",
+        "i alt",
+        "venter på soning",
+        "soningskø",
     ],
 };
 
@@ -120,8 +126,14 @@ const EN: Words = Words {
     error: "Error",
     again: "New simulation",
     series_names: [
-        "prison", "remand", "electronic monitoring", "parole", "fine default", "total",
-        "waiting to serve", "serving queue",
+        "prison",
+        "remand",
+        "electronic monitoring",
+        "parole",
+        "fine default",
+        "total",
+        "waiting to serve",
+        "serving queue",
     ],
 };
 
@@ -382,13 +394,8 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
             });
         }
     }
-    let total_svg = simulation::fan_chart(
-        "chart-total",
-        w.total_chart,
-        w.chart_desc,
-        w.year,
-        &lines,
-    );
+    let total_svg =
+        simulation::fan_chart("chart-total", w.total_chart, w.chart_desc, w.year, &lines);
     let delta_svg = if has_policy {
         let prison = simulation::series_index("prison");
         let mut lines = Vec::new();
@@ -416,9 +423,8 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
     } else {
         None
     };
-    let fmt = |b: &halden_sim::population::Band| {
-        [b.mean, b.p10, b.p50, b.p90].map(|v| format!("{v:.1}"))
-    };
+    let fmt =
+        |b: &halden_sim::population::Band| [b.mean, b.p10, b.p50, b.p90].map(|v| format!("{v:.1}"));
     let rows = (0..SERIES)
         .map(|s| {
             let mut cells: Vec<String> = fmt(&o.baseline[s]).to_vec();
