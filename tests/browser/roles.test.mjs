@@ -30,12 +30,12 @@ const ROLE_NAMES = {
 const ROLES = {
   officer: ['/home', '/roll', '/admissions/new'],
   contact: ['/home', '/roll'],
-  leader: ['/home', '/roll', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
+  leader: ['/home', '/roll', '/capacity', '/simulation', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
   placement: ['/home', '/roll', '/queue', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   probation: ['/home', '/caseload'],
   prisoner: ['/home', '/persons/{id}/decisions'],
-  analyst: ['/home', '/statistics'],
+  analyst: ['/home', '/statistics', '/simulation'],
   admin: ['/home', '/legal-grounds', '/accounts', '/access-log'],
 };
 

@@ -590,11 +590,48 @@ pub struct Calculation {
 ///
 /// [`CalcError::Invalid`] with every problem found, each naming its field.
 pub fn calculate(case: &Case) -> Result<Calculation, CalcError> {
+    calculate_under(case, &RuleVersion::IN_FORCE)
+}
+
+/// A version of the rules other than the law in force: what a proposed change of law would make
+/// of a case. Used by the population simulator's policy what-ifs (STATISTICS.md §4: "parole
+/// fraction (e.g. 1/2) … as new rule versions in the engine"); the register and the API always
+/// compute under [`RuleVersion::IN_FORCE`].
+///
+/// Only the parole fraction varies for now. Under another fraction the parole date's derivation
+/// still reads `two_thirds` for the threshold `ceil(B·f)` it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleVersion {
+    /// The fraction of the base to serve before parole (R-PAR-1: 2/3); `None` = no parole at all
+    /// (every sentence served in full). The 60-day minimum and the 14-day remainder (R-PAR-1/2)
+    /// apply under any fraction.
+    pub parole_fraction: Option<law::Fraction>,
+}
+
+impl RuleVersion {
+    /// The law in force.
+    pub const IN_FORCE: RuleVersion = RuleVersion {
+        parole_fraction: Some(law::PAROLE_FRACTION),
+    };
+}
+
+impl Default for RuleVersion {
+    fn default() -> RuleVersion {
+        RuleVersion::IN_FORCE
+    }
+}
+
+/// [`calculate`] under a rule version other than the law in force (see [`RuleVersion`]).
+///
+/// # Errors
+///
+/// As [`calculate`].
+pub fn calculate_under(case: &Case, rules: &RuleVersion) -> Result<Calculation, CalcError> {
     let findings = validate(case);
     if !findings.errors.is_empty() {
         return Err(CalcError::Invalid(findings.errors));
     }
-    compute(case, findings.warnings).map_err(|OutOfRange| {
+    compute(case, rules, findings.warnings).map_err(|OutOfRange| {
         CalcError::Invalid(vec![FieldError::bilingual(
             "admission",
             None,
@@ -713,7 +750,11 @@ impl Intervals {
     }
 }
 
-fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRange> {
+fn compute(
+    case: &Case,
+    rules: &RuleVersion,
+    warnings: Vec<Warning>,
+) -> Result<Calculation, OutOfRange> {
     let policy = case.policy;
     let admission = case.admission;
     let admission_day = day_number(admission);
@@ -754,7 +795,7 @@ fn compute(case: &Case, warnings: Vec<Warning>) -> Result<Calculation, OutOfRang
         placement,
     } = if t > 0 {
         prison_dates(
-            case, &term, to_serve, em_limit, &counter, &months, &mut dates,
+            case, rules, &term, to_serve, em_limit, &counter, &months, &mut dates,
         )?
     } else {
         PrisonOutcome::NONE
@@ -880,8 +921,10 @@ impl PrisonOutcome {
 /// dates' fields are held in registers and stack slots across the computation and copied into the
 /// result one by one, which measured about 5 % slower on a full key-date set (see the benchmark).
 #[inline(never)]
+#[allow(clippy::too_many_arguments)]
 fn prison_dates(
     case: &Case,
+    rules: &RuleVersion,
     term: &TermBreakdown,
     to_serve: i32,
     em_limit: u32,
@@ -910,8 +953,8 @@ fn prison_dates(
     let mut parole = ParoleStatus::None;
     let mut parole_date = None;
     let parolable = t - term.fine_days;
-    if parolable > 0 {
-        let two_thirds = law::PAROLE_FRACTION.ceil_of(base);
+    if let (true, Some(fraction)) = (parolable > 0, rules.parole_fraction) {
+        let two_thirds = fraction.ceil_of(base);
         let foreign_cap = if term.long_foreign_transfer {
             Some(months.days(CalendarLength::years(law::FOREIGN_PAROLE_YEARS))?)
         } else {

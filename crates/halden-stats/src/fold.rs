@@ -3,7 +3,8 @@
 //! the entries and calls this.
 //!
 //! - Admission opens an episode (a new imprisonment) in the basis it names; release closes it
-//!   (a discharge: the register does not say whether on parole or in full).
+//!   (a discharge: the register does not say whether on parole or in full), and so does a
+//!   handover to mandatory psychiatric care (the case leaves the service).
 //! - A basis change closes the episode and opens the next on the same day: a transfer out and
 //!   in. A transfer between prisons, leave, hospital and court change nothing (the person stays
 //!   in).
@@ -89,7 +90,9 @@ pub fn episodes(person: u32, movements: &[Movement], em: &[(Date, Date)]) -> Vec
                     open = Some((status, d, Entry::Reimprisonment));
                 }
             }
-            MovementKind::Release => {
+            // A handover to mandatory psychiatric care ends the case in the service: a discharge
+            // from its custody, as a release is.
+            MovementKind::Release | MovementKind::Handover => {
                 close(&mut out, &mut open, d, Exit::Discharge);
                 basis = None;
                 due_back = None;

@@ -8,6 +8,7 @@
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
 //! - [`openapi`]: the API's OpenAPI document.
+//! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
 pub mod access;
 mod accounts;
@@ -25,6 +26,7 @@ pub mod pages;
 pub mod placement_advice;
 pub mod progression;
 mod queue;
+pub mod simulation;
 mod statistics;
 
 use axum::{
@@ -75,6 +77,8 @@ pub fn app(state: AppState) -> Router {
         .merge(queue::routes())
         .merge(progression::routes())
         .merge(capacity::routes())
+        // The population simulator (issue 7).
+        .merge(simulation::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

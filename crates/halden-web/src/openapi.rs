@@ -320,6 +320,12 @@ fn decision_paths() -> Value {
         "/api/v1/capacity": {"get": {"summary": "Capacity and occupancy on a day (national placement: the whole estate; prison leaders: their unit): per department places, occupied, free and occupancy %, subtotals per unit and security level, and the total. A place is held from the day of admission or transfer in until, not including, the day of release, transfer out or escape; leave, hospital and court keep it",
             "parameters": [{"name": "date", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Today (the default) or a past day, YYYY-MM-DD; anything else is 400 on field date"}],
             "responses": merge(json!({"200": ok("{\"date\", \"scope\": \"estate\" | {\"unit\"}, \"units\": [{\"unit\", places, occupied, free, occupancy_percent, \"departments\": […]}], \"security_levels\": […], \"total\": {…}}")}), standard_errors())}},
+        "/api/v1/simulations": {"post": {"summary": "Start a population simulation (analysts, prison leaders): the scenario as TOML text (docs/simulator.md). Runs in the background; at most two at once on the server, and at most 400 million person-journeys. Every problem in the scenario is named as field `scenario.<key>` with its line and column",
+            "requestBody": body(json!({"type": "object", "required": ["scenario"], "additionalProperties": false, "properties": {"scenario": {"type": "string", "maxLength": 65536}}})),
+            "responses": merge(json!({"202": ok("{\"id\", \"status\": \"running\", \"progress\": {\"done\", \"total\"}, \"href\"}")}), standard_errors())}},
+        "/api/v1/simulations/{id}": {"get": {"summary": "A simulation started by the caller: running with its progress, done with the result (as `halden simulate --json`: baseline, policy and delta stock bands, queue, validation, monthly bands, metadata), or failed; 404 for anyone else's",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{24}$"}}],
+            "responses": merge(json!({"200": ok("{\"id\", \"status\": \"running\" | \"done\" | \"failed\", \"progress\" | \"result\" | \"errors\", \"href\"}")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

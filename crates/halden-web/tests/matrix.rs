@@ -339,6 +339,20 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: None,
             expected: [403, 403, 403, 403, 403, 403, 403, 400, 403],
         },
+        // The population simulator: analysts and prison leaders (aggregates only). A scenario
+        // that is not TOML is refused on its content (400); no run has a numeric id (404).
+        Row {
+            method: "POST",
+            path: "/api/v1/simulations".into(),
+            body: Some(json!({"scenario": "seed ="})),
+            expected: [403, 403, 400, 403, 403, 403, 403, 400, 403],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/simulations/123456".into(),
+            body: None,
+            expected: [403, 403, 404, 403, 403, 403, 403, 404, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -637,6 +651,19 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{supervised}/release-handover/new"),
             [403, 200, 200, 403, 403, 403, 403, 403, 403],
         ),
+        // The population simulator (no run has this id: 404 to those who may simulate).
+        (
+            "/simulation".into(),
+            [403, 403, 200, 403, 403, 403, 403, 200, 403],
+        ),
+        (
+            "/simulation/runs/123456".into(),
+            [403, 403, 404, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "/simulation/runs/123456/progress".into(),
+            [403, 403, 404, 403, 403, 403, 403, 404, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &rows {
@@ -766,6 +793,11 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/release-handover/new"),
             [403, 400, 400, 403, 403, 403, 403, 403, 403],
+        ),
+        // An empty scenario is refused on its content.
+        (
+            "/simulation".into(),
+            [403, 403, 400, 403, 403, 403, 403, 400, 403],
         ),
     ];
     let mut failures = Vec::new();

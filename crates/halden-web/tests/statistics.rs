@@ -23,6 +23,8 @@ fn movement(kind: &str, at: Date, hour: i8, basis: Option<&str>, prison: Option<
         due_back: None,
         note: None,
         capacity_override: None,
+        youth_exception: None,
+        institution: None,
     })
 }
 

@@ -12,6 +12,7 @@ mod entry;
 mod form;
 mod person;
 mod queue;
+mod simulation;
 mod statistics;
 
 use askama::Template;
@@ -59,6 +60,16 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics", get(statistics::statistics_page))
         .route("/statistics/public", get(statistics::public_page))
         .route("/statistics/export/{report}", get(statistics::export))
+        // The population simulator (issue 7).
+        .route(
+            "/simulation",
+            get(simulation::form_page).post(simulation::submit),
+        )
+        .route("/simulation/runs/{id}", get(simulation::run_page))
+        .route(
+            "/simulation/runs/{id}/progress",
+            get(simulation::progress_fragment),
+        )
         .route(
             "/admissions/new",
             get(admission_form).post(admission_submit),
@@ -153,6 +164,9 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
         }
         if caller.capacity_scope().is_ok() {
             nav.push(("/capacity".into(), capacity::words(lang).nav));
+        }
+        if crate::simulation::ROLES.contains(&caller.role) {
+            nav.push(("/simulation".into(), simulation::words(lang).nav));
         }
         if matches!(caller.role, Role::Officer | Role::Leader | Role::Placement) {
             nav.push(("/admissions/new".into(), t.register_admission));
