@@ -53,7 +53,7 @@ const PERSONS: u32 = 420_000;
 /// Ten years (2015–2024) of custody histories: each person 1–5 episodes in time order, with
 /// gaps; remand often followed the same day by a sentence (a category change); EM, preventive
 /// detention and fine default among them; some still held at the end.
-fn history() -> Dataset {
+fn history(count: u32) -> Dataset {
     let mut rng = Rng(0x4841_4C44_454E);
     let first = day(civil(2015, 1, 1));
     let last = day(civil(2024, 12, 31));
@@ -61,7 +61,7 @@ fn history() -> Dataset {
     let mut episodes = Vec::with_capacity(1_200_000);
     let mut supervision = Vec::new();
     let mut judgments = Vec::new();
-    for p in 0..PERSONS {
+    for p in 0..count {
         persons.push(Person {
             sex: if rng.below(100) < 7 {
                 Sex::Female
@@ -164,7 +164,7 @@ fn history() -> Dataset {
 
 fn dataset() -> &'static Dataset {
     static DS: OnceLock<Dataset> = OnceLock::new();
-    DS.get_or_init(history)
+    DS.get_or_init(|| history(PERSONS))
 }
 
 /// Every report over the ten years; returns a checksum so nothing is optimised away.
@@ -239,6 +239,15 @@ fn best_of(n: usize, mut f: impl FnMut() -> usize) -> f64 {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs this binary without `--bench` to check that it works: every
+    // report once over a small history, then nothing timed (timings only mean something in an
+    // optimised `cargo bench` run).
+    if !std::env::args().any(|a| a == "--bench") {
+        let small = history(PERSONS / 200);
+        assert!(all_reports(&small) > 0);
+        assert!(stock_only(&small) > 0);
+        return;
+    }
     let generated = Instant::now();
     let ds = dataset();
     let generation = generated.elapsed().as_secs_f64();

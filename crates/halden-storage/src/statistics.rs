@@ -228,9 +228,11 @@ impl Store {
     ///
     /// A database failure.
     pub async fn total_places(&self) -> Result<i64, StorageError> {
-        let (places,): (Option<i64>,) = sqlx::query_as("SELECT SUM(capacity) FROM prisons")
-            .fetch_one(&self.read)
-            .await?;
+        // PostgreSQL sums BIGINT as NUMERIC: cast back, so both backends answer a 64-bit integer.
+        let (places,): (Option<i64>,) =
+            sqlx::query_as("SELECT CAST(SUM(capacity) AS BIGINT) FROM prisons")
+                .fetch_one(&self.read)
+                .await?;
         Ok(places.unwrap_or(0))
     }
 }
