@@ -203,6 +203,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             office: s.office_id.clone(),
             from: s.from,
             until: s.until,
+            office_reason: None,
         }));
     }
     for s in &person.summonses {

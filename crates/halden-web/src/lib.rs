@@ -7,6 +7,7 @@
 //! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
+//! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - [`openapi`]: the API's OpenAPI document.
 
 pub mod access;
@@ -22,6 +23,7 @@ pub mod import;
 pub mod openapi;
 pub mod pages;
 pub mod placement_advice;
+mod probation;
 pub mod progression;
 mod queue;
 
@@ -73,6 +75,9 @@ pub fn app(state: AppState) -> Router {
         .merge(queue::routes())
         .merge(progression::routes())
         .merge(capacity::routes())
+        // Probation offices and community sentences (issue 6): API and pages.
+        .merge(probation::routes())
+        .merge(pages::probation::routes())
         .merge(accounts::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn(security_headers))
