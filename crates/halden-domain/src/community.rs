@@ -37,10 +37,7 @@ pub const TEXT_MAXIMUM: usize = 2000;
 
 /// The probation office location nearest `home`, by great-circle distance; a tie goes to the
 /// first in `locations` (the estate lists them by id). `None` when there are none.
-pub fn nearest_location<'a>(
-    home: (f64, f64),
-    locations: &'a [(String, (f64, f64))],
-) -> Option<&'a str> {
+pub fn nearest_location(home: (f64, f64), locations: &[(String, (f64, f64))]) -> Option<&str> {
     locations
         .iter()
         .enumerate()
@@ -642,7 +639,7 @@ pub fn parse_hours(text: &str) -> Option<u32> {
         1 => fraction.parse::<u32>().ok()? * 10,
         _ => fraction.parse().ok()?,
     };
-    if (hundredths * 60) % 100 != 0 {
+    if !(hundredths * 60).is_multiple_of(100) {
         return None;
     }
     h.checked_mul(60)?.checked_add(hundredths * 60 / 100)

@@ -206,6 +206,39 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             office_reason: None,
         }));
     }
+    // Issue 6: a person serving a community sentence (and nothing before it) has the judgment
+    // that imposed it, so the probation office can run it from intake. Hours follow the Supreme
+    // Court's guide of about 28 hours a month of imprisonment (R-SAMF-6), within 30–420; the
+    // alternative imprisonment and the execution period are the supervision's days; one in three
+    // has remand deducted (a tenth of the period), for the R-SAMF-4 reduction.
+    if person.movements.is_empty() && person.judgments.is_empty() {
+        for s in &person.supervision {
+            if s.kind != SupervisionKind::CommunitySentence {
+                continue;
+            }
+            let days = halden_domain::calendar::days_between(s.from, s.until) + 1;
+            let hours = (days * 28 / 30).clamp(30, 420);
+            let remand = if days % 3 == 0 { days / 10 } else { 0 };
+            let decided = halden_domain::calendar::add_days(s.from, -35).unwrap_or(s.from);
+            let final_date = halden_domain::calendar::add_days(s.from, -14).unwrap_or(s.from);
+            facts.push(Fact::Judgment(Judgment {
+                case_number: format!("{}-SAMF", i.identity_number.clone().unwrap_or_default()),
+                court: "Oslo tingrett".into(),
+                decision_date: decided,
+                final_date: Some(final_date),
+                received: Some(final_date),
+                remand_deduction_days: u32::try_from(remand).unwrap_or(0),
+                offence_class: "ordinary".into(),
+                sentences: Vec::new(),
+                preventive_detention: None,
+                community_sentence: Some(json!({
+                    "hours": hours,
+                    "alternative_days": days,
+                    "execution_period_days": days,
+                })),
+            }));
+        }
+    }
     for s in &person.summonses {
         facts.push(Fact::Summons(SummonsFact {
             serving_date: s.serving_date,
