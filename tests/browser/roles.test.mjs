@@ -33,7 +33,7 @@ const ROLES = {
   leader: ['/home', '/roll', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
   placement: ['/home', '/roll', '/queue', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
-  probation: ['/home', '/caseload'],
+  probation: ['/home', '/caseload', '/probation'],
   prisoner: ['/home', '/persons/{id}/decisions'],
   analyst: ['/home'],
   admin: ['/home', '/legal-grounds', '/accounts', '/access-log'],

@@ -450,6 +450,21 @@ pub fn check(
                     "oppstartsamtalen er registrert; rett den i stedet".into(),
                 );
             }
+            let end = add_days(*start, order.execution_days.saturating_sub(1)).ok();
+            let outside = others.iter().find_map(|e| match e {
+                Event::Session { date: d, .. } if *d < *start || end.is_some_and(|e| *d > e) => {
+                    Some(*d)
+                }
+                _ => None,
+            });
+            if let Some(day) = outside {
+                add(
+                    "start",
+                    Some(RuleId::Samf2),
+                    format!("a session on {day} would fall outside the execution period"),
+                    format!("en økt {day} ville falle utenfor gjennomføringstiden"),
+                );
+            }
             if start < date {
                 add(
                     "start",
@@ -596,6 +611,41 @@ pub fn check(
                 );
             }
         }
+    }
+    p
+}
+
+/// Whether the record `target` (an original id in `events`) may be retracted: not while the
+/// sentence is completed (retract the completion first), and not the intake while anything
+/// else is recorded.
+pub fn check_retraction(
+    order: Order,
+    events: &[(i64, &Event)],
+    target: i64,
+    today: Date,
+) -> Vec<FieldError> {
+    let all: Vec<&Event> = events.iter().map(|(_, e)| *e).collect();
+    let Some(event) = events.iter().find(|(id, _)| *id == target).map(|(_, e)| *e) else {
+        return Vec::new();
+    };
+    let mut p = Vec::new();
+    if fold(order, &all, today).stage == Stage::Completed
+        && !matches!(event, Event::Completion { .. })
+    {
+        p.push(FieldError::bilingual(
+            "corrects",
+            None,
+            "the community sentence is completed; retract the completion first",
+            "samfunnsstraffen er fullført; trekk tilbake fullføringen først",
+        ));
+    }
+    if matches!(event, Event::Intake { .. }) && events.len() > 1 {
+        p.push(FieldError::bilingual(
+            "corrects",
+            None,
+            "the intake cannot be retracted while other events are recorded; correct it instead",
+            "oppstartsamtalen kan ikke trekkes tilbake når andre hendelser er registrert; rett den i stedet",
+        ));
     }
     p
 }
@@ -919,6 +969,48 @@ mod tests {
         let events: Vec<&Event> = closed.iter().map(|(_, e)| *e).collect();
         assert_eq!(fold(order, &events, today).stage, Stage::Completed);
         assert!(!check(order, &closed, &c, None, today).is_empty());
+    }
+
+    #[test]
+    fn the_intake_cannot_move_the_period_away_from_sessions_or_be_retracted_under_them() {
+        let order = Order {
+            required_minutes: 30 * 60,
+            execution_days: 30,
+        };
+        let today = date(2025, 5, 1);
+        let start = Event::Intake {
+            date: date(2025, 3, 3),
+            start: date(2025, 3, 3),
+        };
+        let worked = Event::Session {
+            date: date(2025, 3, 4),
+            minutes: 60,
+            note: String::new(),
+        };
+        let ledger = [(1, &start), (2, &worked)];
+        // Moved to start 2025-03-05: the session of 2025-03-04 falls before it.
+        let later = Event::Intake {
+            date: date(2025, 3, 3),
+            start: date(2025, 3, 5),
+        };
+        assert_eq!(
+            check(order, &ledger, &later, Some(1), today)[0].field,
+            "start"
+        );
+        // Moved to 2025-02-01 (if met then): 30 days end 2025-03-02, before the session.
+        let earlier = Event::Intake {
+            date: date(2025, 2, 1),
+            start: date(2025, 2, 1),
+        };
+        assert_eq!(
+            check(order, &ledger, &earlier, Some(1), today)[0].field,
+            "start"
+        );
+        assert_eq!(
+            check_retraction(order, &ledger, 1, today)[0].field,
+            "corrects"
+        );
+        assert!(check_retraction(order, &ledger, 2, today).is_empty());
     }
 
     #[test]

@@ -203,7 +203,14 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             office: s.office_id.clone(),
             from: s.from,
             until: s.until,
-            office_reason: None,
+            // Issue 6, item 1: the simulator spreads caseloads over the offices of the home
+            // county; where that is not the nearest location, the demo records why.
+            office_reason: crate::probation::nearest_location(&i.home_municipality)
+                .filter(|(nearest, _)| *nearest != s.office_id)
+                .map(|_| {
+                    "Demo: kontorsted i hjemfylket, fordelt etter saksmengde (ikke nærmeste)"
+                        .to_string()
+                }),
         }));
     }
     // Issue 6: a person serving a community sentence (and nothing before it) has the judgment

@@ -717,9 +717,29 @@ pub(crate) async fn record(
             let sentence =
                 sentence_of(j.clone(), anchor_of(intake_start)).map_err(ApiError::Invalid)?;
             let effective_now = community::in_effect(&records);
+            // A correction may name a correction; the ledger knows each event by its original.
+            let root = corrects.map(|mut id| {
+                while let Some(next) = records.iter().find(|r| r.id == id).and_then(|r| r.corrects)
+                {
+                    id = next;
+                }
+                id
+            });
+            if kind == "retraction"
+                && let Some(target) = corrects
+            {
+                let problems = community::check_retraction(
+                    sentence.order,
+                    &effective_now,
+                    root.unwrap_or(target),
+                    today,
+                );
+                if !problems.is_empty() {
+                    return Err(ApiError::Invalid(problems));
+                }
+            }
             if let Some(new) = &new_event {
-                let problems =
-                    community::check(sentence.order, &effective_now, new, corrects, today);
+                let problems = community::check(sentence.order, &effective_now, new, root, today);
                 if !problems.is_empty() {
                     return Err(ApiError::Invalid(
                         problems

@@ -729,6 +729,11 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
             format!("/persons/{oslo}/entries/{movement}/correct"),
             [400, 400, 400, 400, 403, 403, 403, 403, 403],
         ),
+        // Probation (issue 6): only the person's own probation office records.
+        (
+            format!("/persons/{supervised}/community/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
         (
             "/admissions/new".into(),
             [400, 403, 400, 400, 403, 403, 403, 403, 403],

@@ -266,6 +266,18 @@ async fn a_community_sentence_runs_from_intake_to_completion_with_the_remand_red
     assert_eq!(body["progress"]["stage"], "completed");
     assert_eq!(body["progress"]["credited_minutes"], 6720);
 
+    // Completed: a session cannot be retracted under the completion.
+    let v = version(&w, id).await;
+    let (status, body) = post(
+        &w,
+        "probation",
+        id,
+        json!({"kind": "retraction", "version": v, "corrects": first, "reason": "wrong person"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(fields(&body), ["corrects"]);
+
     // The caseload shows the person with their hours.
     let (status, caseload) = w
         .api(

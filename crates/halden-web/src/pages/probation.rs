@@ -87,6 +87,7 @@ pub struct Words {
     pub activity: &'static str,
     pub description: &'static str,
     pub hours_help: &'static str,
+    pub session_hours: &'static str,
     pub note: &'static str,
     pub reason: &'static str,
     pub retract: &'static str,
@@ -143,6 +144,7 @@ const NB: Words = Words {
     activity: "Tiltak",
     description: "Beskrivelse",
     hours_help: "Timer og minutter, f.eks. 4, 4:30 eller 4,5.",
+    session_hours: "Timer",
     note: "Merknad",
     reason: "Begrunnelse for rettelsen",
     retract: "Trekk tilbake (registrert ved en feil)",
@@ -214,6 +216,7 @@ const EN: Words = Words {
     activity: "Activity",
     description: "Description",
     hours_help: "Hours and minutes, e.g. 4, 4:30 or 4.5.",
+    session_hours: "Hours",
     note: "Note",
     reason: "Reason for the correction",
     retract: "Retract (recorded in error)",
@@ -274,6 +277,8 @@ struct Line {
     officer: String,
     hours: String,
     note: String,
+    /// Serving a community sentence: linked to it.
+    community: bool,
 }
 
 #[derive(Template)]
@@ -304,6 +309,7 @@ async fn caseload_page(State(state): State<AppState>, headers: HeaderMap) -> Res
         .lines
         .iter()
         .map(|l| Line {
+            community: l.kind == "community_sentence" || l.stage.is_some(),
             person_id: l.person_id,
             name: l.name.clone(),
             supervision: lang.value(Vocab::Supervision, &l.kind),
@@ -625,7 +631,7 @@ fn fields_of(kind: &str, lang: Lang, v: &Values, officers: &[(String, String)]) 
         ],
         "session" => vec![
             date(),
-            Field::new("hours", w.hours, "text", v.get("hours"), true).help(w.hours_help),
+            Field::new("hours", w.session_hours, "text", v.get("hours"), true).help(w.hours_help),
             Field::new("note", w.note, "text", v.get("note"), false),
         ],
         "breach" | "warning" | "court_case" => vec![date(), description()],
