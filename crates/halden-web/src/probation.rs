@@ -79,21 +79,34 @@ pub(crate) fn location_name(location: &str) -> String {
         )
 }
 
-/// The location nearest a home municipality (issue 6, item 1), with the distance in km.
+/// The location nearest a home municipality (issue 6, item 1), with the distance in km; worked
+/// out once per municipality of the estate (the caseload asks for every person on it).
 pub(crate) fn nearest_location(home_municipality: &str) -> Option<(String, u32)> {
-    let estate = estate()?;
-    let home = estate.municipality(home_municipality)?.position;
-    let locations: Vec<(String, (f64, f64))> = estate
-        .probation_offices
-        .iter()
-        .map(|o| (o.id.clone(), o.position))
-        .collect();
-    let id = community::nearest_location(home, &locations)?;
-    let position = locations.iter().find(|(l, _)| l == id)?.1;
-    Some((
-        id.to_string(),
-        halden_domain::placement::distance_km(home, position),
-    ))
+    static NEAREST: std::sync::OnceLock<std::collections::HashMap<String, (String, u32)>> =
+        std::sync::OnceLock::new();
+    NEAREST
+        .get_or_init(|| {
+            let Some(estate) = estate() else {
+                return std::collections::HashMap::new();
+            };
+            let locations: Vec<(String, (f64, f64))> = estate
+                .probation_offices
+                .iter()
+                .map(|o| (o.id.clone(), o.position))
+                .collect();
+            estate
+                .municipalities
+                .iter()
+                .filter_map(|m| {
+                    let id = community::nearest_location(m.position, &locations)?;
+                    let position = locations.iter().find(|(l, _)| l == id)?.1;
+                    let km = halden_domain::placement::distance_km(m.position, position);
+                    Some((m.name.clone(), (id.to_string(), km)))
+                })
+                .collect()
+        })
+        .get(home_municipality)
+        .cloned()
 }
 
 /// Supervision by a location other than the one nearest the home municipality is a decision and
