@@ -33,7 +33,7 @@ const ROLES = {
   leader: ['/home', '/roll', '/capacity', '/simulation', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
   health: ['/home', '/roll'],
   placement: ['/home', '/roll', '/queue', '/capacity', '/admissions/new', '/import', '/in-tray', '/legal-grounds'],
-  probation: ['/home', '/caseload'],
+  probation: ['/home', '/caseload', '/probation'],
   prisoner: ['/home', '/persons/{id}/decisions'],
   analyst: ['/home', '/statistics', '/simulation'],
   admin: ['/home', '/legal-grounds', '/accounts', '/access-log'],

@@ -134,6 +134,9 @@ rules! {
     Samf2 = ("R-SAMF-2", "strl § 49", Confirmed),
     /// Remand reduces the alternative sentence, and hours and execution period proportionately.
     Samf4 = ("R-SAMF-4", "strl § 83", Confirmed),
+    /// Breach of a community sentence: warning, tightened conditions; repeated breach → the case
+    /// to the district court for the alternative imprisonment.
+    Samf5 = ("R-SAMF-5", "strl § 52", ConfirmedSecondary),
     /// Age of criminal responsibility: 15.
     Youth1 = ("R-YOUTH-1", "strl § 20", ConfirmedSecondary),
     /// Persons under 18 are imprisoned only when particularly necessary.

@@ -12,6 +12,8 @@
 //! - [`applications`]: what the rules say about postponement and leave requests.
 //! - [`decisions`]: one decision model for every kind; a restrictive decision needs a legal
 //!   ground and a written reason; appeals one level up within three weeks.
+//! - [`community`]: a community sentence in execution: the nearest probation office, the hours
+//!   ledger, progress against the execution period, breaches and the case to the court.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -24,6 +26,7 @@ pub mod applications;
 pub mod calc;
 pub mod calendar;
 pub mod case;
+pub mod community;
 pub mod decisions;
 pub mod explain;
 pub mod law;

@@ -31,7 +31,7 @@ pub struct Prison {
 }
 
 /// One probation office (a row of `probation_offices.csv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbationOffice {
     /// Estate id, `F001`…
     pub id: String,
@@ -43,6 +43,8 @@ pub struct ProbationOffice {
     pub municipality: String,
     /// Region.
     pub region: String,
+    /// Position (latitude, longitude in degrees), for the location nearest a home municipality.
+    pub position: (f64, f64),
 }
 
 /// One municipality (a row of `municipalities.csv`).
@@ -123,6 +125,7 @@ impl Estate {
                 location: row.text("location")?,
                 municipality: row.text("municipality")?,
                 region: row.text("region")?,
+                position: row.position()?,
             })
         })?;
         let municipalities = parse_rows(MUNICIPALITIES_FILE, municipalities, |row| {
@@ -157,13 +160,12 @@ impl Estate {
     }
 
     /// The probation office location with estate id `id`.
-    #[cfg(test)]
-    pub(crate) fn probation_office(&self, id: &str) -> Option<&ProbationOffice> {
+    pub fn probation_office(&self, id: &str) -> Option<&ProbationOffice> {
         self.probation_offices.iter().find(|o| o.id == id)
     }
 
     /// The municipality called `name`.
-    pub(crate) fn municipality(&self, name: &str) -> Option<&Municipality> {
+    pub fn municipality(&self, name: &str) -> Option<&Municipality> {
         self.municipalities.iter().find(|m| m.name == name)
     }
 }

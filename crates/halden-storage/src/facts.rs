@@ -197,6 +197,10 @@ pub struct SupervisionFact {
     pub from: Date,
     /// Last day.
     pub until: Date,
+    /// Why the person is supervised by this office rather than the location nearest their home
+    /// municipality (issue 6, item 1): the decision's reason, required for another location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_reason: Option<String>,
 }
 
 /// The contact officer (kontaktbetjent) assigned to a person in custody, from a day in the
@@ -608,6 +612,9 @@ impl Fact {
                     );
                 }
                 p.text("office", &x.office, 20);
+                if let Some(reason) = &x.office_reason {
+                    p.text("office_reason", reason, 2000);
+                }
                 if x.until < x.from {
                     p.add("until", "is before 'from'", "kan ikke være før første dag");
                 }

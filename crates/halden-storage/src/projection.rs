@@ -868,6 +868,7 @@ mod tests {
             office: "F001".into(),
             from: date(2024, 2, 1),
             until: date(2024, 3, 31),
+            office_reason: None,
         });
         let entries = vec![
             entry(1, None, identity("Nordmann")),

@@ -822,6 +822,10 @@ pub(crate) async fn append_keeping(
             "you can record supervision only for your own office",
         ));
     }
+    // Issue 6, item 1: the location nearest the home municipality, unless decided otherwise.
+    if let Fact::Supervision(s) = &fact {
+        crate::probation::check_supervision_office(&person, s)?;
+    }
     if let Fact::ContactOfficer(assignment) = &fact {
         check_contact_officer(state, &person, &assignment.officer).await?;
         // An assignment holds while the person stays in the unit: one dated before they came

@@ -207,7 +207,59 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             office: s.office_id.clone(),
             from: s.from,
             until: s.until,
+            // Issue 6, item 1: the simulator spreads caseloads over the offices of the home
+            // county; where that is not the nearest location, the demo records why.
+            office_reason: crate::probation::nearest_location(&i.home_municipality)
+                .filter(|(nearest, _)| *nearest != s.office_id)
+                .map(|_| {
+                    "Demo: kontorsted i hjemfylket, fordelt etter saksmengde (ikke nærmeste)"
+                        .to_string()
+                }),
         }));
+    }
+    // Issue 6: a person serving a community sentence (and nothing before it) has the judgment
+    // that imposed it, so the probation office can run it from intake. The alternative
+    // imprisonment and the execution period are the supervision's length in the form § 31 asks
+    // for (days up to 120, else whole months); hours follow the Supreme Court's guide of about 28
+    // a month (R-SAMF-6), within 30–420; one in three has remand deducted (a tenth of the period),
+    // for the R-SAMF-4 reduction.
+    if person.movements.is_empty() && person.judgments.is_empty() {
+        for s in &person.supervision {
+            if s.kind != SupervisionKind::CommunitySentence {
+                continue;
+            }
+            let days = halden_domain::calendar::days_between(s.from, s.until) + 1;
+            let (term, hours) = if days <= 120 {
+                (
+                    json!({"alternative_days": days, "execution_period_days": days}),
+                    days * 28 / 30,
+                )
+            } else {
+                // § 31: over 4 months when not in days.
+                let months = ((days + 15) / 30).max(5);
+                (
+                    json!({"alternative_months": months, "execution_period_months": months}),
+                    months * 28,
+                )
+            };
+            let mut community = term;
+            community["hours"] = json!(hours.clamp(30, 420));
+            let remand = if days % 3 == 0 { days / 10 } else { 0 };
+            let decided = halden_domain::calendar::add_days(s.from, -35).unwrap_or(s.from);
+            let final_date = halden_domain::calendar::add_days(s.from, -14).unwrap_or(s.from);
+            facts.push(Fact::Judgment(Judgment {
+                case_number: format!("{}-SAMF", i.identity_number.clone().unwrap_or_default()),
+                court: "Oslo tingrett".into(),
+                decision_date: decided,
+                final_date: Some(final_date),
+                received: Some(final_date),
+                remand_deduction_days: u32::try_from(remand).unwrap_or(0),
+                offence_class: "ordinary".into(),
+                sentences: Vec::new(),
+                preventive_detention: None,
+                community_sentence: Some(community),
+            }));
+        }
     }
     for s in &person.summonses {
         facts.push(Fact::Summons(SummonsFact {
@@ -350,4 +402,38 @@ pub async fn seed(store: &Store, today: Date, scale: Scale) -> Result<(), ApiErr
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+    use super::*;
+
+    /// Every fact the demo writes reads back through the same checks a new entry passes (a
+    /// stored entry that does not is "corrupt" on the person's next append).
+    #[test]
+    fn every_demo_fact_passes_the_entry_checks() {
+        let estate = halden_sim::estate::Estate::embedded().unwrap();
+        let population = demo::generate(
+            &estate,
+            DEMO_SEED,
+            jiff::civil::date(2025, 6, 1),
+            Scale::Small,
+        );
+        let mut community = 0;
+        for person in &population.persons {
+            for fact in facts_of(person) {
+                if let Fact::Judgment(j) = &fact
+                    && j.community_sentence.is_some()
+                {
+                    community += 1;
+                }
+                if let Err(problems) = Fact::from_payload(fact.kind(), &fact.payload(), "") {
+                    panic!("{}: {problems:?}", fact.kind());
+                }
+            }
+        }
+        assert!(community > 0, "some demo persons have a community sentence");
+    }
 }

@@ -7,6 +7,7 @@
 //! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
+//! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
@@ -24,6 +25,7 @@ pub mod import;
 pub mod openapi;
 pub mod pages;
 pub mod placement_advice;
+mod probation;
 pub mod progression;
 mod queue;
 pub mod simulation;
@@ -79,6 +81,9 @@ pub fn app(state: AppState) -> Router {
         .merge(capacity::routes())
         // The population simulator (issue 7).
         .merge(simulation::routes())
+        // Probation offices and community sentences (issue 6): API and pages.
+        .merge(probation::routes())
+        .merge(pages::probation::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

@@ -326,6 +326,19 @@ fn decision_paths() -> Value {
         "/api/v1/simulations/{id}": {"get": {"summary": "A simulation started by the caller: running with its progress, done with the result (as `halden simulate --json`: baseline, policy and delta stock bands, queue, validation, monthly bands, metadata), or failed; 404 for anyone else's",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{24}$"}}],
             "responses": merge(json!({"200": ok("{\"id\", \"status\": \"running\" | \"done\" | \"failed\", \"progress\" | \"result\" | \"errors\", \"href\"}")}), standard_errors())}},
+        // Probation offices and community sentences (issue 6).
+        "/api/v1/probation/caseload": {"get": {"summary": "The probation officer's office today: the persons supervised by their own location (supervision, until, officer, the community sentence's stage and minutes, the location nearest the home municipality), and counts per location and per officer across the office",
+            "responses": merge(json!({"200": ok("{\"date\", \"location\", \"office\", \"per_location\": […], \"per_officer\": […], \"persons\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/community": {"get": {"summary": "A person's community sentence (the person themselves, their probation office, national placement): the judgment's order after the remand deduction (R-SAMF-4: the exact fractions, the Q8 rounding and the explanation), progress against the execution period, and the append-only log of probation events",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"officer\", \"community_sentence\", \"progress\", \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/community/events": {"post": {"summary": "Record a probation event (probation officers of the person's location): officer, intake, plan, session (minutes credited), breach, warning, court_case (R-SAMF-5: after a warning and a repeated breach), completion (every minute credited); a correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of events read (409 when stale)",
+            "parameters": [id.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["officer", "intake", "plan", "session", "breach", "warning", "court_case", "completion", "retraction"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
+            "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

@@ -43,6 +43,7 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
     let stale_leave = json!({"kind": "movement", "version": 999,
         "payload": {"movement": "leave_out", "at": "2025-06-01T10:00"}});
     let (refused, appeal) = decided_and_appealed(&w).await;
+    let elsewhere = supervised_elsewhere(&w).await;
     let rows = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         Row {
@@ -353,6 +354,49 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             body: None,
             expected: [403, 403, 404, 403, 403, 403, 403, 404, 403],
         },
+        // Probation (issue 6): the caseload is the probation officer's; a community sentence
+        // is read by the person, their office and placement, and written by the office only.
+        Row {
+            method: "GET",
+            path: "/api/v1/probation/caseload".into(),
+            body: None,
+            expected: [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}/community"),
+            body: None,
+            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/community"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        // Another office's person: the probation officer of F001 sees nothing.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{elsewhere}/community"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        // Role and scope pass for the office's own officer; the request is then refused on its
+        // content (the person has no community sentence).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/community/events"),
+            body: Some(json!({"kind": "breach", "version": 999,
+                "payload": {"date": "2025-05-02", "description": "x"}})),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/community/events"),
+            body: Some(json!({"kind": "breach", "version": 0,
+                "payload": {"date": "2025-05-02", "description": "x"}})),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -443,6 +487,19 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             "/caseload".into(),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // Probation (issue 6).
+        (
+            "/probation".into(),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/community"),
+            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/community/intake"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         (
@@ -742,6 +799,11 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
             format!("/persons/{oslo}/entries/{movement}/correct"),
             [400, 400, 400, 400, 403, 403, 403, 403, 403],
         ),
+        // Probation (issue 6): only the person's own probation office records.
+        (
+            format!("/persons/{supervised}/community/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
         (
             "/admissions/new".into(),
             [400, 403, 400, 400, 403, 403, 403, 403, 403],
@@ -849,4 +911,40 @@ async fn decided_and_appealed(w: &support::World) -> (i64, i64) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{decided}");
     (decided["id"].as_i64().unwrap(), appeal)
+}
+
+/// A person supervised by Bergen's probation location (not the fixture officer's F001).
+async fn supervised_elsewhere(w: &support::World) -> i64 {
+    use halden_storage::facts::{Fact, SupervisionFact};
+    let mut who = support::identity(&support::number(30), "Bergenhus");
+    who.home_municipality = Some("Bergen".into());
+    let office = w
+        .store
+        .probation_offices()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.municipality == "Bergen")
+        .unwrap()
+        .id;
+    let (id, _) = w
+        .store
+        .register_person(
+            &halden_storage::Actor {
+                user_id: None,
+                name: "fixture".into(),
+            },
+            &who,
+            &[Fact::Supervision(SupervisionFact {
+                supervision: "parole".into(),
+                office,
+                from: jiff::civil::date(2025, 5, 1),
+                until: jiff::civil::date(2025, 12, 1),
+                office_reason: None,
+            })],
+            None,
+        )
+        .await
+        .unwrap();
+    id
 }

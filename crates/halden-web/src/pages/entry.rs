@@ -116,7 +116,13 @@ pub const ENTRY_FORMS: [EntryForm; 11] = [
         slug: "supervisions",
         heading: |t| t.record_supervision,
         fields: supervision_fields,
-        payload: |v, f| Value::Object(payload(v, f, &["supervision", "office", "from", "until"])),
+        payload: |v, f| {
+            Value::Object(payload(
+                v,
+                f,
+                &["supervision", "office", "from", "until", "office_reason"],
+            ))
+        },
     },
     EntryForm {
         kind: "contact_officer",
@@ -479,6 +485,14 @@ fn supervision_fields(c: &Choices, v: &Values) -> Vec<Field> {
         office,
         Field::new("from", t.from, "date", v.get("from"), true).help(t.supervision_dates_help),
         Field::new("until", t.to, "date", v.get("until"), true),
+        Field::new(
+            "office_reason",
+            crate::pages::probation::words(c.lang).office_reason,
+            "textarea",
+            v.get("office_reason"),
+            false,
+        )
+        .help(crate::pages::probation::words(c.lang).office_reason_help),
     ]
 }
 

@@ -11,6 +11,7 @@ mod decisions;
 mod entry;
 mod form;
 mod person;
+pub(crate) mod probation;
 mod queue;
 mod simulation;
 mod statistics;
@@ -156,7 +157,10 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
                 nav.push(("/roll".into(), t.persons));
                 nav.push(("/queue".into(), t.queue));
             }
-            Role::Probation => nav.push(("/caseload".into(), t.caseload)),
+            Role::Probation => {
+                nav.push(("/caseload".into(), t.caseload));
+                nav.push(("/probation".into(), probation::words(lang).nav));
+            }
             _ => {}
         }
         if caller.require_statistics().is_ok() {

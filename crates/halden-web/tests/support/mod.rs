@@ -150,6 +150,7 @@ pub async fn world() -> World {
                 office: "F001".into(),
                 from: date(2025, 5, 1),
                 until: date(2025, 8, 1),
+                office_reason: None,
             })],
             None,
         )
