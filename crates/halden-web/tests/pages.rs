@@ -112,6 +112,8 @@ async fn a_leader_assigns_a_contact_officer_who_then_sees_the_person() {
         w.page_in("contact", "nb", &person).await.status,
         StatusCode::NOT_FOUND
     );
+    let page = w.page_in("leader", "nb", &person).await;
+    assert!(page.html.contains("<dt>Kontaktbetjent</dt><dd>–</dd>"));
     let path = format!("{person}/contact-officers/new");
     let form = w.page_in("leader", "nb", &path).await;
     assert!(
@@ -137,9 +139,14 @@ async fn a_leader_assigns_a_contact_officer_who_then_sees_the_person() {
         .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER);
     assert_eq!(right.location.as_deref(), Some(person.as_str()));
-    assert_eq!(
-        w.page_in("contact", "nb", &person).await.status,
-        StatusCode::OK
+    let page = w.page_in("contact", "nb", &person).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The person page names the contact officer (issue 5, item 8).
+    assert!(
+        page.html
+            .contains("<dt>Kontaktbetjent</dt><dd>Kari Kontakt (contact)</dd>"),
+        "{}",
+        page.html
     );
 }
 

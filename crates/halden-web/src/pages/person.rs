@@ -447,9 +447,19 @@ pub(super) async fn person_page(
     let serving_began_on_em = doc
         .as_ref()
         .and_then(|d| d.get("serving_began_on_em")?.as_str().map(String::from));
+    // The contact officer by name, as the leader's home page shows them (issue 5, item 8).
+    let contact_officer = match person.contact_officer.as_deref() {
+        None => "–".to_string(),
+        Some(_) if restricted => String::new(),
+        Some(username) => match state.store.user_by_name(username).await {
+            Ok(Some(user)) => format!("{} ({username})", user.display_name),
+            Ok(None) => username.to_string(),
+            Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
+        },
+    };
     let page = PersonPage {
         c: chrome(&headers, Some(&caller), &title, &here),
-        facts: facts(&person, lang),
+        facts: facts(&person, contact_officer, lang),
         brief: vec![
             (t.status, lang.value(Vocab::Status, &person.status)),
             (t.prison, person.prison_id.clone().unwrap_or_default()),
@@ -688,8 +698,9 @@ pub fn interpreter_words(languages: &str, lang: Lang) -> String {
     }
 }
 
-/// The identity and custody facts of the full view, in words.
-fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
+/// The identity and custody facts of the full view, in words; `contact_officer` is the contact
+/// officer's name and username, `–` for none.
+fn facts(p: &PersonRow, contact_officer: String, lang: Lang) -> Vec<(&'static str, String)> {
     let t = lang.texts();
     let or_dash = |x: &Option<String>| x.clone().unwrap_or_else(|| "–".into());
     let word = |vocab, x: &Option<String>| {
@@ -731,6 +742,7 @@ fn facts(p: &PersonRow, lang: Lang) -> Vec<(&'static str, String)> {
         ),
         (t.basis, word(Vocab::Basis, &p.basis)),
         (t.security_level, word(Vocab::Level, &p.security_level)),
+        (t.contact_officer, contact_officer),
         (t.supervision, supervision),
         (t.queue, waiting(p, lang)),
     ];
