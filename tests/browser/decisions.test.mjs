@@ -196,7 +196,8 @@ describe('application → refusal → appeal → appeal decision', () => {
     assert.equal(here(prisoner), decisionsPath);
     const row = rowWith(await sectionRows(prisoner, 'applications'), details);
     const [, kind, , wanted, eligible, filed, status] = row.cells;
-    assert.equal(kind, 'permisjon');
+    // An application for leave that names no kind of leave is for ordinary leave (R-LEAVE-4).
+    assert.equal(kind, 'permisjon: ordinær permisjon');
     assert.equal(wanted, `${wantedFrom} – ${wantedUntil}`);
     assert.equal(eligible, leaveEligibility ?? '', 'the engine\'s leave date is shown with the application');
     assert.ok(!filed.includes('på vegne av'), `filed by the person: ${filed}`);
@@ -207,7 +208,7 @@ describe('application → refusal → appeal → appeal decision', () => {
   test('the leader cannot refuse without a legal ground and a written reason', async () => {
     await inTray(leader);
     const row = rowWith(await sectionRows(leader, 'applications'), details);
-    assert.equal(row.cells[2], 'permisjon');
+    assert.equal(row.cells[2], 'permisjon: ordinær permisjon');
     await axe(leader, 'leader: in-tray with the application');
     const decide = row.links.find((h) => h.includes('/decisions/new?application='));
     assert.ok(decide, `the in-tray links the decision form: ${JSON.stringify(row)}`);

@@ -409,7 +409,16 @@ describe('security level, remand order and time not counted (leader)', () => {
     const links = await page.$$eval('main nav[aria-labelledby=record-heading] a', (as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(links, [
       `${personPath}/decisions`,
-      ...['movements', 'security-levels', 'remand-orders', 'non-counting', 'contact-officers'].map(
+      ...[
+        'movements',
+        'security-levels',
+        'remand-orders',
+        'non-counting',
+        'contact-officers',
+        'expulsions',
+        'release-plan',
+        'release-handover',
+      ].map(
         (slug) => `${personPath}/${slug}/new`,
       ),
     ]);

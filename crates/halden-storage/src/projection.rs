@@ -350,17 +350,41 @@ pub fn project(
     let in_custody = custody.status.in_custody();
     // An assignment holds while the person stays in the unit it was made in: a transfer to
     // another unit ends it, and that unit's leader assigns one of theirs (issue 5, item 8).
+    // On the day the stay began, only an assignment entered after the movement that began it
+    // counts: one made that morning in the unit the person left lapses with the transfer.
     let contact_officer = unit_since(&movements, &custody, prisons)
         .filter(|_| in_custody)
         .and_then(|since| {
-            in_effect
+            let unit_now = unit.as_deref();
+            let arrived_entry = in_effect
                 .iter()
-                .filter_map(|(_, f)| match f {
-                    Fact::ContactOfficer(c) if c.from >= since => Some(c),
+                .filter_map(|(id, f)| match f {
+                    Fact::Movement(m)
+                        if m.at.date() == since
+                            && m.prison
+                                .as_ref()
+                                .and_then(|p| prisons.get(p))
+                                .map(|p| p.unit.as_str())
+                                == unit_now =>
+                    {
+                        Some(*id)
+                    }
                     _ => None,
                 })
-                .max_by_key(|c| c.from)
-                .map(|c| c.officer.clone())
+                .max()
+                .unwrap_or(0);
+            in_effect
+                .iter()
+                .filter_map(|(id, f)| match f {
+                    Fact::ContactOfficer(c)
+                        if c.from > since || (c.from == since && *id > arrived_entry) =>
+                    {
+                        Some((c.from, *id, c))
+                    }
+                    _ => None,
+                })
+                .max_by_key(|(from, id, _)| (*from, *id))
+                .map(|(_, _, c)| c.officer.clone())
         });
     let supervision = in_effect
         .iter()
@@ -889,6 +913,7 @@ mod tests {
             office: "F001".into(),
             from,
             until,
+            office_reason: None,
         })
     }
 
@@ -997,6 +1022,62 @@ mod tests {
         // While on EM at home (before the readmission) the same dates hold.
         let at_home = project(&entries[..5], &oslo()).unwrap();
         assert_eq!(at_home.end_of_sentence, Some(date(2025, 3, 20)));
+    }
+
+    /// Assigned in Oslo fengsel on 2025-06-01, transferred to Bergen fengsel later that day: the
+    /// Oslo assignment lapses with the transfer; one made in Bergen after it that day holds.
+    #[test]
+    fn an_assignment_made_on_the_day_of_a_transfer_before_it_lapses_with_it() {
+        let mut prisons = oslo();
+        prisons.insert(
+            "P041".into(),
+            PrisonFacts {
+                unit: "Bergen fengsel".into(),
+                level: SecurityLevel::High,
+            },
+        );
+        let assign = |officer: &str| {
+            Fact::ContactOfficer(crate::facts::ContactOfficerFact {
+                officer: officer.into(),
+                from: date(2025, 6, 1),
+            })
+        };
+        let mut entries = vec![
+            entry(1, None, identity("Nordmann")),
+            entry(2, None, judgment(date(2025, 2, 1))),
+            entry(
+                3,
+                None,
+                movement(
+                    "admission",
+                    date(2025, 3, 3),
+                    Some("P001"),
+                    Some("sentence"),
+                ),
+            ),
+            entry(4, None, assign("kari")),
+        ];
+        assert_eq!(
+            project(&entries, &prisons)
+                .unwrap()
+                .contact_officer
+                .as_deref(),
+            Some("kari")
+        );
+        entries.push(entry(
+            5,
+            None,
+            movement("transfer", date(2025, 6, 1), Some("P041"), None),
+        ));
+        assert_eq!(project(&entries, &prisons).unwrap().contact_officer, None);
+        entries.push(entry(6, None, assign("ola")));
+        assert_eq!(
+            project(&entries, &prisons)
+                .unwrap()
+                .contact_officer
+                .as_deref(),
+            Some("ola")
+        );
     }
 
     #[test]
