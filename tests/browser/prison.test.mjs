@@ -138,7 +138,7 @@ function personIdOf(page) {
 
 /**
  * Fills the admission form (/admissions/new) for `person` and submits it; returns the response.
- * `person`: {identity, family, given, at, prison, basis, reason?}.
+ * `person`: {identity, family, given, at, prison, basis, reason?, youthException?}.
  */
 async function admit(page, person) {
   await visit(page, '/admissions/new');
@@ -152,6 +152,7 @@ async function admit(page, person) {
   await page.selectOption('#prison', person.prison);
   await page.selectOption('#basis', person.basis);
   if (person.reason) await page.fill('#capacity_override', person.reason);
+  if (person.youthException) await page.fill('#youth_exception', person.youthException);
   return submit(page, saveButton(page));
 }
 
@@ -379,7 +380,15 @@ describe('capacity and overbooking (placement)', () => {
   });
 
   test('a transfer into the full department is refused, naming the prison, until a reason is given', async () => {
-    const person = freshPerson('Overflyttet', { identity: youngIdentity(), at: osloDateTime(0, 8), prison: other.id, basis: 'sentence' });
+    // 17 years old, held outside a youth unit until a place there is found: that takes the special
+    // grounds R-YOUTH-2 asks for.
+    const person = freshPerson('Overflyttet', {
+      identity: youngIdentity(),
+      at: osloDateTime(0, 8),
+      prison: other.id,
+      basis: 'sentence',
+      youthException: 'Ingen ledig plass i ungdomsenhet i dag; eget opplegg med ekstra bemanning til plass er funnet.',
+    });
     transferredId = await admitted(page, person);
     const path = `/persons/${transferredId}/movements/new`;
     await follow(page, page.locator(`main a[href="${path}"]`));
