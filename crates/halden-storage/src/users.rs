@@ -162,6 +162,21 @@ impl Store {
         .await?)
     }
 
+    /// An account's display name, from the read pool (for pages that name a person's contact
+    /// officer; sign-in keeps [`Store::user_by_name`] on the writer).
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn display_name_of(&self, username: &str) -> Result<Option<String>, StorageError> {
+        Ok(
+            sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.read)
+                .await?,
+        )
+    }
+
     /// Every account.
     ///
     /// # Errors

@@ -451,8 +451,8 @@ pub(super) async fn person_page(
     let contact_officer = match person.contact_officer.as_deref() {
         None => "–".to_string(),
         Some(_) if restricted => String::new(),
-        Some(username) => match state.store.user_by_name(username).await {
-            Ok(Some(user)) => format!("{} ({username})", user.display_name),
+        Some(username) => match state.store.display_name_of(username).await {
+            Ok(Some(name)) => format!("{name} ({username})"),
             Ok(None) => username.to_string(),
             Err(e) => return refusal(&headers, Some(&caller), e.into(), &here),
         },
