@@ -546,30 +546,24 @@ impl Fact {
                     ),
                     None => {}
                 }
-                if let Some(reason) = &x.youth_exception {
-                    p.text("youth_exception", reason, CAPACITY_OVERRIDE_MAX);
-                    if !matches!(
-                        MovementKind::parse(&x.movement),
-                        Some(MovementKind::Admission | MovementKind::Transfer)
-                    ) {
-                        p.add(
-                            "youth_exception",
-                            "is only for an admission or a transfer",
-                            "gjelder bare innsettelse og overføring",
-                        );
-                    }
-                }
-                if let Some(reason) = &x.capacity_override {
-                    p.text("capacity_override", reason, CAPACITY_OVERRIDE_MAX);
-                    if !matches!(
-                        MovementKind::parse(&x.movement),
-                        Some(MovementKind::Admission | MovementKind::Transfer)
-                    ) {
-                        p.add(
-                            "capacity_override",
-                            "is only for an admission or a transfer (a place taken in a department)",
-                            "gjelder bare innsettelse og overføring (når en plass tas i en avdeling)",
-                        );
+                // Reasons that belong to a place taken in a department.
+                let takes_place = matches!(
+                    MovementKind::parse(&x.movement),
+                    Some(MovementKind::Admission | MovementKind::Transfer)
+                );
+                for (field, reason) in [
+                    ("youth_exception", &x.youth_exception),
+                    ("capacity_override", &x.capacity_override),
+                ] {
+                    if let Some(reason) = reason {
+                        p.text(field, reason, CAPACITY_OVERRIDE_MAX);
+                        if !takes_place {
+                            p.add(
+                                field,
+                                "is only for an admission or a transfer (a place taken in a department)",
+                                "gjelder bare innsettelse og overføring (når en plass tas i en avdeling)",
+                            );
+                        }
                     }
                 }
             }
