@@ -39,7 +39,7 @@ pub use decisions::{
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
-pub use probation::{NewProbationEvent, ProbationCase, ProbationEventRow};
+pub use probation::{CaseloadRow, NewProbationEvent, ProbationCase, ProbationEventRow};
 pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
 pub use users::{NewUser, Session, SessionKind, User};
 

@@ -201,15 +201,10 @@ pub(crate) async fn caseload_view(
     let today = state.today();
     let (office, locations) =
         office_of(&location).unwrap_or_else(|| (location.clone(), vec![location.clone()]));
-    let mut filter = crate::api::scope_filter(caller, today)?;
-    filter.limit = 5000;
-    let rows = state.store.persons(&filter).await?;
-    let cases = state.store.probation_cases_at(&locations, today).await?;
-    let case_of = |id: i64| cases.iter().find(|c| c.person_id == id);
+    let rows = state.store.caseload(&location, today).await?;
     let lines = rows
-        .iter()
+        .into_iter()
         .map(|p| {
-            let case = case_of(p.id);
             let supervising = p.supervision_office.clone().unwrap_or_default();
             let nearest = p
                 .home_municipality
@@ -217,66 +212,124 @@ pub(crate) async fn caseload_view(
                 .and_then(nearest_location)
                 .map(|(n, _)| n);
             CaseLine {
-                person_id: p.id,
+                person_id: p.person_id,
                 name: p.display_name(),
-                kind: p.supervision_kind.clone().unwrap_or_default(),
-                until: p.supervision_until.clone().unwrap_or_default(),
+                kind: p.supervision_kind.unwrap_or_default(),
+                until: p.supervision_until.unwrap_or_default(),
                 not_nearest: nearest.filter(|n| *n != supervising),
                 location: supervising,
-                officer: case.and_then(|c| c.officer.clone()),
-                stage: case.and_then(|c| c.stage.clone()),
-                required_minutes: case.and_then(|c| c.required_minutes),
-                credited_minutes: case.map_or(0, |c| c.credited_minutes),
+                officer: p.officer,
+                stage: p.stage,
+                required_minutes: p.required_minutes,
+                credited_minutes: p.credited_minutes,
             }
         })
         .collect();
     let per_location = state.store.supervised_counts(&locations, today).await?;
     let total: i64 = per_location.iter().map(|(_, n)| n).sum();
-    let mut per_officer: std::collections::BTreeMap<Option<String>, i64> = Default::default();
-    for c in &cases {
-        if c.officer.is_some() {
-            *per_officer.entry(c.officer.clone()).or_default() += 1;
-        }
-    }
-    let assigned: i64 = per_officer.values().sum();
-    per_officer.insert(None, total - assigned);
+    let assigned = state.store.officer_counts(&locations, today).await?;
+    let unassigned = total - assigned.iter().map(|(_, n)| n).sum::<i64>();
+    let per_officer = std::iter::once((None, unassigned))
+        .chain(assigned.into_iter().map(|(o, n)| (Some(o), n)))
+        .collect();
     Ok(CaseloadView {
         date: today,
         location,
         office,
         lines,
         per_location,
-        per_officer: per_officer.into_iter().collect(),
+        per_officer,
     })
+}
+
+/// The caseload API's answer (`GET /api/v1/probation/caseload`), serialised straight from the view.
+#[derive(serde::Serialize)]
+struct CaseloadAnswer<'a> {
+    date: String,
+    location: &'a str,
+    office: &'a str,
+    per_location: Vec<LocationCount<'a>>,
+    per_officer: Vec<OfficerCount<'a>>,
+    persons: Vec<CaseloadPerson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LocationCount<'a> {
+    location: &'a str,
+    persons: i64,
+}
+
+#[derive(serde::Serialize)]
+struct OfficerCount<'a> {
+    officer: Option<&'a str>,
+    persons: i64,
+}
+
+#[derive(serde::Serialize)]
+struct CaseloadPerson<'a> {
+    person_id: i64,
+    name: &'a str,
+    supervision: &'a str,
+    until: &'a str,
+    location: &'a str,
+    nearest_location: &'a str,
+    officer: Option<&'a str>,
+    community_sentence: Option<CommunityProgress<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct CommunityProgress<'a> {
+    stage: &'a str,
+    required_minutes: Option<i64>,
+    credited_minutes: i64,
 }
 
 async fn caseload_api(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let caller = api_caller(&state.store, &headers).await?;
     let view = caseload_view(&state, &caller).await?;
-    Ok(Json(json!({
-        "date": view.date.to_string(),
-        "location": view.location,
-        "office": view.office,
-        "per_location": view.per_location.iter().map(|(l, n)| json!({"location": l, "persons": n})).collect::<Vec<_>>(),
-        "per_officer": view.per_officer.iter().map(|(o, n)| json!({"officer": o, "persons": n})).collect::<Vec<_>>(),
-        "persons": view.lines.iter().map(|l| json!({
-            "person_id": l.person_id,
-            "name": l.name,
-            "supervision": l.kind,
-            "until": l.until,
-            "location": l.location,
-            "nearest_location": l.not_nearest.clone().unwrap_or_else(|| l.location.clone()),
-            "officer": l.officer,
-            "community_sentence": l.stage.as_ref().map(|s| json!({
-                "stage": s,
-                "required_minutes": l.required_minutes,
-                "credited_minutes": l.credited_minutes,
-            })),
-        })).collect::<Vec<_>>(),
-    })))
+    let answer = CaseloadAnswer {
+        date: view.date.to_string(),
+        location: &view.location,
+        office: &view.office,
+        per_location: view
+            .per_location
+            .iter()
+            .map(|(location, persons)| LocationCount {
+                location,
+                persons: *persons,
+            })
+            .collect(),
+        per_officer: view
+            .per_officer
+            .iter()
+            .map(|(officer, persons)| OfficerCount {
+                officer: officer.as_deref(),
+                persons: *persons,
+            })
+            .collect(),
+        persons: view
+            .lines
+            .iter()
+            .map(|l| CaseloadPerson {
+                person_id: l.person_id,
+                name: &l.name,
+                supervision: &l.kind,
+                until: &l.until,
+                location: &l.location,
+                nearest_location: l.not_nearest.as_deref().unwrap_or(&l.location),
+                officer: l.officer.as_deref(),
+                community_sentence: l.stage.as_deref().map(|stage| CommunityProgress {
+                    stage,
+                    required_minutes: l.required_minutes,
+                    credited_minutes: l.credited_minutes,
+                }),
+            })
+            .collect(),
+    };
+    Ok(axum::response::IntoResponse::into_response(Json(answer)))
 }
 
 // ---------------------------------------------------------------------------------------------

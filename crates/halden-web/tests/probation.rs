@@ -516,3 +516,89 @@ async fn hours_are_recorded_through_the_form_in_bokmal() {
     // 4,5 hours = 4 × 60 + 30 = 270 minutes.
     assert_eq!(view["progress"]["credited_minutes"], 270);
 }
+
+#[tokio::test]
+async fn the_caseload_counts_per_location_and_per_officer_with_the_unassigned() {
+    let w = world().await;
+    let count = |caseload: &Value, list: &str, key: &str, name: Value| {
+        caseload[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[key] == name)
+            .map_or(0, |c| c["persons"].as_i64().unwrap())
+    };
+    // The fixture world's own supervised persons, before ours.
+    let before = caseload(&w).await;
+    let at_f001 = count(&before, "per_location", "location", json!("F001"));
+    let unassigned = count(&before, "per_officer", "officer", Value::Null);
+    let assigned = count(&before, "per_officer", "officer", json!("probation"));
+
+    let ids = [
+        community_person(&w, 40, "Oslo", "F001").await,
+        community_person(&w, 41, "Oslo", "F001").await,
+        community_person(&w, 42, "Oslo", "F001").await,
+    ];
+    // One of the three is assigned to the fixture's probation officer.
+    let (status, body) = event(&w, ids[1], "officer", json!({"officer": "probation"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let after = caseload(&w).await;
+    // Three more supervised at F001; one of them assigned, so two more unassigned (3 − 1).
+    assert_eq!(
+        count(&after, "per_location", "location", json!("F001")),
+        at_f001 + 3
+    );
+    assert_eq!(
+        count(&after, "per_officer", "officer", Value::Null),
+        unassigned + 2
+    );
+    assert_eq!(
+        count(&after, "per_officer", "officer", json!("probation")),
+        assigned + 1
+    );
+    // Every line is counted once: the officer counts add up to the location's.
+    let officers: i64 = after["per_officer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["persons"].as_i64().unwrap())
+        .sum();
+    assert_eq!(officers, at_f001 + 3);
+    // Ours, by name and then id (the same names): in the order registered.
+    let ours: Vec<&Value> = after["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| ids.contains(&p["person_id"].as_i64().unwrap()))
+        .collect();
+    let listed: Vec<i64> = ours
+        .iter()
+        .map(|p| p["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, ids);
+    assert_eq!(ours[0]["officer"], Value::Null);
+    assert_eq!(ours[1]["officer"], "probation");
+    // The assignment opens the probation case: the community sentence awaits its intake, with the
+    // 6 720 minutes worked in the test above (150 h less the R-SAMF-4 share of 30/120 remand days,
+    // rounded as Q8 says); the others have no case yet.
+    assert_eq!(
+        ours[1]["community_sentence"],
+        json!({"stage": "awaiting_intake", "required_minutes": 6720, "credited_minutes": 0})
+    );
+    assert_eq!(ours[0]["community_sentence"], Value::Null);
+}
+
+async fn caseload(w: &World) -> Value {
+    let (status, caseload) = w
+        .api(
+            Some("probation"),
+            "GET",
+            "/api/v1/probation/caseload",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{caseload}");
+    caseload
+}
