@@ -460,7 +460,11 @@ fn report_days(events: &[(i64, &Event)], first: i32, last: i32) -> Vec<(i32, i32
         if reporting[i + 1..].iter().any(|(f, ..)| f == from) {
             continue;
         }
-        let end = [*until, next, Some(last)].into_iter().flatten().min().unwrap_or(last);
+        let end = [*until, next, Some(last)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(last);
         let start = (*from).max(first);
         if start <= end {
             spans.push((*from, end, *frequency, *id));
@@ -1070,12 +1074,33 @@ mod tests {
         );
         // A report in the future, and a second report on the same day.
         let events = vec![report(date(2026, 11, 2))];
-        let p = check(&list(&events), TERM, &report(date(2026, 11, 25)), None, today);
+        let p = check(
+            &list(&events),
+            TERM,
+            &report(date(2026, 11, 25)),
+            None,
+            today,
+        );
         assert_eq!(p[0].field, "date");
-        let p = check(&list(&events), TERM, &report(date(2026, 11, 2)), None, today);
+        let p = check(
+            &list(&events),
+            TERM,
+            &report(date(2026, 11, 2)),
+            None,
+            today,
+        );
         assert_eq!(p[0].field, "date");
         // … but correcting that report to the same day is fine.
-        assert!(check(&list(&events), TERM, &report(date(2026, 11, 2)), Some(1), today).is_empty());
+        assert!(
+            check(
+                &list(&events),
+                TERM,
+                &report(date(2026, 11, 2)),
+                Some(1),
+                today
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@
 //! `halden_domain::community`; the caller checks there and hands over the projection's new values
 //! with the event, so this module only keeps the log and its version.
 
-use crate::{Actor, StorageError, Store, now_text};
+use crate::{
+    Actor, StorageError, Store,
+    idempotency::{AnswerKey, claim_key_in, keep_answer_in},
+    now_text,
+};
 
 /// One stored probation event.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -180,6 +184,26 @@ impl Store {
         person_id: i64,
         event: &NewProbationEvent<'_>,
     ) -> Result<i64, StorageError> {
+        self.append_probation_event_once(actor, person_id, event, None)
+            .await
+            .map(|(id, _)| id)
+    }
+
+    /// [`Store::append_probation_event`] under an `Idempotency-Key`: the key is claimed as the
+    /// transaction's first write and the answer kept just before the commit (see
+    /// [`crate::idempotency`]); the new event's id and the version after it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::append_probation_event`]; [`StorageError::KeyTaken`] when a retry under the
+    /// same key committed first (nothing is written).
+    pub async fn append_probation_event_once(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        event: &NewProbationEvent<'_>,
+        key: Option<&AnswerKey<(i64, i64)>>,
+    ) -> Result<(i64, i64), StorageError> {
         if event.corrects.is_some() && event.reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(StorageError::invalid_bilingual(
                 "reason",
@@ -188,6 +212,7 @@ impl Store {
             ));
         }
         let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
         if let Some(target) = event.corrects {
             let owner: Option<(i64,)> =
                 sqlx::query_as("SELECT person_id FROM probation_events WHERE id = $1")
@@ -249,7 +274,9 @@ impl Store {
         .bind(event.reason)
         .fetch_one(&mut *tx)
         .await?;
+        let answer = (id, event.expected_events + 1);
+        keep_answer_in(key, &mut tx, &answer).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(answer)
     }
 }

@@ -177,6 +177,8 @@ pub(crate) struct CaseLine {
     pub credited_minutes: i64,
     /// The location nearest the home municipality, when it is not the one supervising.
     pub not_nearest: Option<String>,
+    /// On parole: the report days missed so far (`crate::parole`).
+    pub missed_reports: Option<usize>,
 }
 
 /// A probation officer's office today: the persons of their own location, and counts per
@@ -206,7 +208,7 @@ pub(crate) async fn caseload_view(
     let rows = state.store.persons(&filter).await?;
     let cases = state.store.probation_cases_at(&locations, today).await?;
     let case_of = |id: i64| cases.iter().find(|c| c.person_id == id);
-    let lines = rows
+    let mut lines: Vec<CaseLine> = rows
         .iter()
         .map(|p| {
             let case = case_of(p.id);
@@ -227,9 +229,15 @@ pub(crate) async fn caseload_view(
                 stage: case.and_then(|c| c.stage.clone()),
                 required_minutes: case.and_then(|c| c.required_minutes),
                 credited_minutes: case.map_or(0, |c| c.credited_minutes),
+                missed_reports: None,
             }
         })
         .collect();
+    for (line, person) in lines.iter_mut().zip(&rows) {
+        if line.kind == "parole" {
+            line.missed_reports = Some(crate::parole::missed_reports(state, person, today).await?);
+        }
+    }
     let per_location = state.store.supervised_counts(&locations, today).await?;
     let total: i64 = per_location.iter().map(|(_, n)| n).sum();
     let mut per_officer: std::collections::BTreeMap<Option<String>, i64> = Default::default();
@@ -270,6 +278,7 @@ async fn caseload_api(
             "location": l.location,
             "nearest_location": l.not_nearest.clone().unwrap_or_else(|| l.location.clone()),
             "officer": l.officer,
+            "missed_reports": l.missed_reports,
             "community_sentence": l.stage.as_ref().map(|s| json!({
                 "stage": s,
                 "required_minutes": l.required_minutes,
@@ -358,7 +367,7 @@ fn sentence_of(judgment: Judgment, anchor: Date) -> Result<Sentence, Vec<FieldEr
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {
     events
         .iter()
-        .filter(|e| e.kind != "officer")
+        .filter(|e| e.kind != "officer" && !e.kind.starts_with(crate::parole::PREFIX))
         .map(|e| Recorded {
             id: e.id,
             corrects: e.corrects,
