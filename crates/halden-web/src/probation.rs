@@ -667,7 +667,11 @@ pub(crate) async fn record(
     let events = state.store.probation_events(person_id).await?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if let Some(target) = corrects {
-        let Some(original) = events.iter().find(|e| e.id == target) else {
+        // Parole events are corrected through `crate::parole` only.
+        let Some(original) = events
+            .iter()
+            .find(|e| e.id == target && !e.kind.starts_with(crate::parole::PREFIX))
+        else {
             return Err(ApiError::invalid_bilingual(
                 "corrects",
                 format!("this person has no probation event {target}"),
