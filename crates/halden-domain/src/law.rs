@@ -80,6 +80,10 @@ rules! {
     Par2 = ("R-PAR-2", "strgjfl § 42", Confirmed),
     /// The probation period (prøvetid) ends when the full sentence would have been served.
     Par4 = ("R-PAR-4", "strgjfl § 42", Confirmed),
+    /// Conditions of parole (residence, reporting sober, treatment, work or training, no contact
+    /// with named persons); a breach leads to a warning, new conditions or the case to the court
+    /// for re-imprisonment. RULES.md gives no single § for it: its section is strgjfl §§ 42–44.
+    Par5 = ("R-PAR-5", "strgjfl §§ 42–44", ConfirmedSecondary),
     /// Transferred foreign sentences over 21 years: parole after at least 14 years.
     Par6 = ("R-PAR-6", "strgjfl § 42", Confirmed),
     /// EM limit 4 months before 2020-09-01 (§ 16 second paragraph), 6 months from then (§ 16 a).

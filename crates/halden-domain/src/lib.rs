@@ -14,6 +14,8 @@
 //!   ground and a written reason; appeals one level up within three weeks.
 //! - [`community`]: a community sentence in execution: the nearest probation office, the hours
 //!   ledger, progress against the execution period, breaches and the case to the court.
+//! - [`parole`]: parole supervision: conditions, the reporting schedule and log, missed reports,
+//!   breaches, warnings and the case for re-imprisonment; the period ends on R-PAR-4's date.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -30,6 +32,7 @@ pub mod community;
 pub mod decisions;
 pub mod explain;
 pub mod law;
+pub mod parole;
 pub mod placement;
 pub mod policy;
 pub mod progression;

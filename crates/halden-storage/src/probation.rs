@@ -6,7 +6,11 @@
 //! `halden_domain::community`; the caller checks there and hands over the projection's new values
 //! with the event, so this module only keeps the log and its version.
 
-use crate::{Actor, StorageError, Store, now_text};
+use crate::{
+    Actor, StorageError, Store,
+    idempotency::{AnswerKey, claim_key_in, keep_answer_in},
+    now_text,
+};
 
 /// One stored probation event.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -79,12 +83,19 @@ pub struct CaseloadRow {
     pub required_minutes: Option<i64>,
     /// Minutes credited (0 without a probation case).
     pub credited_minutes: i64,
+    /// The engine's key dates, compact (`name=date;…`).
+    pub key_dates: Option<String>,
 }
 
 impl CaseloadRow {
     /// `Family, Given`.
     pub fn display_name(&self) -> String {
         format!("{}, {}", self.family_name, self.given_names)
+    }
+
+    /// The engine's end of the probation period (R-PAR-4), when it has one.
+    pub fn probation_end(&self) -> Option<jiff::civil::Date> {
+        crate::projection::next_key_date_named(self.key_dates.as_deref()?, "probation_end")
     }
 }
 
@@ -194,13 +205,43 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT p.id AS person_id, p.family_name, p.given_names, p.home_municipality, \
              p.supervision_kind, p.supervision_office, p.supervision_until, c.officer, c.stage, \
-             c.required_minutes, COALESCE(c.credited_minutes, 0) AS credited_minutes \
+             c.required_minutes, COALESCE(c.credited_minutes, 0) AS credited_minutes, p.key_dates \
              FROM persons p LEFT JOIN probation_cases c ON c.person_id = p.id \
              WHERE p.supervision_office = $1 AND p.supervision_until >= $2 \
              ORDER BY p.family_name, p.given_names, p.id",
         )
         .bind(location)
         .bind(today.to_string())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// The probation events whose kind starts with `prefix` (a `LIKE` pattern's start: no `%` or
+    /// `_` in it) of everyone `location` supervises
+    /// on `today` under `supervision` (e.g. `parole`), by person and then in order: one read for a
+    /// whole caseload.
+    ///
+    /// # Errors
+    ///
+    /// A database failure.
+    pub async fn probation_events_at(
+        &self,
+        location: &str,
+        today: jiff::civil::Date,
+        supervision: &str,
+        prefix: &str,
+    ) -> Result<Vec<ProbationEventRow>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT e.id, e.person_id, e.kind, e.payload, e.recorded_at, e.recorded_by_name, \
+             e.corrects, e.reason FROM probation_events e JOIN persons p ON p.id = e.person_id \
+             WHERE p.supervision_office = $1 AND p.supervision_until >= $2 \
+             AND p.supervision_kind = $3 AND e.kind LIKE $4 \
+             ORDER BY e.person_id, e.id",
+        )
+        .bind(location)
+        .bind(today.to_string())
+        .bind(supervision)
+        .bind(format!("{prefix}%"))
         .fetch_all(&self.read)
         .await?)
     }
@@ -244,6 +285,26 @@ impl Store {
         person_id: i64,
         event: &NewProbationEvent<'_>,
     ) -> Result<i64, StorageError> {
+        self.append_probation_event_once(actor, person_id, event, None)
+            .await
+            .map(|(id, _)| id)
+    }
+
+    /// [`Store::append_probation_event`] under an `Idempotency-Key`: the key is claimed as the
+    /// transaction's first write and the answer kept just before the commit (see
+    /// [`crate::idempotency`]); the new event's id and the version after it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::append_probation_event`]; [`StorageError::KeyTaken`] when a retry under the
+    /// same key committed first (nothing is written).
+    pub async fn append_probation_event_once(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        event: &NewProbationEvent<'_>,
+        key: Option<&AnswerKey<(i64, i64)>>,
+    ) -> Result<(i64, i64), StorageError> {
         if event.corrects.is_some() && event.reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(StorageError::invalid_bilingual(
                 "reason",
@@ -252,6 +313,7 @@ impl Store {
             ));
         }
         let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
         if let Some(target) = event.corrects {
             let owner: Option<(i64,)> =
                 sqlx::query_as("SELECT person_id FROM probation_events WHERE id = $1")
@@ -313,7 +375,9 @@ impl Store {
         .bind(event.reason)
         .fetch_one(&mut *tx)
         .await?;
+        let answer = (id, event.expected_events + 1);
+        keep_answer_in(key, &mut tx, &answer).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(answer)
     }
 }

@@ -8,6 +8,7 @@
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
+//! - `parole`: parole supervision: conditions, reporting, missed reports, breaches (issue 6).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
@@ -24,6 +25,7 @@ pub mod i18n;
 pub mod import;
 pub mod openapi;
 pub mod pages;
+mod parole;
 pub mod placement_advice;
 mod probation;
 pub mod progression;
@@ -84,6 +86,9 @@ pub fn app(state: AppState) -> Router {
         // Probation offices and community sentences (issue 6): API and pages.
         .merge(probation::routes())
         .merge(pages::probation::routes())
+        // Parole supervision (issue 6, item 5): API and pages.
+        .merge(parole::routes())
+        .merge(pages::parole::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

@@ -339,6 +339,17 @@ fn decision_paths() -> Value {
                 "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
                 "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
             "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
+        // Parole supervision (issue 6, item 5).
+        "/api/v1/persons/{id}/parole": {"get": {"summary": "A person's parole supervision (the person themselves, their probation office, national placement): the supervision entry, the end of probation on the engine's date (R-PAR-4, with rule, § and explanation), the stage (active, warned, with_court, ended), the conditions in effect (R-PAR-5: reporting with its schedule, sobriety, residence, treatment, work_or_training, no_contact), every report day with the report that met it and the days missed, the next report day, the reports, and the append-only log of parole events",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"supervision\", \"probation_end\", \"parole\": {\"stage\", \"conditions\", \"due\", \"missed\", \"next_due\", \"reports\", \"breaches\", \"warnings\", \"court_case\"}, \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/parole/events": {"post": {"summary": "Record a parole event (probation officers of the person's location): condition (from the supervision's first day; a later one is a new condition and needs `payload.reason`; one of a type replaces the earlier from its day), report, breach (of a condition in effect on the day), warning and court_case (after a breach, R-PAR-5); nothing after the end of probation (R-PAR-4). A correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of probation events read (409 when stale); an `Idempotency-Key` replays the first answer",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["condition", "report", "breach", "warning", "court_case", "retraction"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "condition: {type, from, until?, reason?, …}: reporting {weekday: monday…sunday | every_days, location}, sobriety {substances, testing?}, residence {address, municipality}, treatment {provider, description?}, work_or_training {place, description?}, no_contact {persons: [name, …]}; report: {date, sober, note?}; breach: {date, condition, description}; warning, court_case: {date, description}; retraction: {}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\": the new event's id, \"version\": the version after it}")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

@@ -177,6 +177,8 @@ pub(crate) struct CaseLine {
     pub credited_minutes: i64,
     /// The location nearest the home municipality, when it is not the one supervising.
     pub not_nearest: Option<String>,
+    /// On parole: the report days missed so far (`crate::parole`).
+    pub missed_reports: Option<usize>,
 }
 
 /// A probation officer's office today: the persons of their own location, and counts per
@@ -202,6 +204,11 @@ pub(crate) async fn caseload_view(
     let (office, locations) =
         office_of(&location).unwrap_or_else(|| (location.clone(), vec![location.clone()]));
     let rows = state.store.caseload(&location, today).await?;
+    // The parolees' reporting logs, in one read for the location (not one per parolee).
+    let parole_events = state
+        .store
+        .probation_events_at(&location, today, "parole", crate::parole::PREFIX)
+        .await?;
     let lines = rows
         .into_iter()
         .map(|p| {
@@ -211,13 +218,19 @@ pub(crate) async fn caseload_view(
                 .as_deref()
                 .and_then(nearest_location)
                 .map(|(n, _)| n);
+            let missed_reports = (p.supervision_kind.as_deref() == Some("parole")).then(|| {
+                let from = parole_events.partition_point(|e| e.person_id < p.person_id);
+                let to = parole_events.partition_point(|e| e.person_id <= p.person_id);
+                crate::parole::missed_reports_in(&parole_events[from..to], p.probation_end(), today)
+            });
             CaseLine {
+                missed_reports,
                 person_id: p.person_id,
                 name: p.display_name(),
-                kind: p.supervision_kind.unwrap_or_default(),
                 until: p.supervision_until.unwrap_or_default(),
                 not_nearest: nearest.filter(|n| *n != supervising),
                 location: supervising,
+                kind: p.supervision_kind.unwrap_or_default(),
                 officer: p.officer,
                 stage: p.stage,
                 required_minutes: p.required_minutes,
@@ -274,6 +287,8 @@ struct CaseloadPerson<'a> {
     location: &'a str,
     nearest_location: &'a str,
     officer: Option<&'a str>,
+    /// A parolee's missed report days (R-PAR-5); `null` for the others.
+    missed_reports: Option<usize>,
     community_sentence: Option<CommunityProgress<'a>>,
 }
 
@@ -321,6 +336,7 @@ async fn caseload_api(
                 location: &l.location,
                 nearest_location: l.not_nearest.as_deref().unwrap_or(&l.location),
                 officer: l.officer.as_deref(),
+                missed_reports: l.missed_reports,
                 community_sentence: l.stage.as_deref().map(|stage| CommunityProgress {
                     stage,
                     required_minutes: l.required_minutes,
@@ -411,7 +427,7 @@ fn sentence_of(judgment: Judgment, anchor: Date) -> Result<Sentence, Vec<FieldEr
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {
     events
         .iter()
-        .filter(|e| e.kind != "officer")
+        .filter(|e| e.kind != "officer" && !e.kind.starts_with(crate::parole::PREFIX))
         .map(|e| Recorded {
             id: e.id,
             corrects: e.corrects,
@@ -711,7 +727,11 @@ pub(crate) async fn record(
     let events = state.store.probation_events(person_id).await?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if let Some(target) = corrects {
-        let Some(original) = events.iter().find(|e| e.id == target) else {
+        // Parole events are corrected through `crate::parole` only.
+        let Some(original) = events
+            .iter()
+            .find(|e| e.id == target && !e.kind.starts_with(crate::parole::PREFIX))
+        else {
             return Err(ApiError::invalid_bilingual(
                 "corrects",
                 format!("this person has no probation event {target}"),

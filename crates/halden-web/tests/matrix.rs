@@ -397,6 +397,41 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
+        // Parole supervision (issue 6, item 5): as a community sentence — read by the person,
+        // their office and placement, written by the office only.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}/parole"),
+            body: None,
+            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/parole"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{elsewhere}/parole"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        // Role and scope pass for the office's own officer; refused on content (not on parole).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/parole/events"),
+            body: Some(json!({"kind": "warning", "version": 0,
+                "payload": {"date": "2025-05-02", "description": "x"}})),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/parole/events"),
+            body: Some(json!({"kind": "warning", "version": 0,
+                "payload": {"date": "2025-05-02", "description": "x"}})),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -500,6 +535,15 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/community/intake"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // Parole supervision (issue 6, item 5).
+        (
+            format!("/persons/{supervised}/parole"),
+            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/parole/report"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         (
@@ -802,6 +846,10 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         // Probation (issue 6): only the person's own probation office records.
         (
             format!("/persons/{supervised}/community/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/parole/breach"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         (

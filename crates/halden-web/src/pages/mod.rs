@@ -10,6 +10,7 @@ mod capacity;
 mod decisions;
 mod entry;
 mod form;
+pub(crate) mod parole;
 mod person;
 pub(crate) mod probation;
 mod queue;

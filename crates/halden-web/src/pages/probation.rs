@@ -279,6 +279,8 @@ struct Line {
     note: String,
     /// Serving a community sentence: linked to it.
     community: bool,
+    /// On parole: linked to the supervision, with the reports missed.
+    parole: Option<usize>,
 }
 
 #[derive(Template)]
@@ -310,6 +312,7 @@ async fn caseload_page(State(state): State<AppState>, headers: HeaderMap) -> Res
         .iter()
         .map(|l| Line {
             community: l.kind == "community_sentence" || l.stage.is_some(),
+            parole: l.missed_reports,
             person_id: l.person_id,
             name: l.name.clone(),
             supervision: lang.value(Vocab::Supervision, &l.kind),
