@@ -14,6 +14,9 @@
 //!   ground and a written reason; appeals one level up within three weeks.
 //! - [`community`]: a community sentence in execution: the nearest probation office, the hours
 //!   ledger, progress against the execution period, breaches and the case to the court.
+//! - [`electronic_monitoring`]: EM home detention (strgjfl § 16 a): the application with its
+//!   consents, daytime activity and weekly schedule, eligibility from the engine's R-EM-2 / R-EM-3
+//!   figures, the device, breaches, their handling and revocation, folded to a stage.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -28,6 +31,7 @@ pub mod calendar;
 pub mod case;
 pub mod community;
 pub mod decisions;
+pub mod electronic_monitoring;
 pub mod explain;
 pub mod law;
 pub mod placement;
