@@ -7,6 +7,7 @@
 //! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
+//! - `electronic_monitoring`: EM home detention and its revocation back to prison (issue 6).
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
@@ -19,6 +20,7 @@ mod capacity;
 pub mod charts;
 mod decisions;
 pub mod demo;
+mod electronic_monitoring;
 pub mod error;
 pub mod i18n;
 pub mod import;
@@ -84,6 +86,8 @@ pub fn app(state: AppState) -> Router {
         // Probation offices and community sentences (issue 6): API and pages.
         .merge(probation::routes())
         .merge(pages::probation::routes())
+        // EM home detention (issue 6, item 4): API and pages.
+        .merge(electronic_monitoring::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())
