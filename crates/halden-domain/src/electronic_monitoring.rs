@@ -258,11 +258,7 @@ impl Schedule {
                     problems.push(FieldError::bilingual(
                         format!("{field}.{day}[{i}]"),
                         None,
-                        format!(
-                            "{} overlaps {} ({day}[{j}])",
-                            range.label(),
-                            other.label()
-                        ),
+                        format!("{} overlaps {} ({day}[{j}])", range.label(), other.label()),
                         format!(
                             "{} overlapper {} ({day}[{j}])",
                             range.label(),
@@ -722,7 +718,12 @@ fn stage_of(state: &State) -> Option<Stage> {
     })
 }
 
-fn stage_problem(kind: &str, stage: Option<Stage>, expected: &str, expected_nb: &str) -> FieldError {
+fn stage_problem(
+    kind: &str,
+    stage: Option<Stage>,
+    expected: &str,
+    expected_nb: &str,
+) -> FieldError {
     let (en, nb) = stage.map_or(("no application", "ingen søknad"), Stage::label);
     FieldError::bilingual(
         "kind",
@@ -1244,12 +1245,11 @@ mod tests {
         );
         assert_eq!(ended_period(from, until, from), Ok(None));
         // The day after the last day: nothing left to shorten.
+        assert_eq!(ended_period(from, until, date(2025, 4, 2)), Ok(Some(until)));
         assert_eq!(
-            ended_period(from, until, date(2025, 4, 2)),
-            Ok(Some(until))
-        );
-        assert_eq!(
-            ended_period(from, until, date(2025, 1, 31)).unwrap_err().field,
+            ended_period(from, until, date(2025, 1, 31))
+                .unwrap_err()
+                .field,
             "at"
         );
     }

@@ -997,11 +997,12 @@ impl Store {
             ..event.clone()
         };
         let event_id = Self::probation_event_in(&mut tx, actor, person_id, &with_entries).await?;
-        let person: PersonRow =
-            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"))
-                .bind(person_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let person: PersonRow = sqlx::query_as(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"
+        ))
+        .bind(person_id)
+        .fetch_one(&mut *tx)
+        .await?;
         let outcome = Appended {
             entries: ids,
             version,

@@ -22,7 +22,7 @@ use axum::{
 use halden_domain::{
     electronic_monitoring::{
         self as em, Activity, ActivityKind, Adult, Application, BreachKind, DeviceAction, Door,
-        EngineFigures, Event, HandlingAction, Handled, Schedule, State as EmState, TimeRange,
+        EngineFigures, Event, Handled, HandlingAction, Schedule, State as EmState, TimeRange,
         WEEKDAYS,
     },
     validate::FieldError,
@@ -144,10 +144,7 @@ pub(crate) fn key_dates(person: &PersonRow) -> Vec<KeyDateLine> {
             date: text(d, "date"),
             rule: text(d, "rule"),
             reference: text(d, "reference"),
-            explanation: (
-                text(&d["explanation"], "en"),
-                text(&d["explanation"], "nb"),
-            ),
+            explanation: (text(&d["explanation"], "en"), text(&d["explanation"], "nb")),
         })
         .collect()
 }
@@ -179,11 +176,17 @@ pub(crate) async fn em_view(
     view_of(state, caller, person).await
 }
 
-async fn view_of(
+/// The case of a person already read (and logged) by the caller: after a revocation, its author
+/// sees the result.
+pub(crate) async fn view_after(
     state: &AppState,
     caller: &Caller,
     person: PersonRow,
 ) -> Result<EmView, ApiError> {
+    view_of(state, caller, person).await
+}
+
+async fn view_of(state: &AppState, caller: &Caller, person: PersonRow) -> Result<EmView, ApiError> {
     let today = state.today();
     let events = state.store.probation_events(person.id).await?;
     let entries = state.store.entries(person.id).await?;
@@ -300,8 +303,7 @@ pub(crate) fn em_json(view: &EmView) -> Value {
             "recorded_by": e.recorded_by_name,
         })).collect::<Vec<_>>(),
     });
-    if let (Some(obj), Value::Object(more)) = (answer.as_object_mut(), custody_json(&view.person))
-    {
+    if let (Some(obj), Value::Object(more)) = (answer.as_object_mut(), custody_json(&view.person)) {
         obj.extend(more);
     }
     answer
@@ -399,7 +401,10 @@ struct RevocationPayload {
     reason: String,
 }
 
-fn read<T: serde::de::DeserializeOwned>(payload: &Value, prefix: &str) -> Result<T, Vec<FieldError>> {
+fn read<T: serde::de::DeserializeOwned>(
+    payload: &Value,
+    prefix: &str,
+) -> Result<T, Vec<FieldError>> {
     serde_path_to_error::deserialize(payload).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
@@ -801,7 +806,10 @@ pub(crate) async fn revoke(
         request.at
     );
     let end_fact = match until {
-        Some(until) => Fact::Supervision(SupervisionFact { until, ..period.clone() }),
+        Some(until) => Fact::Supervision(SupervisionFact {
+            until,
+            ..period.clone()
+        }),
         None => Fact::Retraction,
     };
     let admission = Fact::from_payload(

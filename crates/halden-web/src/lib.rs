@@ -88,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::probation::routes())
         // EM home detention (issue 6, item 4): API and pages.
         .merge(electronic_monitoring::routes())
+        .merge(pages::electronic_monitoring::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())
