@@ -339,6 +339,25 @@ fn decision_paths() -> Value {
                 "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
                 "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
             "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
+        // EM home detention (issue 6, item 4).
+        "/api/v1/persons/{id}/em": {"get": {"summary": "A person's EM case (the person themselves, their probation office, national placement): stage (applied, granted, active, breached, revoked), the application (door, from, address, adults with their written consent, daytime activity, R-EM-4), the weekly schedule of when to be at home (per weekday, HH:MM ranges, Europe/Oslo), the device, breaches with their handling, the EM periods in the register, the engine's R-EM-2 / R-EM-3 figures, and the custody state and key dates with rule, § and explanation",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"register_version\", \"stage\", \"application\", \"schedule\", \"device\", \"breaches\": […], \"periods\": […], \"eligibility\", \"custody\", \"end_of_sentence\", \"dates\": […], \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/em/events": {"post": {"summary": "Record an EM event (probation officers of the person's location): application (refused with R-EM-2 / R-EM-3 and § when the engine says the person is not eligible; every adult listed needs the day of their written consent; schedule ranges within the day and not overlapping, each problem named by weekday and index), grant, device (fitted/removed, serial), breach (absence, alcohol, tampering; at, description), handling (warning, or tightened_schedule with a schedule that keeps the old home time). `version` is the number of probation events read (409 when stale)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["application", "grant", "device", "breach", "handling"]},
+                "version": {"type": "integer"},
+                "payload": {"type": "object", "description": "application: {date, door: front_door|back_door, from, address, adults: [{name, consent_date}], activity: {kind: work|school|other, description}, schedule: {monday: [{from: \"HH:MM\", until: \"HH:MM\" (24:00 ends a day)}], …}}; grant: {date}; device: {action: fitted|removed, serial, at}; breach: {kind: absence|alcohol|tampering, at, description}; handling: {breach, action: warning|tightened_schedule, date, description, schedule?}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
+        "/api/v1/persons/{id}/em/revocation": {"post": {"summary": "Revoke EM back to prison (probation officers of the person's location; a written reason is required): in one transaction the EM period in the register is ended the day before the admission (a correction pointing at it, with the reason; retracted when the admission is on its first day), the admission is recorded, and the revocation joins the probation log. The answer carries the new custody state and the recomputed key dates with their rule, § and explanation (EM days are served days, strgjfl § 16 a)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["version", "register_version", "at", "prison", "reason"], "additionalProperties": false, "properties": {
+                "version": {"type": "integer", "description": "probation events read"},
+                "register_version": {"type": "integer", "description": "the person's register version read"},
+                "at": {"type": "string", "description": "the admission, Europe/Oslo civil time"},
+                "prison": {"type": "string"}, "breach": {"type": "integer"}, "reason": {"type": "string"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"entries\", \"version\", \"register_version\", \"custody\", \"end_of_sentence\", \"dates\": […]}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {
