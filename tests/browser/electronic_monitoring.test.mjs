@@ -107,8 +107,9 @@ describe('EM breach and revocation (probation officer)', () => {
 
   test('the EM page shows the schedule as a weekly table', async () => {
     await visit(page, `/persons/${person}/em`);
-    const rows = await page.$$eval('main table.schedule tbody tr', (trs) => trs.map((tr) => tr.textContent.replace(/\s+/g, ' ').trim()));
-    assert.deepEqual(rows.slice(0, 1), ['mandag 00:00–07:00, 18:00–24:00']);
+    const rows = await page.$$eval('main table.schedule tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    assert.deepEqual(rows[0], ['mandag', '00:00–07:00, 18:00–24:00']);
+    assert.deepEqual(rows[6], ['søndag', '00:00–24:00']);
     assert.equal(rows.length, 7);
     assert.ok((await page.textContent('main dl.facts')).includes('aktiv'), 'the device is fitted');
     await axe(page, 'EM case, active');
