@@ -522,6 +522,13 @@ async fn the_pages_record_a_breach_and_revoke_with_the_dates_shown() {
     ] {
         assert_eq!(post(&w, id, kind, payload).await.0, StatusCode::CREATED);
     }
+    // The office's caseload links the EM case.
+    let caseload = w.page_in("probation", "nb", "/probation").await;
+    assert!(
+        caseload
+            .html
+            .contains(&format!("<a href=\"/persons/{id}/em\">"))
+    );
     let page = w
         .page_in("probation", "nb", &format!("/persons/{id}/em"))
         .await;

@@ -279,6 +279,8 @@ struct Line {
     note: String,
     /// Serving a community sentence: linked to it.
     community: bool,
+    /// On EM home detention: linked to the EM case.
+    em: bool,
 }
 
 #[derive(Template)]
@@ -310,6 +312,7 @@ async fn caseload_page(State(state): State<AppState>, headers: HeaderMap) -> Res
         .iter()
         .map(|l| Line {
             community: l.kind == "community_sentence" || l.stage.is_some(),
+            em: l.kind == "electronic_monitoring",
             person_id: l.person_id,
             name: l.name.clone(),
             supervision: lang.value(Vocab::Supervision, &l.kind),
