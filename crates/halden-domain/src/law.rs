@@ -92,6 +92,9 @@ rules! {
     Em2 = ("R-EM-2", "strgjfl § 16 a", Confirmed),
     /// Back-door EM: at most the limit left to expected release, and 1/3 served.
     Em3 = ("R-EM-3", "strgjfl § 16 a", Confirmed),
+    /// EM conditions: the person applies, has work, school or other occupation, is at home
+    /// otherwise, and the adults in the home consent.
+    Em4 = ("R-EM-4", "strgjfl § 16 a", Confirmed),
     /// § 16 home serving without EM after half the sentence.
     Home1 = ("R-HOME-1", "strgjfl § 16 første ledd", ConfirmedSecondary),
     /// Ordinary leave (permisjon) after 1/3 of the sentence.

@@ -16,6 +16,9 @@
 //!   ledger, progress against the execution period, breaches and the case to the court.
 //! - [`parole`]: parole supervision: conditions, the reporting schedule and log, missed reports,
 //!   breaches, warnings and the case for re-imprisonment; the period ends on R-PAR-4's date.
+//! - [`electronic_monitoring`]: EM home detention (strgjfl § 16 a): the application with its
+//!   consents, daytime activity and weekly schedule, eligibility from the engine's R-EM-2 / R-EM-3
+//!   figures, the device, breaches, their handling and revocation, folded to a stage.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -30,6 +33,7 @@ pub mod calendar;
 pub mod case;
 pub mod community;
 pub mod decisions;
+pub mod electronic_monitoring;
 pub mod explain;
 pub mod law;
 pub mod parole;

@@ -40,7 +40,9 @@ pub use decisions::{
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
 pub use probation::{CaseloadRow, NewProbationEvent, ProbationCase, ProbationEventRow};
-pub use register::{Actor, EntryRow, ImportRecord, PersonFilter, PersonRow, StatusCount};
+pub use register::{
+    Actor, Appended, EntryRow, ImportRecord, NewEntry, PersonFilter, PersonRow, StatusCount,
+};
 pub use users::{NewUser, Session, SessionKind, User};
 
 use halden_domain::validate::FieldError;

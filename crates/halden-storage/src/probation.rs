@@ -6,6 +6,8 @@
 //! `halden_domain::community`; the caller checks there and hands over the projection's new values
 //! with the event, so this module only keeps the log and its version.
 
+use sqlx::{Any, Transaction};
+
 use crate::{
     Actor, StorageError, Store,
     idempotency::{AnswerKey, claim_key_in, keep_answer_in},
@@ -285,19 +287,19 @@ impl Store {
         person_id: i64,
         event: &NewProbationEvent<'_>,
     ) -> Result<i64, StorageError> {
-        self.append_probation_event_once(actor, person_id, event, None)
-            .await
-            .map(|(id, _)| id)
+        Ok(self
+            .append_probation_event_once(actor, person_id, event, None)
+            .await?
+            .0)
     }
 
-    /// [`Store::append_probation_event`] under an `Idempotency-Key`: the key is claimed as the
-    /// transaction's first write and the answer kept just before the commit (see
-    /// [`crate::idempotency`]); the new event's id and the version after it.
+    /// [`Store::append_probation_event`], keeping the API's idempotent answer (the new event's id
+    /// and the event count after it) in the same transaction.
     ///
     /// # Errors
     ///
-    /// As [`Store::append_probation_event`]; [`StorageError::KeyTaken`] when a retry under the
-    /// same key committed first (nothing is written).
+    /// As [`Store::append_probation_event`]; [`StorageError::KeyTaken`] when a request under the
+    /// same key committed first.
     pub async fn append_probation_event_once(
         &self,
         actor: &Actor,
@@ -305,6 +307,22 @@ impl Store {
         event: &NewProbationEvent<'_>,
         key: Option<&AnswerKey<(i64, i64)>>,
     ) -> Result<(i64, i64), StorageError> {
+        let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
+        let id = Self::probation_event_in(&mut tx, actor, person_id, event).await?;
+        let outcome = (id, event.expected_events + 1);
+        keep_answer_in(key, &mut tx, &outcome).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Appends a probation event and writes the projection inside `tx` (version-checked).
+    pub(crate) async fn probation_event_in(
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        person_id: i64,
+        event: &NewProbationEvent<'_>,
+    ) -> Result<i64, StorageError> {
         if event.corrects.is_some() && event.reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(StorageError::invalid_bilingual(
                 "reason",
@@ -312,13 +330,11 @@ impl Store {
                 "en rettelse må begrunnes",
             ));
         }
-        let mut tx = self.write.begin().await?;
-        claim_key_in(key, &mut tx).await?;
         if let Some(target) = event.corrects {
             let owner: Option<(i64,)> =
                 sqlx::query_as("SELECT person_id FROM probation_events WHERE id = $1")
                     .bind(target)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?;
             if owner.map(|(p,)| p) != Some(person_id) {
                 return Err(StorageError::invalid_bilingual(
@@ -333,7 +349,7 @@ impl Store {
              ON CONFLICT (person_id) DO NOTHING",
         )
         .bind(person_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         // The version check: the writer's count, or nothing is written (and the row is locked
         // for the rest of the transaction on PostgreSQL).
@@ -347,13 +363,13 @@ impl Store {
         .bind(event.stage)
         .bind(event.required_minutes)
         .bind(event.credited_minutes)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
             let (current,): (i64,) =
                 sqlx::query_as("SELECT events FROM probation_cases WHERE person_id = $1")
                     .bind(person_id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             return Err(StorageError::Conflict {
                 expected: event.expected_events,
@@ -373,11 +389,8 @@ impl Store {
         .bind(actor.name.as_str())
         .bind(event.corrects)
         .bind(event.reason)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        let answer = (id, event.expected_events + 1);
-        keep_answer_in(key, &mut tx, &answer).await?;
-        tx.commit().await?;
-        Ok(answer)
+        Ok(id)
     }
 }

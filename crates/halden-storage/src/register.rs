@@ -31,6 +31,32 @@ pub struct Actor {
     pub name: String,
 }
 
+/// One entry of several appended together ([`Store::append_entries_with_event`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    /// What it records.
+    pub fact: &'a Fact,
+    /// The entry it corrects or retracts.
+    pub corrects: Option<i64>,
+    /// Why (required for a correction).
+    pub reason: Option<&'a str>,
+}
+
+/// What [`Store::append_entries_with_event`] appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The new entries' ids, in order.
+    pub entries: Vec<i64>,
+    /// The person's register version after them.
+    pub version: i64,
+    /// The probation event's id.
+    pub event: i64,
+    /// The probation event count after it.
+    pub events: i64,
+    /// The person's row after them (the projection: custody and key dates recomputed).
+    pub person: PersonRow,
+}
+
 /// A person's projection row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonRow {
@@ -877,6 +903,116 @@ impl Store {
         keep_answer_in(key, &mut tx, &(entry_id, version)).await?;
         tx.commit().await?;
         Ok((entry_id, version))
+    }
+
+    /// Appends several entries for a person whose version is `expected_version`, and a probation
+    /// event with them, all in one transaction (EM revoked back to prison: the correction that
+    /// ends the EM period and the admission, with the revocation in the probation log). Each
+    /// entry is checked as [`Store::append`] checks one (a correction names an entry of the same
+    /// kind and has a reason; capacity); the projection is rebuilt once after all of them. The
+    /// event's payload gets `"entries"`: the ids of the entries appended with it.
+    ///
+    /// # Errors
+    ///
+    /// `Conflict` on a stale register version or a stale probation event count; `Invalid` when
+    /// an entry breaks a rule (field `entries[i].…`, or the projection's own field); nothing is
+    /// written then.
+    pub async fn append_entries_with_event(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        expected_version: i64,
+        entries: &[NewEntry<'_>],
+        event: &crate::NewProbationEvent<'_>,
+        key: Option<&AnswerKey<Appended>>,
+    ) -> Result<Appended, StorageError> {
+        if entries.is_empty() {
+            return Err(StorageError::invalid("entries", "no entry to append"));
+        }
+        let mut tx = self.write.begin().await?;
+        claim_key_in(key, &mut tx).await?;
+        let current = Self::version_in(&mut tx, person_id).await?;
+        if current != expected_version {
+            return Err(StorageError::Conflict {
+                expected: expected_version,
+                current,
+            });
+        }
+        let mut ids = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            let at = |field: &str| format!("entries[{i}].{field}");
+            if let Some(target) = entry.corrects {
+                let row: Option<(String, i64)> =
+                    sqlx::query_as("SELECT kind, person_id FROM entries WHERE id = $1")
+                        .bind(target)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match row {
+                    Some((kind, owner))
+                        if owner == person_id
+                            && (kind == entry.fact.kind()
+                                || (matches!(entry.fact, Fact::Retraction)
+                                    && kind != "identity")) => {}
+                    _ => {
+                        return Err(StorageError::invalid(
+                            &at("corrects"),
+                            format!("this person has no entry {target} of that kind"),
+                        ));
+                    }
+                }
+                if entry.reason.is_none_or(|r| r.trim().is_empty()) {
+                    return Err(StorageError::invalid(
+                        &at("reason"),
+                        "a correction needs a reason",
+                    ));
+                }
+            } else if matches!(entry.fact, Fact::Retraction) {
+                return Err(StorageError::invalid(
+                    &at("corrects"),
+                    "a retraction must name the entry it retracts",
+                ));
+            }
+            Self::check_capacity(&mut tx, Some(person_id), entry.fact, &at("payload.prison"))
+                .await?;
+            ids.push(
+                Self::insert_entry(
+                    &mut tx,
+                    actor,
+                    person_id,
+                    entry.fact,
+                    entry.corrects,
+                    entry.reason,
+                )
+                .await?,
+            );
+        }
+        let version = current + entries.len() as i64;
+        Self::reproject(&mut tx, person_id, current, version).await?;
+        let mut payload = event.payload.clone();
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("entries".into(), serde_json::json!(ids));
+        }
+        let with_entries = crate::NewProbationEvent {
+            payload: &payload,
+            ..event.clone()
+        };
+        let event_id = Self::probation_event_in(&mut tx, actor, person_id, &with_entries).await?;
+        let person: PersonRow = sqlx::query_as(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"
+        ))
+        .bind(person_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let outcome = Appended {
+            entries: ids,
+            version,
+            event: event_id,
+            events: event.expected_events + 1,
+            person,
+        };
+        keep_answer_in(key, &mut tx, &outcome).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 
     /// Imports a court file: every record's person is found (by identity number or temporary

@@ -7,6 +7,7 @@
 //! - [`pages`]: the server-rendered pages (askama templates, bokmål and English).
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
+//! - `electronic_monitoring`: EM home detention and its revocation back to prison (issue 6).
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - `parole`: parole supervision: conditions, reporting, missed reports, breaches (issue 6).
 //! - [`openapi`]: the API's OpenAPI document.
@@ -20,6 +21,7 @@ mod capacity;
 pub mod charts;
 mod decisions;
 pub mod demo;
+mod electronic_monitoring;
 pub mod error;
 pub mod i18n;
 pub mod import;
@@ -89,6 +91,9 @@ pub fn app(state: AppState) -> Router {
         // Parole supervision (issue 6, item 5): API and pages.
         .merge(parole::routes())
         .merge(pages::parole::routes())
+        // EM home detention (issue 6, item 4): API and pages.
+        .merge(electronic_monitoring::routes())
+        .merge(pages::electronic_monitoring::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

@@ -432,6 +432,59 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
+        // EM home detention (issue 6, item 4): read by the person, their office and placement;
+        // unit staff are refused; written by the office only (the fixture's EM person has no
+        // application, so a breach and a revocation are refused on their content).
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}/em"),
+            body: None,
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/em"),
+            body: None,
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{elsewhere}/em"),
+            body: None,
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/em/events"),
+            body: Some(json!({"kind": "breach", "version": 0, "payload":
+                {"kind": "absence", "at": "2025-05-02T23:00", "description": "x"}})),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/em/events"),
+            body: Some(json!({"kind": "breach", "version": 0, "payload":
+                {"kind": "absence", "at": "2025-05-02T23:00", "description": "x"}})),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/em/revocation"),
+            body: Some(
+                json!({"version": 0, "register_version": 1, "at": "2025-06-01T10:00",
+                "prison": "P001", "reason": "x"}),
+            ),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/em/revocation"),
+            body: Some(
+                json!({"version": 0, "register_version": 1, "at": "2025-06-01T10:00",
+                "prison": "P001", "reason": "x"}),
+            ),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -544,6 +597,23 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/parole/report"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // EM (issue 6, item 4): the case page and the office's forms.
+        (
+            format!("/persons/{supervised}/em"),
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/em"),
+            [403, 403, 403, 200, 404, 403, 200, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/breach"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/revocation"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         (
@@ -850,6 +920,14 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/parole/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/revocation"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         (

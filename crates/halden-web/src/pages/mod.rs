@@ -8,6 +8,7 @@
 mod accounts;
 mod capacity;
 mod decisions;
+pub(crate) mod electronic_monitoring;
 mod entry;
 mod form;
 pub(crate) mod parole;

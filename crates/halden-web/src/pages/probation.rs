@@ -281,6 +281,8 @@ struct Line {
     community: bool,
     /// On parole: linked to the supervision, with the reports missed.
     parole: Option<usize>,
+    /// On EM home detention: linked to the EM case.
+    em: bool,
 }
 
 #[derive(Template)]
@@ -313,6 +315,7 @@ async fn caseload_page(State(state): State<AppState>, headers: HeaderMap) -> Res
         .map(|l| Line {
             community: l.kind == "community_sentence" || l.stage.is_some(),
             parole: l.missed_reports,
+            em: l.kind == "electronic_monitoring",
             person_id: l.person_id,
             name: l.name.clone(),
             supervision: lang.value(Vocab::Supervision, &l.kind),

@@ -1,0 +1,165 @@
+// EM home detention (issue 6, item 4): a person on front-door EM is set up through the API
+// (national placement registers the judgment and the EM period; the probation officer records
+// the application, the grant and the device). Then, as the probation officer in the browser: the
+// EM page with the weekly schedule, a breach (wrong first, the field named, then right), and
+// revocation back to prison with a written reason (refused without one), after which the page
+// shows the new custody state and the recomputed key dates with their rule and §. axe-core on
+// each state.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PASSWORD, axe, checkErrorSummary, finish, freshIdentity, launch, newPage, signIn, submit, tag, visit,
+} from './lib/harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await finish(browser, 'electronic_monitoring.test.mjs');
+});
+
+const pad = (n) => String(n).padStart(2, '0');
+/** The civil date `days` days from today (negative: ago), local time. */
+function day(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const button = (page) => page.locator('main form.form button[type=submit]');
+
+async function token(request, username) {
+  const r = await request.post('/api/v1/auth/login', { data: { username, password: PASSWORD } });
+  assert.equal(r.status(), 200, `login ${username}`);
+  return (await r.json()).token;
+}
+
+async function call(request, bearer, method, path, data) {
+  const r = await request.fetch(path, { method, headers: { authorization: `Bearer ${bearer}` }, data });
+  const body = await r.json().catch(() => null);
+  return [r.status(), body];
+}
+
+describe('EM breach and revocation (probation officer)', () => {
+  let page;
+  let person;
+  let prison;
+
+  before(async () => {
+    page = await newPage(browser);
+    const request = page.request;
+    const placement = await token(request, 'placement');
+    const probation = await token(request, 'probation');
+    // A 60-day sentence on front-door EM from 10 days ago (within the six months, R-EM-2).
+    const who = freshIdentity();
+    let [status, body] = await call(request, placement, 'POST', '/api/v1/persons', {
+      identity: {
+        identity_number: who.number, family_name: `Hjemme${tag()}`, given_names: 'Test',
+        birth_date: who.birthDate, sex: 'male', citizenship: 'NO', languages: ['nb'],
+        home_municipality: 'Oslo',
+      },
+    });
+    assert.equal(status, 201, JSON.stringify(body));
+    person = body.id;
+    let version = body.version;
+    for (const [kind, payload] of [
+      ['judgment', {
+        case_number: `26-${tag()}MED-OTIR/01`, court: 'Oslo tingrett', decision_date: day(-60),
+        final_date: day(-45), remand_deduction_days: 0, offence_class: 'ordinary',
+        sentences: [{ kind: 'prison', days: 60 }],
+      }],
+      ['supervision', { supervision: 'electronic_monitoring', office: 'F001', from: day(-10), until: day(49) }],
+    ]) {
+      [status, body] = await call(request, placement, 'POST', `/api/v1/persons/${person}/entries`, { kind, version, payload });
+      assert.equal(status, 201, `${kind}: ${JSON.stringify(body)}`);
+      version = body.version;
+    }
+    const weekday = [{ from: '00:00', until: '07:00' }, { from: '18:00', until: '24:00' }];
+    const whole = [{ from: '00:00', until: '24:00' }];
+    let events = 0;
+    for (const [kind, payload] of [
+      ['application', {
+        date: day(-20), door: 'front_door', from: day(-10), address: 'Storgata 1, 0155 Oslo',
+        adults: [{ name: 'Kari Hjemme', consent_date: day(-21) }],
+        activity: { kind: 'work', description: 'Snekker, hverdager 07:30–15:30' },
+        schedule: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday, saturday: whole, sunday: whole },
+      }],
+      ['grant', { date: day(-15) }],
+      ['device', { action: 'fitted', serial: `EM-${tag()}`, at: `${day(-10)}T09:00` }],
+    ]) {
+      [status, body] = await call(request, probation, 'POST', `/api/v1/persons/${person}/em/events`, { kind, version: events, payload });
+      assert.equal(status, 201, `${kind}: ${JSON.stringify(body)}`);
+      events = body.version;
+    }
+    // A department with a free place today, for the admission.
+    [status, body] = await call(request, placement, 'GET', '/api/v1/capacity');
+    assert.equal(status, 200);
+    const free = body.units.flatMap((u) => u.departments)
+      .find((d) => d.free > 0 && !/ungdom|youth/i.test(d.name));
+    assert.ok(free, 'a department with a free place');
+    prison = free.id;
+    await signIn(page, 'probation');
+  });
+  after(async () => {
+    await page?.context().close();
+  });
+
+  test('the EM page shows the schedule as a weekly table', async () => {
+    await visit(page, `/persons/${person}/em`);
+    const rows = await page.$$eval('main table.schedule tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    assert.deepEqual(rows[0], ['mandag', '00:00–07:00, 18:00–24:00']);
+    assert.deepEqual(rows[6], ['søndag', '00:00–24:00']);
+    assert.equal(rows.length, 7);
+    assert.ok((await page.textContent('main dl.facts')).includes('aktiv'), 'the device is fitted');
+    await axe(page, 'EM case, active');
+  });
+
+  test('a breach: the missing description is named, then recorded', async () => {
+    await visit(page, `/persons/${person}/em/breach`);
+    await axe(page, 'breach form');
+    await page.selectOption('#kind', 'absence');
+    await page.fill('#at', `${day(-1)}T23:00`);
+    let response = await submit(page, button(page));
+    assert.equal(response.status(), 400);
+    await checkErrorSummary(page, [['description', 'Beskrivelse']]);
+    await axe(page, 'breach form (failed submit)');
+    await page.fill('#description', 'Ikke hjemme 23:00–00:40');
+    response = await submit(page, button(page));
+    assert.equal(response.status(), 200);
+    assert.equal(new URL(page.url()).pathname, `/persons/${person}/em`);
+    const breaches = await page.textContent('main table.breaches');
+    assert.ok(breaches.includes('venter på reaksjon'), breaches);
+    assert.ok((await page.textContent('main dl.facts')).includes('brudd'), 'the stage is breached');
+  });
+
+  test('revocation needs its reason; then custody and the recomputed dates with their §', async () => {
+    await visit(page, `/persons/${person}/em`);
+    const breach = (await page.textContent('main table.breaches tbody tr td')).trim();
+    await visit(page, `/persons/${person}/em/revocation`);
+    await axe(page, 'revocation form');
+    await page.fill('#breach', breach);
+    await page.fill('#at', `${day(0)}T08:00`);
+    await page.fill('#prison', prison);
+    let response = await submit(page, button(page));
+    assert.equal(response.status(), 400);
+    await checkErrorSummary(page, [['reason', 'Begrunnelse (skriftlig, kreves)']]);
+    await axe(page, 'revocation form (failed submit)');
+    await page.fill('#reason', 'Fravær om natten etter innvilget elektronisk kontroll');
+    response = await submit(page, button(page));
+    assert.equal(response.status(), 200);
+    const main = await page.textContent('main');
+    assert.ok(main.includes('Elektronisk kontroll er omgjort'), 'the revocation is confirmed');
+    const custody = await page.textContent('main dl.custody');
+    assert.ok(custody.includes(prison), `admitted to ${prison}: ${custody}`);
+    // The end of the sentence: 60 days from the first EM day, 10 days ago, so day + 49 — the EM
+    // days count as served (strgjfl § 16 a).
+    const dates = await page.$$eval('main table.dates tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    const end = dates.find((d) => d[0] === day(49));
+    assert.ok(end, `the end of the sentence on ${day(49)}: ${JSON.stringify(dates)}`);
+    assert.ok(/C-4|R-/.test(end[2]) && end[2].includes('('), `the end date names its rule and §: ${end[2]}`);
+    assert.ok(end[3].length > 0, 'with its explanation');
+    assert.ok((await page.textContent('main table.breaches')).includes('omgjort'), 'the breach is answered by the revocation');
+    await axe(page, 'EM revoked, custody and dates');
+  });
+});
