@@ -56,7 +56,14 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "profile") {
+        // `-- profile N`: N replications on one thread, nothing else (for callgrind).
+        let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(1);
+        time("profile", &scenario(n, false), Options { threads: 1, memoise: true });
+        return;
+    }
+    let quick = args.iter().any(|a| a == "quick");
     let reps = if quick { 100 } else { 1000 };
     let one = Options {
         threads: 1,
