@@ -187,7 +187,9 @@ impl Memo {
     pub fn new() -> Memo {
         Memo {
             dense: (0..16 * (MAX_TERM + 1)).map(|_| OnceLock::new()).collect(),
-            map: (0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect(),
+            map: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::default()))
+                .collect(),
             calls: AtomicU64::new(0),
             disabled: false,
         }

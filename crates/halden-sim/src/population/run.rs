@@ -497,7 +497,9 @@ fn serve(
     let at = |x: u32| start + i64::from(x);
     match retro {
         Some(p)
-            if start < i64::from(p.start_day) && n > 0 && at(rel[n - 1].2) > i64::from(p.start_day) =>
+            if start < i64::from(p.start_day)
+                && n > 0
+                && at(rel[n - 1].2) > i64::from(p.start_day) =>
         {
             // Recalculated on t0 under the new rules: up to t0 the old path, from t0 the new;
             // whoever the new rules have already released leaves on t0.
@@ -832,9 +834,7 @@ fn strata(scenario: &Scenario, memo: &Memo) -> Vec<Stratum> {
                     band: b,
                     sentence: None,
                     per_day: per_day * share,
-                    bound: rules.summons_lead_days
-                        + end(high, flow.kind == Kind::FineDefault)
-                        + 1,
+                    bound: rules.summons_lead_days + end(high, flow.kind == Kind::FineDefault) + 1,
                 }),
                 Kind::Remand => {
                     let sentenced = match &flow.sentence {
