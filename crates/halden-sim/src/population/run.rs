@@ -219,8 +219,11 @@ impl Stream {
         Stream(rng)
     }
 
+    /// A uniform on [0, 1) from one 32-bit ChaCha word (ChaCha's own word size: half the
+    /// keystream a 64-bit draw takes). 2⁻³² is far finer than any probability or band the
+    /// simulator draws.
     fn unit(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        f64::from(self.0.next_u32()) * (1.0 / 4_294_967_296.0)
     }
 
     /// A Poisson count with mean `mean`, by inversion (pieces of at most 16).
@@ -603,9 +606,8 @@ fn replication(
             let mut waiting = Vec::new();
             for person in &people {
                 w.created += 1;
-                match person.admit(scenario, w, memo, &mut scratch) {
-                    Some(p) => waiting.push(p),
-                    None => {}
+                if let Some(p) = person.admit(scenario, w, memo, &mut scratch) {
+                    waiting.push(p);
                 }
             }
             w.seeding = false;
