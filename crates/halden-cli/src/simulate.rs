@@ -107,6 +107,7 @@ fn simulate(scenario: &Scenario, threads: usize) -> Result<Outcome, population::
         Options {
             threads,
             memoise: true,
+            ..Options::default()
         },
         &progress,
     )

@@ -20,16 +20,29 @@ fn run(source: &str) -> Outcome {
 }
 
 fn run_with(source: &str, threads: usize) -> Outcome {
-    let scenario = population::parse(source).expect("valid scenario");
-    population::simulate(
-        &scenario,
+    run_options(
+        source,
         Options {
             threads,
-            memoise: true,
+            ..Options::default()
         },
-        &|_, _| {},
     )
-    .expect("runs")
+}
+
+/// Runs from an empty system (no stationary stock): only the burn-in fills it.
+fn run_empty(source: &str) -> Outcome {
+    run_options(
+        source,
+        Options {
+            stationary_start: false,
+            ..Options::default()
+        },
+    )
+}
+
+fn run_options(source: &str, options: Options) -> Outcome {
+    let scenario = population::parse(source).expect("valid scenario");
+    population::simulate(&scenario, options, &|_, _| {}).expect("runs")
 }
 
 #[track_caller]
@@ -224,7 +237,7 @@ fn the_queue_grows_when_the_ceiling_binds() {
         "{}\n[capacity]\nplaces = 50\nceiling = 1.0\n",
         scenario(flows, "parole_fraction = \"none\"")
     );
-    let o = run(&source);
+    let o = run_empty(&source);
     assert!(o.baseline[PRISON].mean <= 50.0);
     assert!(o.baseline[PRISON].mean >= 49.0, "{:?}", o.baseline[PRISON]);
     // Started by day t: 50 in the first 50 days of each 90-day cycle (a start only when a place
@@ -232,6 +245,8 @@ fn the_queue_grows_when_the_ceiling_binds() {
     // (50²/2 + 40 × 50) / 90 = 36.1 against (50/90) × 45 = 25 for the straight line, so
     // S(t) ≈ (50/90) t + 11.1 and the queue t − S(t) ≈ (4/9) t − 11.1. Averaged over the
     // reported days t = 400 … 1859 (mean 1129.5): (4/9) × 1129.5 − 11.1 = 490.9.
+    // (From an empty system: with the ceiling binding there is no stationary stock to start
+    // from, the queue grows without end.)
     let waiting = o.baseline[WAITING].mean;
     assert!((waiting - 490.9).abs() < 15.0, "{waiting}");
     let months = &o.monthly[0];
@@ -405,4 +420,69 @@ fn bad_scenarios_name_the_key_and_line() {
         e.iter().any(|e| e.key == "admissions[0].stay_days"),
         "{e:?}"
     );
+}
+
+/// A prison flow and a remand flow with a two-humped stay, reported from day 0.
+const STATIONARY: &str = r#"seed = 3
+years = 2
+burn_in_days = 0
+replications = 40
+[[admissions]]
+kind = "prison"
+per_year = 365
+sentence_days = 90
+[[admissions]]
+kind = "remand"
+per_year = 730
+draw = "uniform"
+stay_bands = [{ from = 1, to = 10, share = 1 }, { from = 91, to = 100, share = 1 }]
+[rules]
+summons_lead_days = 21
+"#;
+
+#[test]
+fn a_stationary_start_is_in_the_steady_state_from_day_0() {
+    // Little's law per compartment, L = λ × W:
+    // prison flow, 1 a day: waits the 21-day summons lead (waiting_all = 1 × 21 = 21), then
+    // parole on day max(ceil(2·90/3), 60) = 60 (R-PAR-1): prison = 1 × 60 = 60, parole =
+    // 1 × (90 − 60) = 30.
+    // remand, 2 a day, stay uniform on 1…10 (mean 5.5) or on 91…100 (mean 95.5), half each:
+    // W = (5.5 + 95.5) / 2 = 50.5, remand = 2 × 50.5 = 101.
+    // total (the contract's: no waiting) = 60 + 30 + 101 = 191.
+    // With no burn-in, the stationary stock must hold these from the first month on: the stock
+    // of long stays is length-biased (a 95-day remand is 17 times as likely to be in the stock
+    // as a 5.5-day one), and a drawn stay's remaining time uniform.
+    let o = run(STATIONARY);
+    let first_month = &o.monthly[0][0];
+    for (series, expected) in [
+        (PRISON, 60.0),
+        (PAROLE, 30.0),
+        (REMAND, 101.0),
+        (TOTAL, 191.0),
+        (WAITING, 21.0),
+    ] {
+        near(&o.baseline[series], expected);
+        near(&first_month[series], expected);
+    }
+    assert_eq!(o.residual, 0);
+    assert_eq!(o.persons_residual, 0);
+
+    // The same flows from an empty system: the first month is far from the steady state (the
+    // 90-day paths and the long remands have not filled: about half), which is what the
+    // stationary start spares ...
+    let empty = run_empty(STATIONARY);
+    assert!(empty.monthly[0][0][TOTAL].mean < 0.7 * 191.0);
+    // ... and after a burn-in of 400 days (over 2 × the longest stay, 111 days) it agrees with
+    // the stationary start's within sampling error (3 SE of the difference, or 1 %).
+    let burnt_in = run_empty(&STATIONARY.replace("burn_in_days = 0", "burn_in_days = 400"));
+    for series in [PRISON, PAROLE, REMAND, TOTAL, WAITING] {
+        let (a, b) = (&o.baseline[series], &burnt_in.baseline[series]);
+        let allowed = (3.0 * (a.se * a.se + b.se * b.se).sqrt()).max(0.01 * b.mean);
+        assert!(
+            (a.mean - b.mean).abs() <= allowed,
+            "series {series}: stationary {} against burn-in {} ± {allowed}",
+            a.mean,
+            b.mean
+        );
+    }
 }

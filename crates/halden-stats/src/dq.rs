@@ -5,6 +5,12 @@
 //! - `DQ-COUNT`: a published count differs from ours.
 //! - `DQ-UNKNOWN`: more than 1 % of the stock has unknown citizenship, sex or birth date.
 //! - `DQ-RESIDUAL`: a reconciliation row whose residual is not 0.
+//! - `DQ-CAPACITY`: the capacity a published occupancy implies (`inmates / occupancy`, an
+//!   interval because the occupancy is rounded) does not hold the register's places.
+//! - `DQ-FLAGS`: two series compared differ in their inclusion flags.
+//! - `DQ-REVISION`: cells that moved since the last publication with the same parameters.
+
+use serde_json::Value as Json;
 
 use crate::{
     extract::Published,
@@ -65,10 +71,141 @@ fn code_for(unit: &str) -> &'static str {
     }
 }
 
+/// The places a published occupancy implies: `inmates / occupancy × 100`, as the whole numbers
+/// of places `C` for which `round_half_up(100 · inmates / C, k)` is the published occupancy
+/// with its k decimals. `None` when the occupancy is not a positive decimal.
+///
+/// With the occupancy `o` in units of `10^-k` %, `100·I·10^k / C ∈ [o − ½, o + ½)`, so
+/// `C ∈ (200·I·10^k / (2o + 1), 200·I·10^k / (2o − 1)]`.
+///
+/// ```
+/// use halden_stats::dq::implied_capacity;
+/// // KDI 1 Dec 2022: 3 009 inmates at "84" %: 601 800 / 169 = 3 560.9…, 601 800 / 167 = 3 603.5….
+/// assert_eq!(implied_capacity(3009, "84"), Some((3561, 3603)));
+/// ```
+pub fn implied_capacity(inmates: i128, occupancy: &str) -> Option<(i128, i128)> {
+    let (o, k) = parse_decimal(occupancy)?;
+    if o <= 0 || inmates < 0 {
+        return None;
+    }
+    let top = 200 * inmates * 10_i128.checked_pow(k)?;
+    let low = top / (2 * o + 1) + 1;
+    let high = top / (2 * o - 1);
+    Some((low, high))
+}
+
+/// `DQ-CAPACITY`: a warning when the register's `places` lie outside the capacity a published
+/// `occupancy` of `inmates` implies.
+pub fn check_capacity(place: &str, inmates: i128, occupancy: &str, places: i64) -> Option<Warning> {
+    let (low, high) = implied_capacity(inmates, occupancy)?;
+    let p = i128::from(places);
+    (p < low || p > high).then(|| Warning {
+        code: "DQ-CAPACITY",
+        message: format!(
+            "{place}: {inmates} inmates at a published occupancy of {occupancy} % imply {low}–{high} places; the capacity register has {places}"
+        ),
+    })
+}
+
+/// `DQ-FLAGS`: a warning naming every inclusion flag on which two compared series differ (a
+/// flag set on one side only counts as a difference). `None` when they agree.
+pub fn check_flags(
+    ours: (&str, &[(&str, Json)]),
+    theirs: (&str, &[(&str, Json)]),
+) -> Option<Warning> {
+    let value = |set: &[(&str, Json)], key: &str| {
+        set.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+    };
+    let mut keys: Vec<&str> = ours.1.iter().chain(theirs.1).map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let shown = |v: Option<Json>| v.map_or_else(|| "not given".to_string(), |v| v.to_string());
+    let differ: Vec<String> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let (a, b) = (value(ours.1, k), value(theirs.1, k));
+            (a != b).then(|| format!("{k} ({} {}, {} {})", ours.0, shown(a), theirs.0, shown(b)))
+        })
+        .collect();
+    (!differ.is_empty()).then(|| Warning {
+        code: "DQ-FLAGS",
+        message: format!(
+            "{} and {} count different things: {}",
+            ours.0,
+            theirs.0,
+            differ.join("; ")
+        ),
+    })
+}
+
+/// The last publication of a report: its parameters and its cells as printed
+/// (`table, row, column, value`, the long CSV's first four columns).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Publication {
+    /// Parameters, as in the metadata.
+    pub parameters: Vec<(String, String)>,
+    /// Cells as printed.
+    pub cells: Vec<(String, String, String, String)>,
+}
+
+/// `DQ-REVISION`: lists the cells that moved since `previous`, if it was published with the
+/// same parameters (a backdated correction changes later reruns). Another set of parameters is
+/// another publication: nothing to compare.
+pub fn check_revision(report: &mut Report, previous: &Publication) {
+    let same = previous.parameters.len() == report.metadata.parameters.len()
+        && previous
+            .parameters
+            .iter()
+            .zip(&report.metadata.parameters)
+            .all(|((k, v), (k2, v2))| k == k2 && v == v2);
+    if !same {
+        return;
+    }
+    let mut warnings = Vec::new();
+    for (table, row, column, value) in &previous.cells {
+        let now = report
+            .table(table)
+            .and_then(|t| t.get(row, column))
+            .map(Value::display);
+        match now {
+            Some(now) if &now == value => {}
+            Some(now) => warnings.push(Warning {
+                code: "DQ-REVISION",
+                message: format!("{table}/{row}/{column}: published {value}, now {now}"),
+            }),
+            None => warnings.push(Warning {
+                code: "DQ-REVISION",
+                message: format!("{table}/{row}/{column}: published {value}, now no such cell"),
+            }),
+        }
+    }
+    report.warnings.extend(warnings);
+}
+
 /// Checks published figures against the report and against their own counts, adding a
-/// warning for each disagreement (and for a published cell the report does not have).
+/// warning for each disagreement (and for a published cell the report does not have), and
+/// `DQ-CAPACITY` where a table's published `inmates` and `occupancy` imply a capacity the
+/// report's `places` are outside of.
 pub fn check_published(report: &mut Report, published: &[Published]) {
     let mut warnings = Vec::new();
+    for p in published
+        .iter()
+        .filter(|p| p.row == "occupancy" && p.column == "percent")
+    {
+        let inmates = published
+            .iter()
+            .find(|q| q.table == p.table && q.row == "inmates" && q.column == "count")
+            .and_then(|q| parse_decimal(&q.value))
+            .filter(|&(_, k)| k == 0);
+        let places = report
+            .table(&p.table)
+            .and_then(|t| t.get("places", "count"))
+            .and_then(Value::count);
+        if let (Some((inmates, _)), Some(places)) = (inmates, places) {
+            let place = format!("{}/occupancy (line {})", p.table, p.line);
+            warnings.extend(check_capacity(&place, inmates, &p.value, places));
+        }
+    }
     for p in published {
         let place = format!("{}/{}/{} (line {})", p.table, p.row, p.column, p.line);
         let ours = report

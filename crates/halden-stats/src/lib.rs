@@ -14,7 +14,9 @@
 //! - [`report`]: the report as data; JSON and CSV.
 //! - [`ratio`]: exact ratios and the rounding rule.
 //! - [`dq`]: data-quality warnings against published figures.
+//! - [`bands`]: sentence-length bands (BAND).
 
+pub mod bands;
 pub mod count;
 pub mod dq;
 pub mod extract;

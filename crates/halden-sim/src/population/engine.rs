@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use halden_domain::{
     Case,
@@ -150,61 +152,89 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// Engine results kept per input (one per worker thread; the results are pure, so sharing is
-/// only a question of speed, never of the answer). Inputs without a remand deduction, the most
-/// common, are kept in a dense table by term; the rest in a hash map.
-#[derive(Default)]
+impl KeyHasher {
+    fn hash_u64(mut self, n: u64) -> u64 {
+        self.write_u64(n);
+        self.finish()
+    }
+}
+
+/// Shards of the shared map (a power of two): two workers rarely wait for each other.
+const SHARDS: usize = 64;
+
+/// Engine results kept per input, one memo for the whole run, shared by every worker thread
+/// (the results are pure, so sharing is only a question of speed, never of the answer: the
+/// first thread to need an input computes it, every later lookup only reads). Inputs without a
+/// remand deduction, the most common, are kept in a dense table by term whose slots are written
+/// once (`OnceLock`, lock-free reads); inputs with a deduction (a remand sentenced at its end,
+/// the pairs term × deduction are too many to compute ahead) in a sharded map.
 pub struct Memo {
-    dense: Vec<Option<Durations>>,
-    map: HashMap<u64, Durations, BuildHasherDefault<KeyHasher>>,
-    /// Engine calls made (misses).
-    pub calls: u64,
-    /// When false, every lookup calls the engine (the benchmark's baseline).
+    dense: Vec<OnceLock<Durations>>,
+    map: Vec<Mutex<HashMap<u64, Durations, BuildHasherDefault<KeyHasher>>>>,
+    calls: AtomicU64,
+    /// When true, every lookup calls the engine (the benchmark's baseline).
     pub disabled: bool,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo::new()
+    }
 }
 
 impl Memo {
     /// A memo that remembers.
     pub fn new() -> Memo {
-        Memo::default()
+        Memo {
+            dense: (0..16 * (MAX_TERM + 1)).map(|_| OnceLock::new()).collect(),
+            map: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::default()))
+                .collect(),
+            calls: AtomicU64::new(0),
+            disabled: false,
+        }
+    }
+
+    fn compute(&self, input: Input) -> Durations {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        compute(input).unwrap_or(FALLBACK)
     }
 
     /// The engine's durations for `input`.
-    ///
-    /// # Panics
-    ///
-    /// Never for inputs the scenario checks admit: terms 1–10 950 days, deductions up to 3 650.
-    pub fn get(&mut self, input: Input) -> Durations {
+    pub fn get(&self, input: Input) -> Durations {
         if self.disabled {
-            self.calls += 1;
-            return compute(input).unwrap_or(FALLBACK);
+            return self.compute(input);
         }
         if input.remand == 0 && input.term <= super::scenario::MAX_SENTENCE_DAYS {
             let slot = (input.key() & 0xF) as usize * (MAX_TERM + 1) + input.term as usize;
-            if self.dense.is_empty() {
-                self.dense = vec![None; 16 * (MAX_TERM + 1)];
-            }
-            if let Some(d) = self.dense[slot] {
-                return d;
-            }
-            self.calls += 1;
-            let d = compute(input).unwrap_or(FALLBACK);
-            self.dense[slot] = Some(d);
-            return d;
+            return *self.dense[slot].get_or_init(|| self.compute(input));
         }
         let key = input.key();
-        if let Some(d) = self.map.get(&key) {
-            return *d;
+        let hash = KeyHasher::default().hash_u64(key);
+        let shard = &self.map[(hash >> 58) as usize % SHARDS];
+        if let Some(d) = shard.lock().ok().and_then(|m| m.get(&key).copied()) {
+            return d;
         }
-        self.calls += 1;
-        let d = compute(input).unwrap_or(FALLBACK);
-        self.map.insert(key, d);
+        // Computed outside the lock: two threads may both compute a new input (the same answer).
+        let d = self.compute(input);
+        if let Ok(mut m) = shard.lock() {
+            m.insert(key, d);
+        }
         d
     }
 
-    /// Distinct inputs seen.
+    /// Engine calls made (misses, over every thread).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Distinct inputs kept.
     pub fn len(&self) -> usize {
-        self.map.len() + self.dense.iter().filter(|d| d.is_some()).count()
+        self.map
+            .iter()
+            .map(|m| m.lock().map_or(0, |m| m.len()))
+            .sum::<usize>()
+            + self.dense.iter().filter(|d| d.get().is_some()).count()
     }
 
     /// Whether nothing was computed yet.

@@ -97,6 +97,9 @@ pub struct Options {
     pub threads: usize,
     /// Memoise engine calls (off only for the benchmark's baseline).
     pub memoise: bool,
+    /// Start from a stationary stock drawn for day 0 (see [`stationary_stock`]); off, the
+    /// system starts empty and only the burn-in fills it (the test and benchmark comparison).
+    pub stationary_start: bool,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
         Options {
             threads: 2,
             memoise: true,
+            stationary_start: true,
         }
     }
 }
@@ -150,24 +154,30 @@ pub fn run(scenario: &Scenario, options: Options, progress: &(dyn Fn(u32, u32) +
     let next = AtomicU32::new(0);
     let done = AtomicU32::new(0);
     let results: Mutex<Vec<(u32, Vec<WorldRep>)>> = Mutex::new(Vec::new());
-    let calls = std::sync::atomic::AtomicU64::new(0);
     let threads = options.threads.clamp(1, 64).min(total as usize);
+    // One memo for the run, shared by the threads; the strata of the stationary stock once.
+    let mut memo = Memo::new();
+    memo.disabled = !options.memoise;
+    let memo = &memo;
+    let strata = if options.stationary_start {
+        strata(scenario, memo)
+    } else {
+        Vec::new()
+    };
+    let strata = &strata[..];
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let mut memo = Memo::new();
-                memo.disabled = !options.memoise;
                 let mut local = Vec::new();
                 loop {
                     let r = next.fetch_add(1, Ordering::Relaxed);
                     if r >= total {
                         break;
                     }
-                    local.push((r, replication(scenario, r, &mut memo)));
+                    local.push((r, replication(scenario, r, memo, strata)));
                     let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(d, total);
                 }
-                calls.fetch_add(memo.calls, Ordering::Relaxed);
                 if let Ok(mut all) = results.lock() {
                     all.extend(local);
                 }
@@ -178,7 +188,7 @@ pub fn run(scenario: &Scenario, options: Options, progress: &(dyn Fn(u32, u32) +
     all.sort_by_key(|(r, _)| *r);
     Runs {
         reps: all.into_iter().map(|(_, w)| w).collect(),
-        engine_calls: calls.into_inner(),
+        engine_calls: memo.calls(),
     }
 }
 
@@ -209,8 +219,11 @@ impl Stream {
         Stream(rng)
     }
 
+    /// A uniform on [0, 1) from one 32-bit ChaCha word (ChaCha's own word size: half the
+    /// keystream a 64-bit draw takes). 2⁻³² is far finer than any probability or band the
+    /// simulator draws.
     fn unit(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        f64::from(self.0.next_u32()) * (1.0 / 4_294_967_296.0)
     }
 
     /// A Poisson count with mean `mean`, by inversion (pieces of at most 16).
@@ -243,9 +256,9 @@ struct Regime<'a> {
 }
 
 impl Regime<'_> {
-    fn rules(&self, day: u32) -> &Rules {
+    fn rules(&self, day: i64) -> &Rules {
         match self.policy {
-            Some(p) if day >= p.start_day => &p.rules,
+            Some(p) if day >= i64::from(p.start_day) => &p.rules,
             _ => &self.rules,
         }
     }
@@ -266,7 +279,8 @@ impl Regime<'_> {
 /// A sentence received and not started.
 #[derive(Debug, Clone, Copy)]
 struct Waiting {
-    arrival: u32,
+    /// Day of receipt (before day 0 for the stationary stock).
+    arrival: i64,
     ready: u32,
     fine: bool,
     em_front: bool,
@@ -283,8 +297,12 @@ struct World<'a> {
     regime: Regime<'a>,
     horizon: u32,
     window: u32,
-    six_month_from: u32,
+    six_month_from: i64,
     diff: Vec<[i32; COLUMNS]>,
+    /// The stock at the start of day 0 (the stationary stock, by column).
+    initial: [i64; COLUMNS],
+    /// Writing the stationary stock: a segment from day 0 is part of [`World::initial`].
+    seeding: bool,
     current: [i64; EM_BACK + 1],
     queue: VecDeque<Waiting>,
     em_queue: VecDeque<Waiting>,
@@ -298,12 +316,30 @@ struct World<'a> {
 }
 
 impl World<'_> {
-    fn schedule(&mut self, segment: Segment, band: Option<usize>, today: u32) {
+    /// Writes one segment. `initial`: it is the part from day 0 of a stay that began before
+    /// day 0 (the stationary stock): it is in the starting stock, not an entry.
+    fn schedule(&mut self, segment: Segment, band: Option<usize>, today: u32, initial: bool) {
         let (c, from, to) = segment;
         if to <= from {
             return;
         }
         let h = self.horizon;
+        if initial && from == 0 {
+            self.initial[c] += 1;
+            if let Some(b) = band {
+                self.initial[COMPARTMENTS + b] += 1;
+            }
+            if to < h {
+                self.diff[to as usize][c] -= 1;
+                if let Some(b) = band {
+                    self.diff[to as usize][COMPARTMENTS + b] -= 1;
+                }
+                if to >= self.window {
+                    self.exits[c] += 1;
+                }
+            }
+            return;
+        }
         if from < h {
             self.diff[from as usize][c] += 1;
             if let Some(b) = band {
@@ -344,7 +380,7 @@ impl World<'_> {
         }
         for &s in &merged[..n] {
             let b = if s.0 == PRISON { band } else { None };
-            self.schedule(s, b, today);
+            self.schedule(s, b, today, self.seeding);
             last_end = last_end.max(s.2);
         }
         if last_end < self.horizon {
@@ -352,7 +388,7 @@ impl World<'_> {
         }
     }
 
-    fn six_month(&self, day: u32) -> bool {
+    fn six_month(&self, day: i64) -> bool {
         day >= self.six_month_from
     }
 
@@ -407,13 +443,14 @@ fn sentence_path(
 }
 
 /// Starts a sentence on `start` decided on `decision` (the rules for its durations: the day of
-/// decision, or under a retroactive policy recalculated on the policy's start day).
+/// decision, or under a retroactive policy recalculated on the policy's start day). Days before
+/// day 0 (the stationary stock) are cut off at day 0.
 #[allow(clippy::too_many_arguments)]
 fn serve(
     world: &mut World,
-    memo: &mut Memo,
-    start: u32,
-    decision: u32,
+    memo: &Memo,
+    start: i64,
+    decision: i64,
     term: u32,
     remand: u32,
     fine: bool,
@@ -425,7 +462,7 @@ fn serve(
     today: u32,
 ) {
     let six_month_em = world.six_month(decision);
-    let path_under = |rules: &Rules, memo: &mut Memo, out: &mut [Segment; 3]| {
+    let path_under = |rules: &Rules, out: &mut [Segment; 3]| {
         let d = memo.get(Input {
             fine_default: fine,
             term,
@@ -444,6 +481,13 @@ fn serve(
             out,
         )
     };
+    // Absolute days, cut at day 0.
+    let mut push = |c: usize, a: i64, b: i64| {
+        let (a, b) = (a.max(0), b.max(0));
+        if b > a {
+            before.push((c, a as u32, b as u32));
+        }
+    };
     let mut rel = [(0, 0, 0); 3];
     let retro = world.regime.policy.filter(|p| p.retroactive);
     let rules_day = match retro {
@@ -451,27 +495,29 @@ fn serve(
         None => decision,
     };
     let rules = *world.regime.rules(rules_day);
-    let n = path_under(&rules, memo, &mut rel);
+    let n = path_under(&rules, &mut rel);
     let band = Some(band_of(term));
+    let at = |x: u32| start + i64::from(x);
     match retro {
-        Some(p) if start < p.start_day && n > 0 && start + rel[n - 1].2 > p.start_day => {
+        Some(p)
+            if start < i64::from(p.start_day)
+                && n > 0
+                && at(rel[n - 1].2) > i64::from(p.start_day) =>
+        {
             // Recalculated on t0 under the new rules: up to t0 the old path, from t0 the new;
             // whoever the new rules have already released leaves on t0.
-            let t0 = p.start_day;
+            let t0 = i64::from(p.start_day);
             let mut new = [(0, 0, 0); 3];
-            let m = path_under(&p.rules, memo, &mut new);
+            let m = path_under(&p.rules, &mut new);
             for &(c, a, b) in &rel[..n] {
-                let (a, b) = (start + a, (start + b).min(t0));
-                if b > a {
-                    before.push((c, a, b));
-                }
+                push(c, at(a), at(b).min(t0));
             }
             // The release surge: custody (prison, EM) ended before t0 by the new rules, not
             // by the old; they leave on t0.
             let custody_end = |segs: &[Segment]| {
                 segs.iter()
                     .filter(|s| s.0 != PAROLE)
-                    .map(|s| start + s.2)
+                    .map(|s| at(s.2))
                     .max()
                     .unwrap_or(start)
             };
@@ -479,15 +525,12 @@ fn serve(
                 world.surge += 1;
             }
             for &(c, a, b) in &new[..m] {
-                let (a, b) = ((start + a).max(t0), start + b);
-                if b > a {
-                    before.push((c, a, b));
-                }
+                push(c, at(a).max(t0), at(b));
             }
         }
         _ => {
             for &(c, a, b) in &rel[..n] {
-                before.push((c, start + a, start + b));
+                push(c, at(a), at(b));
             }
         }
     }
@@ -495,17 +538,22 @@ fn serve(
 }
 
 /// One replication: every world's figures.
-fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<WorldRep> {
+fn replication(
+    scenario: &Scenario,
+    replication: u32,
+    memo: &Memo,
+    strata: &[Stratum],
+) -> Vec<WorldRep> {
     let horizon = scenario.horizon_days();
     let window = scenario.burn_in_days;
     let first_day = scenario
         .start_date
         .checked_sub(jiff::Span::new().days(i64::from(window)))
         .unwrap_or(scenario.start_date);
-    let six_month_from = u32::try_from(
-        halden_domain::calendar::days_between(first_day, law::EM_SIX_MONTHS_FROM).max(0),
-    )
-    .unwrap_or(u32::MAX);
+    let six_month_from = i64::from(halden_domain::calendar::days_between(
+        first_day,
+        law::EM_SIX_MONTHS_FROM,
+    ));
     let mut regimes = vec![Regime {
         rules: scenario.rules,
         capacity: scenario.capacity,
@@ -526,6 +574,8 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
             window,
             six_month_from,
             diff: vec![[0; COLUMNS]; horizon as usize + 1],
+            initial: [0; COLUMNS],
+            seeding: false,
             current: [0; EM_BACK + 1],
             queue: VecDeque::new(),
             em_queue: VecDeque::new(),
@@ -546,6 +596,36 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut scratch: Vec<Segment> = Vec::with_capacity(8);
 
+    if !strata.is_empty() {
+        // The stationary stock: drawn once (its own stream) and given to every world, as the
+        // arrivals are (common random numbers).
+        let mut stock = Stream::new(scenario.seed, replication, 2);
+        let people = stationary_stock(scenario, memo, strata, &mut stock);
+        for w in worlds.iter_mut() {
+            w.seeding = true;
+            let mut waiting = Vec::new();
+            for person in &people {
+                w.created += 1;
+                if let Some(p) = person.admit(scenario, w, memo, &mut scratch) {
+                    waiting.push(p);
+                }
+            }
+            w.seeding = false;
+            // Still waiting on day 0: into the queues in receipt order.
+            waiting.sort_by_key(|p| p.arrival);
+            for p in waiting {
+                if p.em_front {
+                    w.em_queue.push_back(p);
+                } else {
+                    w.queue.push_back(p);
+                }
+            }
+            for (current, initial) in w.current.iter_mut().zip(w.initial.iter()) {
+                *current = *initial;
+            }
+        }
+    }
+
     for day in 0..horizon {
         for w in worlds.iter_mut() {
             let row = w.diff[day as usize];
@@ -557,16 +637,7 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
         for (f, flow) in scenario.admissions.iter().enumerate() {
             let n = arrivals.poisson(flow.per_year / 365.0 * max_multiplier);
             for _ in 0..n {
-                candidates.push(Candidate {
-                    flow: f,
-                    accept: persons.unit(),
-                    length: (persons.unit(), persons.unit()),
-                    em: persons.unit(),
-                    parole: persons.unit(),
-                    back_door: persons.unit(),
-                    sentenced: persons.unit(),
-                    sentence: (persons.unit(), persons.unit()),
-                });
+                candidates.push(Candidate::draw(f, &mut persons));
             }
         }
         for w in worlds.iter_mut() {
@@ -577,55 +648,22 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
                 }
                 let flow = &scenario.admissions[cand.flow];
                 w.created += 1;
-                match flow.kind {
-                    Kind::Remand => {
-                        let stay = flow.length.draw(cand.length.0, cand.length.1);
-                        scratch.clear();
-                        scratch.push((REMAND, day, day + stay));
-                        match &flow.sentence {
-                            Some(sentence) if cand.sentenced < flow.sentenced_share => {
-                                let term = sentence.draw(cand.sentence.0, cand.sentence.1);
-                                serve(
-                                    w,
-                                    memo,
-                                    day + stay,
-                                    day + stay,
-                                    term,
-                                    stay,
-                                    false,
-                                    false,
-                                    cand.parole,
-                                    cand.back_door,
-                                    flow.parole_uptake,
-                                    &mut scratch,
-                                    day,
-                                );
-                            }
-                            _ => w.person(&scratch, None, day),
+                let arrival = Arrival {
+                    cand: *cand,
+                    day: i64::from(day),
+                    length: flow.length.draw(cand.length.0, cand.length.1),
+                    sentence: match &flow.sentence {
+                        Some(sentence) if cand.sentenced < flow.sentenced_share => {
+                            Some(sentence.draw(cand.sentence.0, cand.sentence.1))
                         }
-                    }
-                    Kind::Prison | Kind::FineDefault => {
-                        let rules = *w.regime.rules(day);
-                        let term = flow.length.draw(cand.length.0, cand.length.1);
-                        let em_front = flow.kind == Kind::Prison
-                            && rules.em_front_door_limit_days > 0
-                            && term <= rules.em_front_door_limit_days
-                            && cand.em < rules.em_uptake;
-                        let waiting = Waiting {
-                            arrival: day,
-                            ready: day + rules.summons_lead_days,
-                            fine: flow.kind == Kind::FineDefault,
-                            em_front,
-                            term,
-                            parole_u: cand.parole,
-                            back_u: cand.back_door,
-                            parole_uptake: flow.parole_uptake,
-                        };
-                        if em_front {
-                            w.em_queue.push_back(waiting);
-                        } else {
-                            w.queue.push_back(waiting);
-                        }
+                        _ => None,
+                    },
+                };
+                if let Some(waiting) = arrival.admit(scenario, w, memo, &mut scratch) {
+                    if waiting.em_front {
+                        w.em_queue.push_back(waiting);
+                    } else {
+                        w.queue.push_back(waiting);
                     }
                 }
             }
@@ -650,18 +688,308 @@ fn replication(scenario: &Scenario, replication: u32, memo: &mut Memo) -> Vec<Wo
         .collect()
 }
 
-fn wait_segments(w: &mut World, p: &Waiting, until: u32) {
-    let today = until;
-    if until > p.arrival {
-        w.schedule((WAITING, p.arrival, until), None, today);
-    }
-    let q = p.arrival + QUEUE_AFTER_DAYS;
-    if until > q {
-        w.schedule((QUEUE, q, until), None, today);
+impl Candidate {
+    /// The uniforms of one arrival candidate, in their fixed order.
+    fn draw(flow: usize, persons: &mut Stream) -> Candidate {
+        Candidate {
+            flow,
+            accept: persons.unit(),
+            length: (persons.unit(), persons.unit()),
+            em: persons.unit(),
+            parole: persons.unit(),
+            back_door: persons.unit(),
+            sentenced: persons.unit(),
+            sentence: (persons.unit(), persons.unit()),
+        }
     }
 }
 
-fn start_from_queues(w: &mut World, memo: &mut Memo, day: u32, scratch: &mut Vec<Segment>) {
+/// A person arriving on `day` with their lengths drawn: the remand stay or imposed term
+/// (`length`), and for a remand the sentence at its end, if sentenced.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    cand: Candidate,
+    day: i64,
+    length: u32,
+    sentence: Option<u32>,
+}
+
+impl Arrival {
+    /// Writes the person into `world`: a remand's whole path, or a received sentence, which
+    /// waits (returned, for the queue) unless it began before day 0 and has started by then
+    /// (the stationary stock: it started on receipt + the summons lead, as with no queue).
+    fn admit(
+        &self,
+        scenario: &Scenario,
+        w: &mut World,
+        memo: &Memo,
+        scratch: &mut Vec<Segment>,
+    ) -> Option<Waiting> {
+        let cand = &self.cand;
+        let flow = &scenario.admissions[cand.flow];
+        let today = self.day.max(0) as u32;
+        match flow.kind {
+            Kind::Remand => {
+                let stay = self.length;
+                let end = self.day + i64::from(stay);
+                scratch.clear();
+                if end > 0 {
+                    scratch.push((REMAND, self.day.max(0) as u32, end as u32));
+                }
+                match self.sentence {
+                    Some(term) => serve(
+                        w,
+                        memo,
+                        end,
+                        end,
+                        term,
+                        stay,
+                        false,
+                        false,
+                        cand.parole,
+                        cand.back_door,
+                        flow.parole_uptake,
+                        scratch,
+                        today,
+                    ),
+                    None => w.person(scratch, None, today),
+                }
+                None
+            }
+            Kind::Prison | Kind::FineDefault => {
+                let rules = *w.regime.rules(self.day);
+                let term = self.length;
+                let em_front = flow.kind == Kind::Prison
+                    && rules.em_front_door_limit_days > 0
+                    && term <= rules.em_front_door_limit_days
+                    && cand.em < rules.em_uptake;
+                let ready = self.day + i64::from(rules.summons_lead_days);
+                let waiting = Waiting {
+                    arrival: self.day,
+                    ready: ready.max(0) as u32,
+                    fine: flow.kind == Kind::FineDefault,
+                    em_front,
+                    term,
+                    parole_u: cand.parole,
+                    back_u: cand.back_door,
+                    parole_uptake: flow.parole_uptake,
+                };
+                if self.day < 0 && ready <= 0 {
+                    scratch.clear();
+                    serve(
+                        w,
+                        memo,
+                        ready,
+                        self.day,
+                        term,
+                        0,
+                        waiting.fine,
+                        em_front,
+                        cand.parole,
+                        cand.back_door,
+                        flow.parole_uptake,
+                        scratch,
+                        0,
+                    );
+                    None
+                } else {
+                    Some(waiting)
+                }
+            }
+        }
+    }
+}
+
+/// One stratum of a flow for the stationary stock: a band of its length (and, for a remand,
+/// whether sentenced and the sentence's band), its arrivals a day, and a bound on the whole
+/// stay in the system of anyone in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stratum {
+    flow: usize,
+    band: usize,
+    sentence: Option<usize>,
+    per_day: f64,
+    bound: u32,
+}
+
+/// The strata of every flow (see [`stationary_stock`]).
+fn strata(scenario: &Scenario, memo: &Memo) -> Vec<Stratum> {
+    let rules = scenario.rules;
+    let end = |term: u32, fine: bool| {
+        memo.get(Input {
+            fine_default: fine,
+            term,
+            remand: 0,
+            parole: rules.parole_fraction,
+            six_month_em: false,
+        })
+        .end
+        .max(term)
+    };
+    let mut out = Vec::new();
+    for (f, flow) in scenario.admissions.iter().enumerate() {
+        let per_day = flow.per_year / 365.0;
+        for (b, &(_, high, share)) in flow.length.bands().iter().enumerate() {
+            match flow.kind {
+                Kind::Prison | Kind::FineDefault => out.push(Stratum {
+                    flow: f,
+                    band: b,
+                    sentence: None,
+                    per_day: per_day * share,
+                    bound: rules.summons_lead_days + end(high, flow.kind == Kind::FineDefault) + 1,
+                }),
+                Kind::Remand => {
+                    let sentenced = match &flow.sentence {
+                        Some(_) => flow.sentenced_share,
+                        None => 0.0,
+                    };
+                    out.push(Stratum {
+                        flow: f,
+                        band: b,
+                        sentence: None,
+                        per_day: per_day * share * (1.0 - sentenced),
+                        bound: high + 1,
+                    });
+                    if let Some(sentence) = &flow.sentence {
+                        for (c, &(_, term, s)) in sentence.bands().iter().enumerate() {
+                            out.push(Stratum {
+                                flow: f,
+                                band: b,
+                                sentence: Some(c),
+                                per_day: per_day * share * sentenced * s,
+                                bound: high + end(term, false) + 1,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.retain(|s| s.per_day > 0.0);
+    out
+}
+
+/// The stationary stock on day 0: everyone still in the system from a flow that has run at its
+/// day-0 rate forever (STATISTICS.md §4 "draw a stationary stock").
+///
+/// **Derivation.** Arrivals of a flow are Poisson, λ a day, and each person's whole stay in the
+/// system (waiting, remand, serving, EM, parole) is D days, drawn independently of the arrival
+/// day. A person who arrived on day −t (t ≥ 1) is still in on day 0 iff D > t. Thinning a
+/// Poisson process independently gives Poisson processes, so the persons from day −t still in
+/// are Poisson with mean λ·P(D > t), independent across days, and the stock is Poisson with mean
+/// λ·Σ_{t≥1} P(D > t) = λ·(E[D] − 1) (for D ≥ 1 whole days; with day 0's own arrivals, drawn by
+/// the run, the day's stock has mean λ·E[D], Little's law). Given that a person is in the stock,
+/// P(D = d, elapsed = t) = λ·P(D = d) / (λ·(E[D] − 1)) for 1 ≤ t < d: the stay is **length
+/// biased** (probability ∝ (d − 1)·P(D = d)) and, given d, the elapsed time t is uniform on
+/// 1…d − 1, so the remaining time r = d − t is uniform on 1…d − 1 too; unconditionally
+/// P(r ≥ k) = Σ_{d>k} P(D ≥ d)… i.e. the residual has the equilibrium density
+/// P(R = r) = P(D > r) / (E[D] − 1), the discrete form of the renewal-theory residual
+/// f_R(r) = (1 − F_D(r)) / E[D]. For a fixed stay d it is uniform: r uniform on 1…d − 1
+/// (in continuous time, uniform on [0, d)).
+///
+/// **Sampling.** E[D] is not known in closed form (the stay comes from the engine and the
+/// behaviour draws), so the stock is drawn by thinning, stratified so that little is thrown
+/// away: in a stratum s (a length band) every stay is below a bound B_s, so draw
+/// N_s ~ Poisson(λ_s·(B_s − 1)) candidates, each with t uniform on 1…B_s − 1 (together, a
+/// Poisson process of rate λ_s on days −1…−(B_s − 1)), draw the person's stay D as a new
+/// arrival of that stratum would, and keep them iff D > t. This is exact (no one in the
+/// stratum arrived before −B_s and is still in). The stay assumes no capacity wait: a received
+/// sentence starts on receipt + the summons lead (R-INNK-1), and EM devices do not bind; the
+/// burn-in (`burn_in_days`) lets the queue form where the ceiling binds.
+fn stationary_stock(
+    scenario: &Scenario,
+    memo: &Memo,
+    strata: &[Stratum],
+    stream: &mut Stream,
+) -> Vec<Arrival> {
+    let rules = scenario.rules;
+    let six_month_from = {
+        let first_day = scenario
+            .start_date
+            .checked_sub(jiff::Span::new().days(i64::from(scenario.burn_in_days)))
+            .unwrap_or(scenario.start_date);
+        i64::from(halden_domain::calendar::days_between(
+            first_day,
+            law::EM_SIX_MONTHS_FROM,
+        ))
+    };
+    let mut out = Vec::new();
+    for s in strata {
+        let flow = &scenario.admissions[s.flow];
+        let span = s.bound.saturating_sub(1);
+        if span == 0 {
+            continue;
+        }
+        let n = stream.poisson(s.per_day * f64::from(span));
+        for _ in 0..n {
+            let t = 1 + ((stream.unit() * f64::from(span)) as u32).min(span - 1);
+            let cand = Candidate::draw(s.flow, stream);
+            let length = flow.length.draw_in(s.band, cand.length.1);
+            let sentence = match (s.sentence, &flow.sentence) {
+                (Some(c), Some(sentence)) => Some(sentence.draw_in(c, cand.sentence.1)),
+                _ => None,
+            };
+            let day = -i64::from(t);
+            let stay = match flow.kind {
+                Kind::Remand => {
+                    length
+                        + sentence.map_or(0, |term| {
+                            memo.get(Input {
+                                fine_default: false,
+                                term,
+                                remand: length,
+                                parole: rules.parole_fraction,
+                                six_month_em: day + i64::from(length) >= six_month_from,
+                            })
+                            .end
+                        })
+                }
+                Kind::Prison | Kind::FineDefault => {
+                    rules.summons_lead_days
+                        + memo
+                            .get(Input {
+                                fine_default: flow.kind == Kind::FineDefault,
+                                term: length,
+                                remand: 0,
+                                parole: rules.parole_fraction,
+                                six_month_em: day >= six_month_from,
+                            })
+                            .end
+                }
+            };
+            if stay > t {
+                out.push(Arrival {
+                    cand,
+                    day,
+                    length,
+                    sentence,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn wait_segments(w: &mut World, p: &Waiting, until: u32) {
+    let today = until;
+    let until = i64::from(until);
+    // Received before day 0 (the stationary stock): the part from day 0 is in the starting stock.
+    let initial = p.arrival < 0;
+    if until > p.arrival {
+        w.schedule(
+            (WAITING, p.arrival.max(0) as u32, until as u32),
+            None,
+            today,
+            initial,
+        );
+    }
+    let q = p.arrival + i64::from(QUEUE_AFTER_DAYS);
+    if until > q {
+        w.schedule((QUEUE, q.max(0) as u32, until as u32), None, today, q < 0);
+    }
+}
+
+fn start_from_queues(w: &mut World, memo: &Memo, day: u32, scratch: &mut Vec<Segment>) {
     let cap = *w.regime.capacity(day);
     while let Some(&p) = w.queue.front() {
         if p.ready > day {
@@ -689,13 +1017,13 @@ fn start_from_queues(w: &mut World, memo: &mut Memo, day: u32, scratch: &mut Vec
     }
 }
 
-fn start(w: &mut World, memo: &mut Memo, p: &Waiting, day: u32, scratch: &mut Vec<Segment>) {
+fn start(w: &mut World, memo: &Memo, p: &Waiting, day: u32, scratch: &mut Vec<Segment>) {
     wait_segments(w, p, day);
     scratch.clear();
     serve(
         w,
         memo,
-        day,
+        i64::from(day),
         p.arrival,
         p.term,
         0,
@@ -710,7 +1038,7 @@ fn start(w: &mut World, memo: &mut Memo, p: &Waiting, day: u32, scratch: &mut Ve
 }
 
 fn summarise(w: &World, years: u32) -> WorldRep {
-    let mut stock = [0i64; COLUMNS];
+    let mut stock = w.initial;
     let window = w.window as usize;
     let horizon = w.horizon as usize;
     let mut at_window_start = [0i64; COMPARTMENTS];

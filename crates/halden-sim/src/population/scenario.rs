@@ -123,17 +123,35 @@ impl Length {
     pub fn draw(&self, u: f64, v: f64) -> u32 {
         match self {
             Length::Fixed(d) => *d,
-            Length::Bands { bands, draw } => {
+            Length::Bands { bands, .. } => {
                 let mut acc = 0.0;
-                let mut chosen = bands[bands.len() - 1];
-                for band in bands {
+                let mut chosen = bands.len() - 1;
+                for (i, band) in bands.iter().enumerate() {
                     acc += band.2;
                     if u < acc {
-                        chosen = *band;
+                        chosen = i;
                         break;
                     }
                 }
-                let (a, b, _) = chosen;
+                self.draw_in(chosen, v)
+            }
+        }
+    }
+
+    /// The bands as `(from, to, share)`; a fixed length is one band of share 1.
+    pub fn bands(&self) -> Vec<(u32, u32, f64)> {
+        match self {
+            Length::Fixed(d) => vec![(*d, *d, 1.0)],
+            Length::Bands { bands, .. } => bands.clone(),
+        }
+    }
+
+    /// The day within band `band` (an index of [`Length::bands`]) for the uniform `v`.
+    pub fn draw_in(&self, band: usize, v: f64) -> u32 {
+        match self {
+            Length::Fixed(d) => *d,
+            Length::Bands { bands, draw } => {
+                let (a, b, _) = bands[band.min(bands.len() - 1)];
                 if b <= a {
                     return a;
                 }

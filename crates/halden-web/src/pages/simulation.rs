@@ -15,8 +15,9 @@ use serde::Deserialize;
 use super::{Chrome, check_csrf, chrome, lang, refusal, render, signed_in};
 use crate::{
     AppState,
+    charts::{self, FanLine},
     i18n::Lang,
-    simulation::{self, Line, StartError, Status},
+    simulation::{self, StartError, Status},
 };
 
 /// The words of the pages.
@@ -375,7 +376,7 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
     let has_policy = o.policy.is_some();
     let mut lines = Vec::new();
     if let Some((p10, p50, p90)) = simulation::monthly(o, 0, total) {
-        lines.push(Line {
+        lines.push(FanLine {
             label: w.baseline,
             colour: "#1d4f91",
             p10,
@@ -385,7 +386,7 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
     }
     if has_policy {
         if let Some((p10, p50, p90)) = simulation::monthly(o, 1, total) {
-            lines.push(Line {
+            lines.push(FanLine {
                 label: w.policy,
                 colour: "#b35900",
                 p10,
@@ -394,8 +395,7 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
             });
         }
     }
-    let total_svg =
-        simulation::fan_chart("chart-total", w.total_chart, w.chart_desc, w.year, &lines);
+    let total_svg = charts::fan("chart-total", w.total_chart, w.chart_desc, w.year, &lines);
     let delta_svg = if has_policy {
         let prison = simulation::series_index("prison");
         let mut lines = Vec::new();
@@ -404,7 +404,7 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
             (prison, w.series_names[prison], "#b35900"),
         ] {
             if let Some((p10, p50, p90)) = simulation::monthly(o, 2, series) {
-                lines.push(Line {
+                lines.push(FanLine {
                     label,
                     colour,
                     p10,
@@ -413,7 +413,7 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
                 });
             }
         }
-        Some(simulation::fan_chart(
+        Some(charts::fan(
             "chart-delta",
             w.delta_chart,
             w.chart_desc,
