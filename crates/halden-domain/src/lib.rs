@@ -14,6 +14,7 @@
 //!   ground and a written reason; appeals one level up within three weeks.
 //! - [`community`]: a community sentence in execution: the nearest probation office, the hours
 //!   ledger, progress against the execution period, breaches and the case to the court.
+//! - [`presentence`]: pre-sentence reports (strpl § 161): request, stages, overdue.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -32,6 +33,7 @@ pub mod explain;
 pub mod law;
 pub mod placement;
 pub mod policy;
+pub mod presentence;
 pub mod progression;
 pub mod queue;
 pub mod register;
