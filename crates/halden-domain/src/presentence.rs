@@ -254,17 +254,23 @@ pub fn check_delivery(
     problems
 }
 
-/// A new version of the report is refused once it is delivered: the court has the delivered one.
+/// A report is written by the officer assigned, and no longer changed once delivered (the court
+/// has the delivered version).
 pub fn check_report_stage(stage: Stage) -> Vec<FieldError> {
-    if stage == Stage::Delivered {
-        vec![FieldError::bilingual(
+    match stage {
+        Stage::Requested => vec![FieldError::bilingual(
+            "officer",
+            None,
+            "assign a probation officer before the report is written",
+            "tildel en saksbehandler før personundersøkelsen skrives",
+        )],
+        Stage::Assigned => Vec::new(),
+        Stage::Delivered => vec![FieldError::bilingual(
             "stage",
             None,
             "the report is delivered to the court; it can no longer be changed",
             "personundersøkelsen er levert retten og kan ikke lenger endres",
-        )]
-    } else {
-        Vec::new()
+        )],
     }
 }
 
@@ -387,6 +393,8 @@ mod tests {
             ["delivered"]
         );
         assert_eq!(check_report_stage(Stage::Delivered)[0].field, "stage");
+        assert_eq!(check_report_stage(Stage::Requested)[0].field, "officer");
+        assert!(check_report_stage(Stage::Assigned).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`import`]: court files (JSON, CSV).
 //! - [`demo`]: the demo estate, population and accounts.
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
+//! - `presentence`: pre-sentence reports requested by courts (issue 6, item 2).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
@@ -25,6 +26,7 @@ pub mod import;
 pub mod openapi;
 pub mod pages;
 pub mod placement_advice;
+mod presentence;
 mod probation;
 pub mod progression;
 mod queue;
@@ -84,6 +86,8 @@ pub fn app(state: AppState) -> Router {
         // Probation offices and community sentences (issue 6): API and pages.
         .merge(probation::routes())
         .merge(pages::probation::routes())
+        // Pre-sentence reports (issue 6, item 2): the API.
+        .merge(presentence::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())
