@@ -303,7 +303,10 @@ mod tests {
             Some(1)
         );
         // On the deadline itself nothing is late yet.
-        assert_eq!(overdue_days(date(2026, 12, 1), None, date(2026, 12, 1)), None);
+        assert_eq!(
+            overdue_days(date(2026, 12, 1), None, date(2026, 12, 1)),
+            None
+        );
         // Across a month: deadline 2026-11-20, today 2026-12-02: 10 days of November left
         // (21..=30) + 2 = 12.
         assert_eq!(

@@ -276,8 +276,14 @@ impl Store {
                 Some((owner, kind)) if owner == request_id => {
                     return Err(StorageError::invalid_bilingual(
                         "corrects",
-                        format!("event {target} is a {kind}; a {} cannot replace it", event.kind),
-                        format!("hendelse {target} er av typen {kind} og kan ikke erstattes av {}", event.kind),
+                        format!(
+                            "event {target} is a {kind}; a {} cannot replace it",
+                            event.kind
+                        ),
+                        format!(
+                            "hendelse {target} er av typen {kind} og kan ikke erstattes av {}",
+                            event.kind
+                        ),
                     ));
                 }
                 _ => {

@@ -339,6 +339,27 @@ fn decision_paths() -> Value {
                 "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
                 "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
             "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
+        // Pre-sentence reports (personundersøkelse, strpl § 161; issue 6, item 2).
+        "/api/v1/presentence-reports": {
+            "get": {"summary": "Pre-sentence reports requested by courts: a probation officer's whole office, national placement the country; by deadline, each with its stage and `overdue_days` (deadline passed, not delivered), and the ids of the overdue ones",
+                "responses": merge(json!({"200": ok("{\"date\", \"office\", \"requests\": […], \"overdue\": [ids]}")}), standard_errors())},
+            "post": {"summary": "Record a court's request at the caller's location (probation officers): the person by `person_id` (registered) or `identity` (found by identity number or temporary id, else registered in the same transaction), court, case number, requested and deadline dates",
+                "parameters": [key.clone()],
+                "requestBody": body(json!({"type": "object", "required": ["court", "case_number", "requested", "deadline"], "additionalProperties": false, "properties": {
+                    "person_id": {"type": "integer"}, "identity": {"$ref": "#/components/schemas/Identity"},
+                    "court": {"type": "string"}, "case_number": {"type": "string"},
+                    "requested": {"type": "string", "format": "date"}, "deadline": {"type": "string", "format": "date"}}})),
+                "responses": merge(json!({"201": ok("{\"id\", \"version\"}"), "409": errors_response("Idempotency key reused for another request")}), standard_errors())}},
+        "/api/v1/presentence-reports/{id}": {"get": {"summary": "A pre-sentence request with its report's latest version and the append-only history (the office's probation officers and national placement; logged as a read of the person)",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"id\", \"person\", \"stage\", \"overdue_days\", \"report\", \"events\": […], \"version\"}")}), standard_errors())}},
+        "/api/v1/presentence-reports/{id}/events": {"post": {"summary": "Record on a request (probation officers of its office): `request` (the request changed), `assignment` {officer}, `report` (a version of the report), `delivery` {delivered}. A new request, assignment or report replaces the latest of its kind (`corrects`, defaulted) and needs a `reason`; a report needs an officer assigned and is closed once delivered. `version` is the number of events read (409 when stale)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["request", "assignment", "report", "delivery"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "request: {court, case_number, requested, deadline}; assignment: {officer}; report: {housing, work, health, substance_use, family, motivation, community_sentence, electronic_monitoring, programme (each suitable|not_suitable|not_assessed), assessment}; delivery: {delivered}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or idempotency key reused")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

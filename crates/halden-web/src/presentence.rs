@@ -23,8 +23,7 @@ use halden_domain::{
 };
 use halden_storage::{
     AnswerKey, NewPresentenceEvent, NewPresentenceRequest, PersonRef, PresentenceEventRow,
-    PresentenceRow, PresentenceState,
-    facts::Fact,
+    PresentenceRow, PresentenceState, facts::Fact,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -72,11 +71,7 @@ fn visible_locations(caller: &Caller) -> Result<Option<Vec<String>>, ApiError> {
 }
 
 /// The request `id` if the caller may see it (404 when not, existence not revealed).
-async fn visible(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<PresentenceRow, ApiError> {
+async fn visible(state: &AppState, caller: &Caller, id: i64) -> Result<PresentenceRow, ApiError> {
     let locations = visible_locations(caller)?;
     let row = state
         .store
@@ -547,7 +542,10 @@ pub(crate) async fn record(
     if !EVENT_KINDS.contains(&kind) {
         return Err(ApiError::invalid_bilingual(
             "kind",
-            format!("unknown kind '{kind}'; expected one of {}", EVENT_KINDS.join(", ")),
+            format!(
+                "unknown kind '{kind}'; expected one of {}",
+                EVENT_KINDS.join(", ")
+            ),
             format!("ukjent type '{kind}'"),
         ));
     }
@@ -587,8 +585,13 @@ pub(crate) async fn record(
     match kind {
         "request" => {
             let p: RequestPayload = read(&payload, "payload")?;
-            let problems =
-                presentence::check_request(&p.court, &p.case_number, p.requested, p.deadline, today);
+            let problems = presentence::check_request(
+                &p.court,
+                &p.case_number,
+                p.requested,
+                p.deadline,
+                today,
+            );
             if !problems.is_empty() {
                 return Err(under_payload(problems));
             }
@@ -626,7 +629,10 @@ pub(crate) async fn record(
                     p.motivation,
                 ],
                 suitability: [
-                    measures.first().copied().unwrap_or(Suitability::NotAssessed),
+                    measures
+                        .first()
+                        .copied()
+                        .unwrap_or(Suitability::NotAssessed),
                     measures.get(1).copied().unwrap_or(Suitability::NotAssessed),
                     measures.get(2).copied().unwrap_or(Suitability::NotAssessed),
                 ],

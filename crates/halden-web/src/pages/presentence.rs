@@ -26,8 +26,7 @@ use crate::{
     error::ApiError,
     i18n::{Lang, Vocab},
     presentence::{
-        EventRequest, NewRequest, RequestView, create, list_view, record, report_of,
-        request_view,
+        EventRequest, NewRequest, RequestView, create, list_view, record, report_of, request_view,
     },
     probation::{location_name, officers_of},
 };
@@ -265,7 +264,9 @@ async fn list_page(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let heading = format!(
         "{} – {} ({})",
         w.heading,
-        view.office.clone().unwrap_or_else(|| w.national.to_string()),
+        view.office
+            .clone()
+            .unwrap_or_else(|| w.national.to_string()),
         view.date
     );
     render(&ListPage {
@@ -314,12 +315,12 @@ fn report_sections(view: &RequestView, lang: Lang) -> Vec<(String, String)> {
         .zip(&r.situation)
         .map(|((_, en, nb), text)| (pick(lang, (en, nb)).to_string(), text.clone()))
         .collect();
-    out.extend(
-        MEASURES
-            .iter()
-            .zip(r.suitability)
-            .map(|((_, en, nb), s)| (pick(lang, (en, nb)).to_string(), pick(lang, s.label()).to_string())),
-    );
+    out.extend(MEASURES.iter().zip(r.suitability).map(|((_, en, nb), s)| {
+        (
+            pick(lang, (en, nb)).to_string(),
+            pick(lang, s.label()).to_string(),
+        )
+    }));
     out.push((words(lang).assessment.to_string(), r.assessment.clone()));
     out
 }
@@ -336,9 +337,14 @@ fn facts_of(view: &RequestView, lang: Lang) -> Vec<(String, String)> {
         (w.deadline.to_string(), r.deadline.clone()),
         (
             w.officer.to_string(),
-            r.officer.clone().unwrap_or_else(|| w.unassigned.to_string()),
+            r.officer
+                .clone()
+                .unwrap_or_else(|| w.unassigned.to_string()),
         ),
-        (w.stage.to_string(), stage_words(lang, view.stage).to_string()),
+        (
+            w.stage.to_string(),
+            stage_words(lang, view.stage).to_string(),
+        ),
         (
             w.delivered.to_string(),
             r.delivered_on.clone().unwrap_or_else(|| "–".into()),
@@ -437,7 +443,15 @@ async fn request_page(
         report_version: view
             .report
             .as_ref()
-            .map(|r| format!("{} {} – {} {}", w.version, r.version, local_time(&r.recorded_at), r.recorded_by))
+            .map(|r| {
+                format!(
+                    "{} {} – {} {}",
+                    w.version,
+                    r.version,
+                    local_time(&r.recorded_at),
+                    r.recorded_by
+                )
+            })
             .unwrap_or_default(),
         actions,
         events,
@@ -478,7 +492,15 @@ fn document_page(view: &RequestView, headers: &HeaderMap, caller: &Caller, here:
         version: view
             .report
             .as_ref()
-            .map(|r| format!("{} {} – {} {}", w.version, r.version, local_time(&r.recorded_at), r.recorded_by))
+            .map(|r| {
+                format!(
+                    "{} {} – {} {}",
+                    w.version,
+                    r.version,
+                    local_time(&r.recorded_at),
+                    r.recorded_by
+                )
+            })
             .unwrap_or_default(),
         heading,
     })
@@ -519,13 +541,37 @@ fn request_fields(lang: Lang, v: &Values, with_identity: bool) -> Vec<Field> {
                 false,
             )
             .help(t.temporary_id_help),
-            Field::new("family_name", t.family_name, "text", v.get("family_name"), true),
-            Field::new("given_names", t.given_names, "text", v.get("given_names"), true),
-            Field::new("birth_date", t.birth_date, "date", v.get("birth_date"), true),
+            Field::new(
+                "family_name",
+                t.family_name,
+                "text",
+                v.get("family_name"),
+                true,
+            ),
+            Field::new(
+                "given_names",
+                t.given_names,
+                "text",
+                v.get("given_names"),
+                true,
+            ),
+            Field::new(
+                "birth_date",
+                t.birth_date,
+                "date",
+                v.get("birth_date"),
+                true,
+            ),
             Field::new("sex", t.sex, "select", v.get("sex"), true)
                 .choose_from(lang.options(Vocab::Sex, &halden_storage::facts::SEXES)),
-            Field::new("citizenship", t.citizenship, "text", v.get("citizenship"), true)
-                .help(t.citizenship_help),
+            Field::new(
+                "citizenship",
+                t.citizenship,
+                "text",
+                v.get("citizenship"),
+                true,
+            )
+            .help(t.citizenship_help),
             Field::new(
                 "home_municipality",
                 t.home_municipality,
@@ -537,7 +583,13 @@ fn request_fields(lang: Lang, v: &Values, with_identity: bool) -> Vec<Field> {
     }
     fields.extend([
         Field::new("court", w.court, "text", v.get("court"), true),
-        Field::new("case_number", w.case_number, "text", v.get("case_number"), true),
+        Field::new(
+            "case_number",
+            w.case_number,
+            "text",
+            v.get("case_number"),
+            true,
+        ),
         Field::new("requested", w.requested, "date", v.get("requested"), true),
         Field::new("deadline", w.deadline, "date", v.get("deadline"), true),
     ]);
@@ -564,7 +616,8 @@ fn new_request_of(values: &Values) -> Result<NewRequest, ApiError> {
     let mut body = text_map(values, &["court", "case_number", "requested", "deadline"]);
     body.insert("identity".into(), Value::Object(identity));
     for k in ["court", "case_number"] {
-        body.entry(k).or_insert_with(|| Value::String(String::new()));
+        body.entry(k)
+            .or_insert_with(|| Value::String(String::new()));
     }
     crate::presentence::new_request(&Value::Object(body))
 }
@@ -611,7 +664,9 @@ async fn new_page(state: AppState, headers: HeaderMap, submitted: Option<Values>
                     Err(e) => Err(e),
                 };
                 match outcome {
-                    Ok((id, _)) => return Redirect::to(&format!("/presentence/{id}")).into_response(),
+                    Ok((id, _)) => {
+                        return Redirect::to(&format!("/presentence/{id}")).into_response();
+                    }
                     Err(ApiError::Forbidden) => {
                         return refusal(&headers, Some(&caller), ApiError::Forbidden, here);
                     }
@@ -673,7 +728,13 @@ fn event_fields(
             ));
             f
         }
-        _ => vec![Field::new("delivered", w.delivered, "date", v.get("delivered"), true)],
+        _ => vec![Field::new(
+            "delivered",
+            w.delivered,
+            "date",
+            v.get("delivered"),
+            true,
+        )],
     };
     if needs_reason {
         fields.push(
@@ -731,7 +792,10 @@ fn current_values(kind: &str, view: &RequestView, today: &str) -> Values {
         },
         _ => vec![("delivered".into(), today.to_string())],
     };
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     Values::of(&refs)
 }
 
