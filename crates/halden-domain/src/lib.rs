@@ -19,6 +19,7 @@
 //! - [`electronic_monitoring`]: EM home detention (strgjfl § 16 a): the application with its
 //!   consents, daytime activity and weekly schedule, eligibility from the engine's R-EM-2 / R-EM-3
 //!   figures, the device, breaches, their handling and revocation, folded to a stage.
+//! - [`presentence`]: pre-sentence reports (strpl § 161): request, stages, overdue.
 //! - [`calc`]: the engine; [`calc::calculate`] is the entry point.
 //! - [`progression`]: the steps towards release in date order, and those falling due.
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
@@ -39,6 +40,7 @@ pub mod law;
 pub mod parole;
 pub mod placement;
 pub mod policy;
+pub mod presentence;
 pub mod progression;
 pub mod queue;
 pub mod register;

@@ -24,6 +24,7 @@ mod estate;
 pub mod facts;
 mod history_cache;
 mod idempotency;
+mod presentence;
 mod probation;
 pub mod projection;
 mod register;
@@ -39,6 +40,10 @@ pub use decisions::{
 };
 pub use estate::{PrisonRow, ProbationOfficeRow};
 pub use idempotency::{AnswerKey, StoredAnswer, request_hash};
+pub use presentence::{
+    NewPresentenceEvent, NewPresentenceRequest, PersonRef, PresentenceEventRow, PresentenceRow,
+    PresentenceState,
+};
 pub use probation::{CaseloadRow, NewProbationEvent, ProbationCase, ProbationEventRow};
 pub use register::{
     Actor, Appended, EntryRow, ImportRecord, NewEntry, PersonFilter, PersonRow, StatusCount,

@@ -476,7 +476,7 @@ impl Store {
 
     /// Re-projects the person from all their entries and writes the projection with the new
     /// version, provided the stored version is still `expected`.
-    async fn reproject(
+    pub(crate) async fn reproject(
         tx: &mut Transaction<'static, Any>,
         person_id: i64,
         expected: i64,
@@ -726,7 +726,7 @@ impl Store {
         row.map(|(v,)| v).ok_or(StorageError::NotFound)
     }
 
-    async fn find_person_in(
+    pub(crate) async fn find_person_in(
         tx: &mut Transaction<'static, Any>,
         identity: &Identity,
     ) -> Result<Option<i64>, StorageError> {
@@ -746,7 +746,7 @@ impl Store {
         Ok(row.map(|(id,)| id))
     }
 
-    async fn create_person_in(
+    pub(crate) async fn create_person_in(
         tx: &mut Transaction<'static, Any>,
         actor: &Actor,
         identity: &Identity,

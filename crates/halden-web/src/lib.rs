@@ -10,6 +10,7 @@
 //! - `electronic_monitoring`: EM home detention and its revocation back to prison (issue 6).
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - `parole`: parole supervision: conditions, reporting, missed reports, breaches (issue 6).
+//! - `presentence`: pre-sentence reports requested by courts (issue 6, item 2).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
@@ -29,6 +30,7 @@ pub mod openapi;
 pub mod pages;
 mod parole;
 pub mod placement_advice;
+mod presentence;
 mod probation;
 pub mod progression;
 mod queue;
@@ -94,6 +96,8 @@ pub fn app(state: AppState) -> Router {
         // EM home detention (issue 6, item 4): API and pages.
         .merge(electronic_monitoring::routes())
         .merge(pages::electronic_monitoring::routes())
+        // Pre-sentence reports (issue 6, item 2): the API.
+        .merge(presentence::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

@@ -153,6 +153,9 @@ pub fn document() -> Value {
         for (path, item) in decision_paths().as_object().into_iter().flatten() {
             paths.insert(path.clone(), item.clone());
         }
+        for (path, item) in probation_paths().as_object().into_iter().flatten() {
+            paths.insert(path.clone(), item.clone());
+        }
         for (path, item) in statistics_paths().as_object().into_iter().flatten() {
             paths.insert(path.clone(), item.clone());
         }
@@ -259,6 +262,81 @@ fn body(schema: Value) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": schema}}})
 }
 
+/// Probation (issue 6): caseloads, community sentences, parole supervision, EM home detention and
+/// pre-sentence reports.
+fn probation_paths() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same request creates once and returns the first answer",
+        "schema": {"type": "string", "maxLength": 200}});
+    json!({
+        // Probation offices and community sentences (issue 6).
+        "/api/v1/probation/caseload": {"get": {"summary": "The probation officer's office today: the persons supervised by their own location (supervision, until, officer, the community sentence's stage and minutes, the location nearest the home municipality), and counts per location and per officer across the office",
+            "responses": merge(json!({"200": ok("{\"date\", \"location\", \"office\", \"per_location\": […], \"per_officer\": […], \"persons\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/community": {"get": {"summary": "A person's community sentence (the person themselves, their probation office, national placement): the judgment's order after the remand deduction (R-SAMF-4: the exact fractions, the Q8 rounding and the explanation), progress against the execution period, and the append-only log of probation events",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"officer\", \"community_sentence\", \"progress\", \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/community/events": {"post": {"summary": "Record a probation event (probation officers of the person's location): officer, intake, plan, session (minutes credited), breach, warning, court_case (R-SAMF-5: after a warning and a repeated breach), completion (every minute credited); a correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of events read (409 when stale)",
+            "parameters": [id.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["officer", "intake", "plan", "session", "breach", "warning", "court_case", "completion", "retraction"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
+            "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
+        // Parole supervision (issue 6, item 5).
+        "/api/v1/persons/{id}/parole": {"get": {"summary": "A person's parole supervision (the person themselves, their probation office, national placement): the supervision entry, the end of probation on the engine's date (R-PAR-4, with rule, § and explanation), the stage (active, warned, with_court, ended), the conditions in effect (R-PAR-5: reporting with its schedule, sobriety, residence, treatment, work_or_training, no_contact), every report day with the report that met it and the days missed, the next report day, the reports, and the append-only log of parole events",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"supervision\", \"probation_end\", \"parole\": {\"stage\", \"conditions\", \"due\", \"missed\", \"next_due\", \"reports\", \"breaches\", \"warnings\", \"court_case\"}, \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/parole/events": {"post": {"summary": "Record a parole event (probation officers of the person's location): condition (from the supervision's first day; a later one is a new condition and needs `payload.reason`; one of a type replaces the earlier from its day), report, breach (of a condition in effect on the day), warning and court_case (after a breach, R-PAR-5); nothing after the end of probation (R-PAR-4). A correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of probation events read (409 when stale); an `Idempotency-Key` replays the first answer",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["condition", "report", "breach", "warning", "court_case", "retraction"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "condition: {type, from, until?, reason?, …}: reporting {weekday: monday…sunday | every_days, location}, sobriety {substances, testing?}, residence {address, municipality}, treatment {provider, description?}, work_or_training {place, description?}, no_contact {persons: [name, …]}; report: {date, sober, note?}; breach: {date, condition, description}; warning, court_case: {date, description}; retraction: {}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\": the new event's id, \"version\": the version after it}")}), standard_errors())}},
+        // EM home detention (issue 6, item 4).
+        "/api/v1/persons/{id}/em": {"get": {"summary": "A person's EM case (the person themselves, their probation office, national placement): stage (applied, granted, active, breached, revoked), the application (door, from, address, adults with their written consent, daytime activity, R-EM-4), the weekly schedule of when to be at home (per weekday, HH:MM ranges, Europe/Oslo), the device, breaches with their handling, the EM periods in the register, the engine's R-EM-2 / R-EM-3 figures, and the custody state and key dates with rule, § and explanation",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"register_version\", \"stage\", \"application\", \"schedule\", \"device\", \"breaches\": […], \"periods\": […], \"eligibility\", \"custody\", \"end_of_sentence\", \"dates\": […], \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/em/events": {"post": {"summary": "Record an EM event (probation officers of the person's location): application (refused with R-EM-2 / R-EM-3 and § when the engine says the person is not eligible; every adult listed needs the day of their written consent; schedule ranges within the day and not overlapping, each problem named by weekday and index), grant, device (fitted/removed, serial), breach (absence, alcohol, tampering; at, description), handling (warning, or tightened_schedule with a schedule that keeps the old home time). `version` is the number of probation events read (409 when stale)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["application", "grant", "device", "breach", "handling"]},
+                "version": {"type": "integer"},
+                "payload": {"type": "object", "description": "application: {date, door: front_door|back_door, from, address, adults: [{name, consent_date}], activity: {kind: work|school|other, description}, schedule: {monday: [{from: \"HH:MM\", until: \"HH:MM\" (24:00 ends a day)}], …}}; grant: {date}; device: {action: fitted|removed, serial, at}; breach: {kind: absence|alcohol|tampering, at, description}; handling: {breach, action: warning|tightened_schedule, date, description, schedule?}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
+        "/api/v1/persons/{id}/em/revocation": {"post": {"summary": "Revoke EM back to prison (probation officers of the person's location; a written reason is required): in one transaction the EM period in the register is ended the day before the admission (a correction pointing at it, with the reason; retracted when the admission is on its first day), the admission is recorded, and the revocation joins the probation log. The answer carries the new custody state and the recomputed key dates with their rule, § and explanation (EM days are served days, strgjfl § 16 a)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["version", "register_version", "at", "prison", "reason"], "additionalProperties": false, "properties": {
+                "version": {"type": "integer", "description": "probation events read"},
+                "register_version": {"type": "integer", "description": "the person's register version read"},
+                "at": {"type": "string", "description": "the admission, Europe/Oslo civil time"},
+                "prison": {"type": "string"}, "breach": {"type": "integer"}, "reason": {"type": "string"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"entries\", \"version\", \"register_version\", \"custody\", \"end_of_sentence\", \"dates\": […]}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
+        // Pre-sentence reports (personundersøkelse, strpl § 161; issue 6, item 2).
+        "/api/v1/presentence-reports": {
+            "get": {"summary": "Pre-sentence reports requested by courts: a probation officer's whole office, national placement the country; by deadline, each with its stage and `overdue_days` (deadline passed, not delivered), and the ids of the overdue ones",
+                "responses": merge(json!({"200": ok("{\"date\", \"office\", \"requests\": […], \"overdue\": [ids]}")}), standard_errors())},
+            "post": {"summary": "Record a court's request at the caller's location (probation officers): the person by `person_id` (registered) or `identity` (found by identity number or temporary id, else registered in the same transaction), court, case number, requested and deadline dates",
+                "parameters": [key.clone()],
+                "requestBody": body(json!({"type": "object", "required": ["court", "case_number", "requested", "deadline"], "additionalProperties": false, "properties": {
+                    "person_id": {"type": "integer"}, "identity": {"$ref": "#/components/schemas/Identity"},
+                    "court": {"type": "string"}, "case_number": {"type": "string"},
+                    "requested": {"type": "string", "format": "date"}, "deadline": {"type": "string", "format": "date"}}})),
+                "responses": merge(json!({"201": ok("{\"id\", \"version\"}"), "409": errors_response("Idempotency key reused for another request")}), standard_errors())}},
+        "/api/v1/presentence-reports/{id}": {"get": {"summary": "A pre-sentence request with its report's latest version and the append-only history (the office's probation officers and national placement; logged as a read of the person)",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"id\", \"person\", \"stage\", \"overdue_days\", \"report\", \"events\": […], \"version\"}")}), standard_errors())}},
+        "/api/v1/presentence-reports/{id}/events": {"post": {"summary": "Record on a request (probation officers of its office): `request` (the request changed), `assignment` {officer}, `report` (a version of the report), `delivery` {delivered}. A new request, assignment or report replaces the latest of its kind (`corrects`, defaulted) and needs a `reason`; a report needs an officer assigned and is closed once delivered. `version` is the number of events read (409 when stale)",
+            "parameters": [id.clone(), key.clone()],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["request", "assignment", "report", "delivery"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "request: {court, case_number, requested, deadline}; assignment: {officer}; report: {housing, work, health, substance_use, family, motivation, community_sentence, electronic_monitoring, programme (each suitable|not_suitable|not_assessed), assessment}; delivery: {delivered}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or idempotency key reused")}), standard_errors())}}
+    })
+}
+
 /// Applications, decisions, appeals, the catalogue of legal grounds and who decides what.
 fn decision_paths() -> Value {
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
@@ -326,49 +404,6 @@ fn decision_paths() -> Value {
         "/api/v1/simulations/{id}": {"get": {"summary": "A simulation started by the caller: running with its progress, done with the result (as `halden simulate --json`: baseline, policy and delta stock bands, queue, validation, monthly bands, metadata), or failed; 404 for anyone else's",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{24}$"}}],
             "responses": merge(json!({"200": ok("{\"id\", \"status\": \"running\" | \"done\" | \"failed\", \"progress\" | \"result\" | \"errors\", \"href\"}")}), standard_errors())}},
-        // Probation offices and community sentences (issue 6).
-        "/api/v1/probation/caseload": {"get": {"summary": "The probation officer's office today: the persons supervised by their own location (supervision, until, officer, the community sentence's stage and minutes, the location nearest the home municipality), and counts per location and per officer across the office",
-            "responses": merge(json!({"200": ok("{\"date\", \"location\", \"office\", \"per_location\": […], \"per_officer\": […], \"persons\": […]}")}), standard_errors())}},
-        "/api/v1/persons/{id}/community": {"get": {"summary": "A person's community sentence (the person themselves, their probation office, national placement): the judgment's order after the remand deduction (R-SAMF-4: the exact fractions, the Q8 rounding and the explanation), progress against the execution period, and the append-only log of probation events",
-            "parameters": [id.clone()],
-            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"officer\", \"community_sentence\", \"progress\", \"events\": […]}")}), standard_errors())}},
-        "/api/v1/persons/{id}/community/events": {"post": {"summary": "Record a probation event (probation officers of the person's location): officer, intake, plan, session (minutes credited), breach, warning, court_case (R-SAMF-5: after a warning and a repeated breach), completion (every minute credited); a correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of events read (409 when stale)",
-            "parameters": [id.clone()],
-            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
-                "kind": {"enum": ["officer", "intake", "plan", "session", "breach", "warning", "court_case", "completion", "retraction"]},
-                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
-                "payload": {"type": "object", "description": "officer: {officer}; intake: {date, start?}; plan: {activity: unpaid_work|programme|treatment|other, description}; session: {date, minutes, note?}; breach, warning, court_case: {date, description}; completion: {date}; retraction: {}"}}})),
-            "responses": merge(json!({"201": ok("The community sentence view, with `event`: the new event's id")}), standard_errors())}},
-        // Parole supervision (issue 6, item 5).
-        "/api/v1/persons/{id}/parole": {"get": {"summary": "A person's parole supervision (the person themselves, their probation office, national placement): the supervision entry, the end of probation on the engine's date (R-PAR-4, with rule, § and explanation), the stage (active, warned, with_court, ended), the conditions in effect (R-PAR-5: reporting with its schedule, sobriety, residence, treatment, work_or_training, no_contact), every report day with the report that met it and the days missed, the next report day, the reports, and the append-only log of parole events",
-            "parameters": [id.clone()],
-            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"supervision\", \"probation_end\", \"parole\": {\"stage\", \"conditions\", \"due\", \"missed\", \"next_due\", \"reports\", \"breaches\", \"warnings\", \"court_case\"}, \"events\": […]}")}), standard_errors())}},
-        "/api/v1/persons/{id}/parole/events": {"post": {"summary": "Record a parole event (probation officers of the person's location): condition (from the supervision's first day; a later one is a new condition and needs `payload.reason`; one of a type replaces the earlier from its day), report, breach (of a condition in effect on the day), warning and court_case (after a breach, R-PAR-5); nothing after the end of probation (R-PAR-4). A correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of probation events read (409 when stale); an `Idempotency-Key` replays the first answer",
-            "parameters": [id.clone(), key.clone()],
-            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
-                "kind": {"enum": ["condition", "report", "breach", "warning", "court_case", "retraction"]},
-                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
-                "payload": {"type": "object", "description": "condition: {type, from, until?, reason?, …}: reporting {weekday: monday…sunday | every_days, location}, sobriety {substances, testing?}, residence {address, municipality}, treatment {provider, description?}, work_or_training {place, description?}, no_contact {persons: [name, …]}; report: {date, sober, note?}; breach: {date, condition, description}; warning, court_case: {date, description}; retraction: {}"}}})),
-            "responses": merge(json!({"201": ok("{\"event\": the new event's id, \"version\": the version after it}")}), standard_errors())}},
-        // EM home detention (issue 6, item 4).
-        "/api/v1/persons/{id}/em": {"get": {"summary": "A person's EM case (the person themselves, their probation office, national placement): stage (applied, granted, active, breached, revoked), the application (door, from, address, adults with their written consent, daytime activity, R-EM-4), the weekly schedule of when to be at home (per weekday, HH:MM ranges, Europe/Oslo), the device, breaches with their handling, the EM periods in the register, the engine's R-EM-2 / R-EM-3 figures, and the custody state and key dates with rule, § and explanation",
-            "parameters": [id.clone()],
-            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"register_version\", \"stage\", \"application\", \"schedule\", \"device\", \"breaches\": […], \"periods\": […], \"eligibility\", \"custody\", \"end_of_sentence\", \"dates\": […], \"events\": […]}")}), standard_errors())}},
-        "/api/v1/persons/{id}/em/events": {"post": {"summary": "Record an EM event (probation officers of the person's location): application (refused with R-EM-2 / R-EM-3 and § when the engine says the person is not eligible; every adult listed needs the day of their written consent; schedule ranges within the day and not overlapping, each problem named by weekday and index), grant, device (fitted/removed, serial), breach (absence, alcohol, tampering; at, description), handling (warning, or tightened_schedule with a schedule that keeps the old home time). `version` is the number of probation events read (409 when stale)",
-            "parameters": [id.clone(), key.clone()],
-            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
-                "kind": {"enum": ["application", "grant", "device", "breach", "handling"]},
-                "version": {"type": "integer"},
-                "payload": {"type": "object", "description": "application: {date, door: front_door|back_door, from, address, adults: [{name, consent_date}], activity: {kind: work|school|other, description}, schedule: {monday: [{from: \"HH:MM\", until: \"HH:MM\" (24:00 ends a day)}], …}}; grant: {date}; device: {action: fitted|removed, serial, at}; breach: {kind: absence|alcohol|tampering, at, description}; handling: {breach, action: warning|tightened_schedule, date, description, schedule?}"}}})),
-            "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
-        "/api/v1/persons/{id}/em/revocation": {"post": {"summary": "Revoke EM back to prison (probation officers of the person's location; a written reason is required): in one transaction the EM period in the register is ended the day before the admission (a correction pointing at it, with the reason; retracted when the admission is on its first day), the admission is recorded, and the revocation joins the probation log. The answer carries the new custody state and the recomputed key dates with their rule, § and explanation (EM days are served days, strgjfl § 16 a)",
-            "parameters": [id.clone(), key.clone()],
-            "requestBody": body(json!({"type": "object", "required": ["version", "register_version", "at", "prison", "reason"], "additionalProperties": false, "properties": {
-                "version": {"type": "integer", "description": "probation events read"},
-                "register_version": {"type": "integer", "description": "the person's register version read"},
-                "at": {"type": "string", "description": "the admission, Europe/Oslo civil time"},
-                "prison": {"type": "string"}, "breach": {"type": "integer"}, "reason": {"type": "string"}}})),
-            "responses": merge(json!({"201": ok("{\"event\", \"entries\", \"version\", \"register_version\", \"custody\", \"end_of_sentence\", \"dates\": […]}"), "409": errors_response("Stale version, or Idempotency-Key reused for another request")}), standard_errors())}},
         "/api/v1/in-tray": {"get": {"summary": "Applications and appeals waiting for the caller's decision (prison leaders: their unit; placement: region and nation)",
             "responses": merge(json!({"200": ok("{\"applications\": […], \"appeals\": […]}")}), standard_errors())}},
         "/api/v1/legal-grounds": {

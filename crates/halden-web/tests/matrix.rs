@@ -44,6 +44,7 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
         "payload": {"movement": "leave_out", "at": "2025-06-01T10:00"}});
     let (refused, appeal) = decided_and_appealed(&w).await;
     let elsewhere = supervised_elsewhere(&w).await;
+    let (own_report, other_report) = presentence_requests(&w).await;
     let rows = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         Row {
@@ -485,6 +486,51 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             ),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
+        // Pre-sentence reports (issue 6, item 2): the office the court asked and national
+        // placement read; only the office's probation officers write. Another office's: 404.
+        Row {
+            method: "GET",
+            path: "/api/v1/presentence-reports".into(),
+            body: None,
+            expected: [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/presentence-reports".into(),
+            body: Some(
+                json!({"person_id": supervised, "court": "", "case_number": "x",
+                "requested": "2025-05-01", "deadline": "2025-06-01"}),
+            ),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/presentence-reports/{own_report}"),
+            body: None,
+            expected: [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/presentence-reports/{other_report}"),
+            body: None,
+            expected: [403, 403, 403, 200, 404, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/presentence-reports/{own_report}/events"),
+            body: Some(
+                json!({"kind": "assignment", "version": 999, "payload": {"officer": "probation"}}),
+            ),
+            expected: [403, 403, 403, 403, 409, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/presentence-reports/{other_report}/events"),
+            body: Some(
+                json!({"kind": "assignment", "version": 1, "payload": {"officer": "probation"}}),
+            ),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -563,6 +609,7 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         .unwrap()
         .id;
     let (refused, appeal) = decided_and_appealed(&w).await;
+    let (own_report, other_report) = presentence_requests(&w).await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -576,6 +623,31 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         (
             "/caseload".into(),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // Pre-sentence reports (issue 6, item 2).
+        (
+            "/presentence".into(),
+            [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            "/presentence/new".into(),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/presentence/{own_report}"),
+            [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/presentence/{own_report}/document"),
+            [403, 403, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/presentence/{own_report}/assignment"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/presentence/{other_report}"),
+            [403, 403, 403, 200, 404, 403, 403, 403, 403],
         ),
         // Probation (issue 6).
         (
@@ -875,6 +947,7 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
     let entries = w.store.entries(oslo).await.unwrap();
     let movement = entries.iter().find(|e| e.kind == "movement").unwrap().id;
     let (refused, appeal) = decided_and_appealed(&w).await;
+    let (own_report, _) = presentence_requests(&w).await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -912,6 +985,15 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{oslo}/entries/{movement}/correct"),
             [400, 400, 400, 400, 403, 403, 403, 403, 403],
+        ),
+        // Pre-sentence reports (issue 6, item 2): only the office's probation officers.
+        (
+            "/presentence/new".into(),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/presentence/{own_report}/assignment"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         // Probation (issue 6): only the person's own probation office records.
         (
@@ -1073,4 +1155,49 @@ async fn supervised_elsewhere(w: &support::World) -> i64 {
         .await
         .unwrap();
     id
+}
+
+/// Two pre-sentence requests: one to the fixture officer's location (F001), one to Bergen's.
+async fn presentence_requests(w: &support::World) -> (i64, i64) {
+    use halden_storage::{NewPresentenceRequest, PersonRef, PresentenceState};
+    let bergen = w
+        .store
+        .probation_offices()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.municipality == "Bergen")
+        .unwrap()
+        .id;
+    let state = PresentenceState {
+        court: "Oslo tingrett".into(),
+        case_number: "25-50ENE-OTIR/01".into(),
+        requested_on: jiff::civil::date(2025, 5, 2),
+        deadline: jiff::civil::date(2025, 6, 2),
+        officer: None,
+        report_versions: 0,
+        delivered_on: None,
+    };
+    let mut ids = Vec::new();
+    for location in ["F001", bergen.as_str()] {
+        let (id, _) = w
+            .store
+            .create_presentence_request(
+                &halden_storage::Actor {
+                    user_id: None,
+                    name: "fixture".into(),
+                },
+                &NewPresentenceRequest {
+                    person: &PersonRef::Existing(w.supervised),
+                    location,
+                    state: &state,
+                    payload: &json!({}),
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    (ids[0], ids[1])
 }

@@ -13,6 +13,7 @@ mod entry;
 mod form;
 pub(crate) mod parole;
 mod person;
+mod presentence;
 pub(crate) mod probation;
 mod queue;
 mod simulation;
@@ -57,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .merge(entry::routes())
         .merge(accounts::routes())
         .merge(decisions::routes())
+        // Pre-sentence reports (issue 6, item 2).
+        .merge(presentence::routes())
         .route("/queue", get(queue::queue_page))
         .route("/capacity", get(capacity::capacity_page))
         // Official statistics (issue 7): analysts' reports and exports; the public published set.
@@ -158,10 +161,12 @@ fn chrome(headers: &HeaderMap, caller: Option<&Caller>, title: &str, here: &str)
             Role::Placement => {
                 nav.push(("/roll".into(), t.persons));
                 nav.push(("/queue".into(), t.queue));
+                nav.push(("/presentence".into(), presentence::words(lang).nav));
             }
             Role::Probation => {
                 nav.push(("/caseload".into(), t.caseload));
                 nav.push(("/probation".into(), probation::words(lang).nav));
+                nav.push(("/presentence".into(), presentence::words(lang).nav));
             }
             _ => {}
         }
