@@ -273,7 +273,7 @@ describe('capacity and overbooking (placement)', () => {
   const pastDay = addDays(today, -7);
   const overbookReason = `Eneste plass nær familien; retten krever innsettelse i dag (${run}).`;
   const transferReason = `Må holdes adskilt fra en medtiltalt i den andre avdelingen (${run}).`;
-  // The persons placed here are 17: the fullest department may be one of the youth units.
+  // The persons placed here are adults (the youth rule has its own test at the end).
   let page;
   // The department to fill and overbook (outside Oslo fengsel, which the other files use), as
   // it was before this file touched it; another department with room for the transfer's start.
@@ -340,7 +340,7 @@ describe('capacity and overbooking (placement)', () => {
   test('while there is room, admissions need no reason: the department fills up', async () => {
     // target.free admissions take the free places (none when it was full already).
     for (let i = 0; i < target.free; i++) {
-      await admitted(page, freshPerson('Fyller', { identity: youngIdentity(), at: osloDateTime(0, 8), prison: target.id, basis: 'sentence' }));
+      await admitted(page, freshPerson('Fyller', { at: osloDateTime(0, 8), prison: target.id, basis: 'sentence' }));
       filled++;
     }
     const { department: now } = await department(target.id);
@@ -349,7 +349,7 @@ describe('capacity and overbooking (placement)', () => {
   });
 
   test('an admission into the full department is refused, naming the prison, until a reason is given', async () => {
-    const person = freshPerson('Overbelagt', { identity: youngIdentity(), at: osloDateTime(0, 9), prison: target.id, basis: 'sentence' });
+    const person = freshPerson('Overbelagt', { at: osloDateTime(0, 9), prison: target.id, basis: 'sentence' });
     const occupied = target.occupied + filled;
     let response = await admit(page, person);
     assert.equal(response.status(), 400);
@@ -380,14 +380,12 @@ describe('capacity and overbooking (placement)', () => {
   });
 
   test('a transfer into the full department is refused, naming the prison, until a reason is given', async () => {
-    // 17 years old, held outside a youth unit until a place there is found: that takes the special
-    // grounds R-YOUTH-2 asks for.
+    // An adult: which department is fullest changes with the day, and a person under 18 would need
+    // R-YOUTH-2's special grounds for any department but a youth unit (tested in its own section).
     const person = freshPerson('Overflyttet', {
-      identity: youngIdentity(),
       at: osloDateTime(0, 8),
       prison: other.id,
       basis: 'sentence',
-      youthException: 'Ingen ledig plass i ungdomsenhet i dag; eget opplegg med ekstra bemanning til plass er funnet.',
     });
     transferredId = await admitted(page, person);
     const path = `/persons/${transferredId}/movements/new`;
@@ -445,6 +443,29 @@ describe('capacity and overbooking (placement)', () => {
     // A week ago, none of this had happened.
     const { department: past } = await department(target.id, pastDay);
     assert.equal(past.occupied, pastOccupied, `${target.id} on ${pastDay} is as it was`);
+  });
+
+  test('a 17-year-old outside a youth unit needs the special grounds R-YOUTH-2 asks for', async () => {
+    // After the counts above, so this admission does not change them: a department of another
+    // unit than the target's, with room, that is not a youth unit.
+    const { view } = await department(target.id);
+    // P008 and P044 are the youth units (R-YOUTH-2).
+    const adult = view.departments.find(
+      (d) => d.free > 0 && d.unit !== target.unit && !['P008', 'P044'].includes(d.id) && !/ungdom/i.test(`${d.unit} ${d.name}`),
+    );
+    assert.ok(adult, 'an adult department with room');
+    const person = freshPerson('Ungdom', { identity: youngIdentity(), at: osloDateTime(0, 11), prison: adult.id, basis: 'sentence' });
+    const response = await admit(page, person);
+    assert.equal(response.status(), 400);
+    assert.equal(here(page), '/admissions/new');
+    const summary = await checkErrorSummary(page, [['prison', 'Fengsel']]);
+    assert.equal(summary.length, 1);
+    assert.match(summary[0], /^Fengsel: personen er under 18 år .*\(R-YOUTH-2\).*særlige grunner \(under 18\)/);
+    await axe(page, 'admission of a 17-year-old outside a youth unit (refused)');
+    await page.fill('#youth_exception', 'Ingen ledig plass i ungdomsenhet i dag; eget opplegg med ekstra bemanning.');
+    const saved = await submit(page, saveButton(page));
+    assert.equal(saved.status(), 200, `saved: ${JSON.stringify(await errorSummary(page))}`);
+    assert.match(here(page), /^\/persons\/\d+$/);
   });
 });
 

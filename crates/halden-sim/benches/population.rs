@@ -92,6 +92,25 @@ fn peak_rss_mib() -> Option<f64> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // `cargo test --all-targets` runs this binary without `--bench` to check that it works: one
+    // short replication from the stationary start, nothing timed (timings only mean something in
+    // an optimised `cargo bench` run, and the full run takes minutes).
+    if !args.iter().any(|a| a == "--bench") {
+        let runs = run::run(
+            &scenario_text(1, false, "burn_in_days = 30 "),
+            Options {
+                threads: 1,
+                stationary_start: true,
+                ..Options::default()
+            },
+            &|_, _| {},
+        );
+        assert!(runs.engine_calls > 0, "the smoke run called the engine");
+        println!(
+            "population: smoke run done; `cargo bench -p halden-sim --bench population` times"
+        );
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "profile") {
         // `-- profile N`: N replications on one thread, nothing else (for callgrind).
         let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(1);
