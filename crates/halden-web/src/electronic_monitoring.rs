@@ -30,7 +30,7 @@ use halden_domain::{
 use halden_storage::{
     Actor, Appended, NewEntry, NewProbationEvent, PersonRow, ProbationEventRow,
     facts::{Fact, SupervisionFact},
-    projection::{EntryFact, effective},
+    projection::effective,
 };
 use jiff::civil::{Date, DateTime};
 use serde::Deserialize;
@@ -60,16 +60,7 @@ pub(crate) const KINDS: [&str; 5] = ["application", "grant", "device", "breach",
 
 /// The EM period in the register in effect: (entry id, the fact).
 fn em_periods(entries: &[halden_storage::EntryRow]) -> Vec<(i64, SupervisionFact)> {
-    let facts: Vec<EntryFact> = entries
-        .iter()
-        .filter_map(|e| {
-            Some(EntryFact {
-                id: e.id,
-                corrects: e.corrects,
-                fact: Fact::from_payload(&e.kind, &e.payload_json(), "").ok()?,
-            })
-        })
-        .collect();
+    let facts = crate::probation::entry_facts(entries);
     effective(&facts)
         .into_iter()
         .filter_map(|(id, f)| match f {

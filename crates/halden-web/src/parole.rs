@@ -25,7 +25,7 @@ use halden_domain::{
 use halden_storage::{
     Actor, AnswerKey, NewProbationEvent, PersonRow, ProbationEventRow,
     facts::{Fact, SupervisionFact},
-    projection::{EntryFact, effective},
+    projection::effective,
 };
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -75,16 +75,7 @@ pub(crate) struct ParoleView {
 
 /// The latest parole supervision in effect.
 fn parole_supervision(entries: &[halden_storage::EntryRow]) -> Option<SupervisionFact> {
-    let facts: Vec<EntryFact> = entries
-        .iter()
-        .filter_map(|e| {
-            Some(EntryFact {
-                id: e.id,
-                corrects: e.corrects,
-                fact: Fact::from_payload(&e.kind, &e.payload_json(), "").ok()?,
-            })
-        })
-        .collect();
+    let facts = crate::probation::entry_facts(entries);
     effective(&facts)
         .into_iter()
         .filter_map(|(_, f)| match f {

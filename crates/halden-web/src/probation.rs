@@ -375,9 +375,10 @@ pub(crate) struct CommunityView {
     pub may_write: bool,
 }
 
-/// The latest judgment in effect with a community sentence.
-fn community_judgment(entries: &[halden_storage::EntryRow]) -> Option<Judgment> {
-    let facts: Vec<EntryFact> = entries
+/// A person's stored entries as the projection's facts (unreadable payloads are skipped: they
+/// were checked when written), for `effective`.
+pub(crate) fn entry_facts(entries: &[halden_storage::EntryRow]) -> Vec<EntryFact> {
+    entries
         .iter()
         .filter_map(|e| {
             Some(EntryFact {
@@ -386,7 +387,12 @@ fn community_judgment(entries: &[halden_storage::EntryRow]) -> Option<Judgment> 
                 fact: Fact::from_payload(&e.kind, &e.payload_json(), "").ok()?,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The latest judgment in effect with a community sentence.
+fn community_judgment(entries: &[halden_storage::EntryRow]) -> Option<Judgment> {
+    let facts = entry_facts(entries);
     effective(&facts)
         .into_iter()
         .rev()
