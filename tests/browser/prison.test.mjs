@@ -173,13 +173,13 @@ function freshPerson(prefix, fields) {
 /**
  * A fresh synthetic identity number (month + 80) of someone who turned 17 between 10 and 300
  * days ago (17 years are at most 17·365 + 5 = 6 210 days), born 2000 or later (individual
- * number 500–999), with its birth date.
+ * number 900–999: born from 2000, in the range the demo never gives), with its birth date.
  */
 function youngIdentity() {
   for (;;) {
     const birthDate = addDays(osloToday(), -(17 * 365 + 5 + randomInt(10, 301)));
     const [year, month, day] = birthDate.split('-');
-    const number = withControls(`${day}${pad(Number(month) + 80)}${year.slice(2)}${randomInt(500, 1000)}`);
+    const number = withControls(`${day}${pad(Number(month) + 80)}${year.slice(2)}${randomInt(900, 1000)}`);
     if (number) return { number, birthDate };
   }
 }

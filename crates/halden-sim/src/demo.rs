@@ -39,11 +39,18 @@ pub enum Sex {
     Male,
 }
 
+/// Individual numbers (digits 7–9 of an identity number) the demo never gives: 400–499 for
+/// people born 1900–1999 and 900–999 for those born from 2000. Tests and hand-entered examples
+/// take their synthetic numbers from here, so a person they register can never be a demo person
+/// (an import with a demo person's number would add the judgment to that person instead).
+pub const RESERVED_INDIVIDUAL_NUMBERS: [std::ops::RangeInclusive<u32>; 2] = [400..=499, 900..=999];
+
 /// A person's identity as the register records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     /// A synthetic identity number (11 digits, valid control digits, month + 80 as in the Norwegian
-    /// test-number convention), or `None` when only a temporary id is known.
+    /// test-number convention), or `None` when only a temporary id is known. Its individual
+    /// number is never in [`RESERVED_INDIVIDUAL_NUMBERS`].
     pub identity_number: Option<String>,
     /// A temporary id (e.g. `T-000123`) for people without a known identity number.
     pub temporary_id: Option<String>,

@@ -11,7 +11,9 @@ use halden_domain::queue::{self, PlannedForm, Waiting};
 use halden_domain::register::{
     CustodyBasis, CustodyState, CustodyStatus, MovementKind, identity_number_is_valid,
 };
-use halden_sim::demo::{Person, Population, Scale, Sex, SupervisionKind, generate};
+use halden_sim::demo::{
+    Person, Population, RESERVED_INDIVIDUAL_NUMBERS, Scale, Sex, SupervisionKind, generate,
+};
 use halden_sim::estate::{Estate, Prison};
 use jiff::civil::{Date, date};
 use serde_json::{Value, json};
@@ -781,6 +783,15 @@ fn identities_are_valid_unique_and_plausible() {
                 );
                 let odd = (number.as_bytes()[8] - b'0') % 2 == 1;
                 assert_eq!(odd, identity.sex == Sex::Male, "{number}");
+                // Tests register their own people with these individual numbers: never a demo
+                // person's.
+                let individual: u32 = number[6..9].parse().unwrap();
+                assert!(
+                    !RESERVED_INDIVIDUAL_NUMBERS
+                        .iter()
+                        .any(|r| r.contains(&individual)),
+                    "{number} uses a reserved individual number"
+                );
             }
             (None, Some(id)) => {
                 temporary += 1;

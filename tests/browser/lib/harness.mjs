@@ -230,7 +230,9 @@ export function freshIdentity() {
     const day = randomInt(1, 29);
     const month = randomInt(1, 13);
     const year = randomInt(40, 100);
-    const individual = randomInt(0, 500); // 000–499: born 1900–1999
+    // 400–499: born 1900–1999, in the range the demo never gives
+    // (halden_sim::demo::RESERVED_INDIVIDUAL_NUMBERS), so a test's person is never a demo person.
+    const individual = randomInt(400, 500);
     const number = withControls(`${pad(day)}${pad(month + 80)}${pad(year)}${pad(individual, 3)}`);
     if (number) {
       return { number, birthDate: `19${pad(year)}-${pad(month)}-${pad(day)}` };

@@ -2741,11 +2741,11 @@ impl Generator<'_, '_> {
     }
 
     /// A synthetic identity number: DDMMYY with month + 80, an individual number in the range for
-    /// the birth year with its third digit odd for men and even for women, and valid control
-    /// digits; unique in the population.
+    /// the birth year (outside [`super::RESERVED_INDIVIDUAL_NUMBERS`]) with its third digit odd
+    /// for men and even for women, and valid control digits; unique in the population.
     fn identity_number(&mut self, birth: Date, female: bool) -> Option<String> {
         let year = i64::from(birth.year());
-        let (low, high) = if year >= 2000 { (500, 999) } else { (0, 499) };
+        let (low, high) = if year >= 2000 { (500, 899) } else { (0, 399) };
         for _ in 0..50 {
             let mut individual = self.rng.range(low, high);
             if (individual % 2 == 1) == female {
