@@ -73,6 +73,10 @@ pub enum JudgmentFormCheck {
     Reject,
     /// A warning for every judgment.
     AcceptWithWarning,
+    /// The term is not a judgment's but a length in days from statistics (the population
+    /// simulator draws terms in days): § 31's days-or-months form is not checked, because there
+    /// is no court's wording to check; the 14-day minimum and every other rule still are.
+    StatisticalDays,
 }
 
 /// Q16 — "expected release" (forventet løslatelse) for back-door EM (R-EM-3).

@@ -208,7 +208,17 @@ pub fn validate(case: &Case) -> Findings {
             SentenceKind::Prison => {
                 let relaxed = sentence.legacy
                     || case.policy.judgment_form_check == JudgmentFormCheck::AcceptWithWarning;
-                check_section_31_form(&mut findings, sentence.term, relaxed, &path);
+                // A statistical term in days has no court's wording to check: only its minimum.
+                let statistical = case.policy.judgment_form_check
+                    == JudgmentFormCheck::StatisticalDays
+                    && !sentence.term.has_calendar_part()
+                    && sentence
+                        .term
+                        .days
+                        .is_some_and(|d| d >= law::PRISON_MINIMUM_DAYS);
+                if !statistical {
+                    check_section_31_form(&mut findings, sentence.term, relaxed, &path);
+                }
                 if sentence.term.calendar().total_months() > max_years * 12 {
                     findings.error(
                         path(if sentence.term.years.is_some() {

@@ -74,3 +74,36 @@ fn no_parole_serves_in_full() {
     assert!(calc.dates.probation_end.is_none());
     assert_eq!(calc.dates.end_of_sentence.unwrap().date, date(2024, 6, 28));
 }
+
+#[test]
+fn a_statistical_term_in_days_is_not_held_to_section_31_form() {
+    use halden_domain::validate::validate;
+    let with = |days: u32, check: JudgmentFormCheck| {
+        let mut c = case(days);
+        c.policy.judgment_form_check = check;
+        validate(&c)
+    };
+    // 400 days is over § 31's 120 days in days: a judgment gets a warning (Q10 relaxed) …
+    let judgment = with(400, JudgmentFormCheck::AcceptWithWarning);
+    assert!(judgment.errors.is_empty());
+    assert_eq!(judgment.warnings.len(), 1, "{judgment:?}");
+    assert_eq!(judgment.warnings[0].field, "sentences[0].days");
+    // … a term from statistics has no wording to check: nothing.
+    let statistical = with(400, JudgmentFormCheck::StatisticalDays);
+    assert!(
+        statistical.errors.is_empty() && statistical.warnings.is_empty(),
+        "{statistical:?}"
+    );
+    // The 14-day minimum (R-LEN-1) still holds for it: 10 days is refused.
+    let short = with(10, JudgmentFormCheck::StatisticalDays);
+    assert_eq!(short.errors.len(), 1, "{short:?}");
+    assert_eq!(short.errors[0].field, "sentences[0].days");
+    // And the engine's dates are the same either way: 400 days from 2024-01-01 end on day 400
+    // = 2025-02-03 (2024 has 366 days: day 367 is 2025-01-01, day 400 is 33 days later).
+    let mut c = case(400);
+    c.policy.judgment_form_check = JudgmentFormCheck::StatisticalDays;
+    assert_eq!(
+        calculate(&c).unwrap().dates.end_of_sentence.unwrap().date,
+        date(2025, 2, 3)
+    );
+}

@@ -7,7 +7,8 @@
 //! simulator ran until the stationary start), timed in the same run.
 //!
 //! `cargo bench -p halden-sim --bench population` (`-- quick` for 100 replications;
-//! `-- profile N` runs only N replications on one thread, for `valgrind --tool=callgrind`).
+//! `-- profile N` runs only N replications on one thread, for `valgrind --tool=callgrind`;
+//! `-- norway` runs the shipped example and prints its calibration targets).
 
 #![allow(clippy::unwrap_used, reason = "a benchmark on the shipped example")]
 
@@ -128,6 +129,20 @@ fn main() {
                 stationary_start,
                 ..Options::default()
             },
+        );
+        return;
+    }
+    if args.iter().any(|a| a == "norway") {
+        // `-- norway`: the shipped example as it is (3 years, 1 000 replications, policy
+        // included), with its calibration targets (Norway 2019 ±5 %, 2021 out of sample).
+        let shipped =
+            population::parse(include_str!("../../../examples/norway-2019.toml")).unwrap();
+        let started = Instant::now();
+        let outcome = population::simulate(&shipped, Options::default(), &|_, _| {}).unwrap();
+        println!(
+            "examples/norway-2019.toml in {:.1} s\n{}",
+            started.elapsed().as_secs_f64(),
+            population::report::table(&outcome)
         );
         return;
     }

@@ -175,7 +175,7 @@ pub fn policy_json(p: &Policy) -> Value {
         "leave_min_days": p.leave_min_days,
         "leave_long_sentence_cap": p.leave_long_sentence_cap,
         "proportional_rounding": match p.proportional_rounding { ProportionalRounding::FavourConvicted => "favour_convicted", ProportionalRounding::Nearest => "nearest" },
-        "judgment_form_check": match p.judgment_form_check { JudgmentFormCheck::Reject => "reject", JudgmentFormCheck::AcceptWithWarning => "accept_with_warning" },
+        "judgment_form_check": match p.judgment_form_check { JudgmentFormCheck::Reject => "reject", JudgmentFormCheck::AcceptWithWarning => "accept_with_warning", JudgmentFormCheck::StatisticalDays => "statistical_days" },
         "expected_release": match p.expected_release { ExpectedRelease::ParoleDateIfEligible => "parole_date_if_eligible", ExpectedRelease::EndDate => "end_date" },
         "threshold_base": match p.threshold_base { ThresholdBase::UnconditionalPartOnly => "unconditional_part_only", ThresholdBase::WholeSentence => "whole_sentence" },
     })

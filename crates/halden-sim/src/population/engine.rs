@@ -95,9 +95,9 @@ pub fn compute(input: Input) -> Result<Durations, String> {
             legacy: false,
         }],
         // Terms arrive in days, as statistics give them: § 31's months-and-years form does not
-        // apply to a simulated judgment (Q10's warning-only choice).
+        // apply to a simulated term (there is no court's wording to check).
         policy: Policy {
-            judgment_form_check: JudgmentFormCheck::AcceptWithWarning,
+            judgment_form_check: JudgmentFormCheck::StatisticalDays,
             ..Policy::default()
         },
         ..Case::new(admission)

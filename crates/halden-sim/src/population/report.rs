@@ -320,7 +320,7 @@ pub fn to_json(scenario: &Scenario, o: &Outcome) -> Value {
             "averaged_over": "every simulated day after the burn-in (years × 365 days)",
             "months": "twelfths of a 365-day year",
             "bands": "P10/P50/P90 by nearest rank over replications; delta bands are of per-replication differences; process noise only",
-            "rng": "ChaCha8, key = seed ‖ replication, stream 0 arrivals, stream 1 persons' uniforms (drawn at arrival in a fixed order; common random numbers for baseline and policy)",
+            "rng": "xoshiro256++, seeded by SplitMix64 from seed, replication and stream; stream 0 arrivals, stream 1 persons' uniforms (drawn at arrival in a fixed order; common random numbers for baseline and policy)",
             "series": "prison = serving a prison sentence in an institution or halfway house; em = front- and back-door EM; parole = on parole until the end of the sentence; total = prison + remand + em + parole + fine_default; queue = waiting more than 61 days since receipt",
         }),
     );

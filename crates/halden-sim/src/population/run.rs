@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use halden_domain::law;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 
 use super::engine::{Durations, Input, Memo};
 use super::scenario::{Capacity, Kind, PolicySpec, Rules, Scenario};
@@ -205,25 +205,28 @@ struct Candidate {
     sentence: (f64, f64),
 }
 
-struct Stream(ChaCha8Rng);
+struct Stream(Xoshiro256PlusPlus);
+
+/// SplitMix64's output function: a bijection of `u64` that spreads every input bit.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
 
 impl Stream {
-    /// The stream `stream` of replication `replication` under `seed` (ChaCha8, 256-bit key =
-    /// seed ‖ replication ‖ 0).
+    /// The stream `stream` of replication `replication` under `seed`: xoshiro256++ seeded (by
+    /// SplitMix64, as its authors advise) from a mix of the three, so that every
+    /// (seed, replication, stream) starts at an unrelated point of a 2²⁵⁶ − 1 period.
     fn new(seed: u64, replication: u32, stream: u64) -> Stream {
-        let mut key = [0u8; 32];
-        key[..8].copy_from_slice(&seed.to_le_bytes());
-        key[8..12].copy_from_slice(&replication.to_le_bytes());
-        let mut rng = ChaCha8Rng::from_seed(key);
-        rng.set_stream(stream);
-        Stream(rng)
+        let key = mix(mix(mix(seed) ^ u64::from(replication)) ^ stream);
+        Stream(Xoshiro256PlusPlus::seed_from_u64(key))
     }
 
-    /// A uniform on [0, 1) from one 32-bit ChaCha word (ChaCha's own word size: half the
-    /// keystream a 64-bit draw takes). 2⁻³² is far finer than any probability or band the
-    /// simulator draws.
+    /// A uniform on [0, 1) from the top 53 bits of one 64-bit draw (every double of that grid).
     fn unit(&mut self) -> f64 {
-        f64::from(self.0.next_u32()) * (1.0 / 4_294_967_296.0)
+        (self.0.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// A Poisson count with mean `mean`, by inversion (pieces of at most 16).
