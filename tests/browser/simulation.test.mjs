@@ -76,6 +76,18 @@ describe('simulation', () => {
     assert.ok(Math.abs(prison[1] - 60) < 4, `prison ≈ 60: ${prison}`);
     assert.ok(Math.abs(parole[1] - 30) < 3, `parole ≈ 30: ${parole}`);
     assert.equal(prison[9], 0, `the delta of prison is 0 (the 60-day minimum binds): ${prison}`);
+    // Beside the bands, the expected steady state by cohort arithmetic, exact: 1 a day × 90 days,
+    // parole day max(ceil(2·90/3), 60) = 60 under 2/3 and max(45, 60) = 60 under 1/2 →
+    // prison 60, parole 30, and no difference.
+    const steady = await page.$$eval('main table', (tables) => {
+      const t = tables.find((x) => x.querySelector('caption')?.textContent.startsWith('Forventet likevekt'));
+      return t
+        ? [...t.querySelectorAll('tbody tr')].map((r) => [r.querySelector('th').textContent.trim(), ...[...r.querySelectorAll('td')].map((td) => td.textContent.trim())])
+        : null;
+    });
+    assert.ok(steady, 'the expected steady state is shown');
+    assert.deepEqual(steady.find((r) => r[0] === 'fengsel'), ['fengsel', '60.0', '60.0', '+0.0']);
+    assert.deepEqual(steady.find((r) => r[0] === 'prøveløslatt'), ['prøveløslatt', '30.0', '30.0', '+0.0']);
     await axe(page, 'analyst: a finished simulation');
     await page.context().close();
   });

@@ -111,6 +111,10 @@ enum Command {
         /// Worker threads (the figures do not depend on it).
         #[arg(long, default_value_t = 2)]
         threads: usize,
+        /// Print the steady state by cohort arithmetic (expected-value mode, no random numbers)
+        /// instead of running the replications.
+        #[arg(long)]
+        expected: bool,
     },
     /// Run a scenario and print its error against the published figures it declares
     /// (`[[targets]]`), by horizon (year after the burn-in): MAPE, bias and P10–P90 coverage.
@@ -185,7 +189,17 @@ fn main() -> ExitCode {
             scenario,
             json,
             threads,
-        } => simulate_command(&scenario, json, threads, simulate::Mode::Simulate),
+            expected,
+        } => simulate_command(
+            &scenario,
+            json,
+            threads,
+            if expected {
+                simulate::Mode::Expected
+            } else {
+                simulate::Mode::Simulate
+            },
+        ),
         Command::Backtest {
             scenario,
             json,

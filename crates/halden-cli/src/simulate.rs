@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context;
-use halden_sim::population::{self, Options, Outcome, Scenario, report};
+use halden_sim::population::{self, Options, Outcome, Scenario, engine, expected, report};
 
 use crate::EXIT_INVALID;
 
@@ -19,6 +19,8 @@ pub enum Mode {
     Simulate,
     /// The error by horizon against the scenario's targets (`halden backtest`).
     Backtest,
+    /// The steady state by cohort arithmetic (`halden simulate --expected`).
+    Expected,
 }
 
 /// Runs the command.
@@ -47,6 +49,25 @@ pub fn run(file: &Path, json: bool, threads: usize, mode: Mode) -> anyhow::Resul
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
+    if mode == Mode::Expected {
+        if let Err(e) = population::check_engine(&scenario) {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"errors": [{"key": e.key, "message": e.to_string()}]})
+                );
+            }
+            eprintln!("halden: {e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+        let e = expected::expected(&scenario, &engine::Memo::new());
+        if json {
+            println!("{}", serde_json::to_string_pretty(&expected::to_json(&e))?);
+        } else {
+            print!("{}", expected::table(&e));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let outcome = match simulate(&scenario, threads) {
         Ok(o) => o,
         Err(e) => {
@@ -71,6 +92,7 @@ pub fn run(file: &Path, json: bool, threads: usize, mode: Mode) -> anyhow::Resul
             serde_json::to_string_pretty(&report::backtest_json(&outcome))?
         ),
         (Mode::Backtest, false) => print!("{}", report::backtest_table(&outcome)),
+        (Mode::Expected, _) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -158,3 +158,42 @@ fn the_backtest_prints_error_by_horizon() {
     assert!((bias + 10.0).abs() < 2.5, "{bias}");
     assert_eq!(v["targets"][1]["passed"], true);
 }
+
+#[test]
+fn expected_value_mode_prints_the_steady_state_by_hand() {
+    // The toy: 1 a day, 180 days. 2/3: parole day ceil(120) = 120 → prison 120, parole 60;
+    // the policy's 1/2: day max(90, 60) = 90 → prison 90, parole 90; no random numbers.
+    let path = scenario_file("toy-expected.toml", TOY);
+    let out = halden(&[
+        "simulate",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--expected",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["mode"], "expected");
+    let stock = |world: &str, series: &str| v[world]["stock"][series].as_f64().unwrap();
+    assert_eq!(stock("baseline", "prison"), 120.0);
+    assert_eq!(stock("baseline", "parole"), 60.0);
+    assert_eq!(stock("policy", "prison"), 90.0);
+    assert_eq!(stock("delta", "prison"), -30.0);
+    assert_eq!(stock("delta", "parole"), 30.0);
+    assert_eq!(stock("delta", "total"), 0.0);
+    // The table says the same.
+    let out = halden(&[
+        "simulate",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--expected",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("prison"), "{text}");
+    assert!(text.contains("120.0") && text.contains("-30.0"), "{text}");
+}

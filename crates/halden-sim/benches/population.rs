@@ -186,6 +186,20 @@ fn main() {
     );
     let p1 = time("P1 1 replication, 1 thread (target ≤ 20 ms)", &base, one);
     println!("   memoisation speed-up: {:.1}×", unmemoised / p1);
+    // P4: the same scenario's steady state by cohort arithmetic, engine calls included (a fresh
+    // memo), against P1 in the same run.
+    let started = Instant::now();
+    let steady = population::expected::expected(&base, &population::engine::Memo::new());
+    let p4 = started.elapsed().as_secs_f64();
+    println!(
+        "{:<66} {:>8.3} s  ({:.1} ms; prison {:.0}, total {:.0})",
+        "P4 expected-value mode, 10 years (target ≤ 100 ms)",
+        p4,
+        p4 * 1e3,
+        steady.baseline[0],
+        steady.baseline[5]
+    );
+    println!("   P1 / P4: {:.1}×", p1 / p4);
     println!(
         "   stationary start speed-up (1 replication): {:.1}×",
         before1 / p1

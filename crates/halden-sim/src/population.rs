@@ -27,6 +27,7 @@
 //! ```
 
 pub mod engine;
+pub mod expected;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -67,6 +67,8 @@ pub struct Finished {
     pub scenario: Scenario,
     /// The figures.
     pub outcome: Outcome,
+    /// The steady state by cohort arithmetic, beside the simulated bands.
+    pub expected: population::expected::Expected,
 }
 
 struct Run {
@@ -176,7 +178,15 @@ pub fn start(caller: &Caller, text: &str) -> Result<String, StartError> {
     tokio::task::spawn_blocking(move || {
         let progress = |d: u32, _: u32| done.store(d, Ordering::Relaxed);
         let result = population::simulate(&scenario, Options::default(), &progress)
-            .map(|outcome| Arc::new(Finished { scenario, outcome }))
+            .map(|outcome| {
+                let expected =
+                    population::expected::expected(&scenario, &population::engine::Memo::new());
+                Arc::new(Finished {
+                    scenario,
+                    outcome,
+                    expected,
+                })
+            })
             .map_err(|e| e.to_string());
         if let Ok(mut reg) = RUNS.lock() {
             if let Some(run) = reg.runs.get_mut(&run_id) {
@@ -246,7 +256,8 @@ fn status_json(id: &str, status: &Status) -> Value {
         Status::Running(done, total) => json!({"id": id, "status": "running",
             "progress": {"done": done, "total": total}, "href": href}),
         Status::Done(f) => json!({"id": id, "status": "done", "href": href,
-            "result": report::to_json(&f.scenario, &f.outcome)}),
+            "result": report::to_json(&f.scenario, &f.outcome),
+            "expected": population::expected::to_json(&f.expected)}),
         Status::Failed(message) => json!({"id": id, "status": "failed", "href": href,
             "errors": [{"field": "scenario", "message": message}]}),
     }

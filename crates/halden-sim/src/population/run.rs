@@ -402,7 +402,7 @@ impl World<'_> {
 
 /// The path of a sentence started on day `start`: segments relative to `start`.
 #[allow(clippy::too_many_arguments)]
-fn sentence_path(
+pub(crate) fn sentence_path(
     d: &Durations,
     em_front: bool,
     fine: bool,

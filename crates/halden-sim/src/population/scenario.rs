@@ -170,7 +170,7 @@ impl Length {
 }
 
 /// `ln(n)` for the whole numbers a band can hold, computed once.
-fn ln_table(n: u32) -> f64 {
+pub(crate) fn ln_table(n: u32) -> f64 {
     static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         (0..=MAX_SENTENCE_DAYS.max(MAX_STAY_DAYS) + 1)

@@ -51,6 +51,8 @@ pub struct Words {
     pub simulated: &'static str,
     pub error: &'static str,
     pub again: &'static str,
+    pub expected: &'static str,
+    pub expected_caption: &'static str,
     pub series_names: [&'static str; SERIES],
 }
 
@@ -84,6 +86,8 @@ const NB: Words = Words {
     simulated: "Simulert",
     error: "Avvik",
     again: "Ny simulering",
+    expected: "Forventet likevekt",
+    expected_caption: "Likevekten ved kohortregning (Littles lov med straffeberegningens datoer, uten tilfeldige tall og uten kapasitetstak): det simuleringen skal nærme seg når ingen plassgrense binder.",
     series_names: [
         "fengsel",
         "varetekt",
@@ -126,6 +130,8 @@ const EN: Words = Words {
     simulated: "Simulated",
     error: "Error",
     again: "New simulation",
+    expected: "Expected steady state",
+    expected_caption: "The steady state by cohort arithmetic (Little's law with the sentence engine's dates, no random numbers and no capacity ceiling): what the simulation tends to when no place limit binds.",
     series_names: [
         "prison",
         "remand",
@@ -200,6 +206,8 @@ struct ResultView {
     rows: Vec<Row>,
     residual: i64,
     targets: Vec<TargetRow>,
+    /// The expected steady state per series: baseline, then policy and delta.
+    expected: Vec<Row>,
 }
 
 #[derive(Deserialize)]
@@ -446,6 +454,20 @@ fn result_view(f: &simulation::Finished, w: &Words) -> ResultView {
         groups: if has_policy { vec![0, 1, 2] } else { vec![0] },
         rows,
         residual: o.residual.max(o.persons_residual),
+        expected: (0..SERIES)
+            .map(|s| {
+                let e = &f.expected;
+                let mut cells = vec![format!("{:.1}", e.baseline[s])];
+                if let (Some(p), Some(d)) = (&e.policy, &e.delta) {
+                    cells.push(format!("{:.1}", p[s]));
+                    cells.push(format!("{:+.1}", d[s]));
+                }
+                Row {
+                    name: w.series_names[s],
+                    cells,
+                }
+            })
+            .collect(),
         targets: o
             .targets
             .iter()
