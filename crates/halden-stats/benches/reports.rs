@@ -100,6 +100,7 @@ fn history(count: u32) -> Dataset {
                 } else {
                     Exit::Discharge
                 }),
+                band: band_of_days(end - start),
             });
             if open {
                 break;
@@ -118,6 +119,7 @@ fn history(count: u32) -> Dataset {
                     end: Some(s_end),
                     entry: Entry::Transfer,
                     exit: Some(Exit::Discharge),
+                    band: band_of_days(s_end - end),
                 });
                 t = s_end;
                 if rng.below(3) == 0 {
@@ -307,4 +309,14 @@ fn ten_years_all_reports() -> usize {
 #[divan::bench(sample_count = 20)]
 fn baseline_one_stock_pass() -> usize {
     stock_only(black_box(dataset()))
+}
+
+/// A synthetic sentenced episode's band: its own length taken as the imposed sentence.
+fn band_of_days(days: impl TryInto<i64>) -> u8 {
+    let days = days.try_into().unwrap_or(0);
+    halden_stats::bands::band_of(halden_stats::bands::Imposed {
+        years: 0,
+        months: 0,
+        days,
+    }) as u8
 }

@@ -17,6 +17,9 @@ pub const BANDS: [&str; 9] = [
     "lt_1m", "1m_3m", "3m_6m", "6m_12m", "1y_3y", "3y_5y", "5y_10y", "10y_20y", "ge_20y",
 ];
 
+/// [`crate::model::Episode::band`] when the source does not give the sentence's length.
+pub const UNKNOWN: u8 = u8::MAX;
+
 /// The lower edges of the second to the ninth band, in months.
 pub const EDGES_MONTHS: [i64; 8] = [1, 3, 6, 12, 36, 60, 120, 240];
 
@@ -40,6 +43,9 @@ pub enum Serving {
     PreventiveDetention,
     /// Alternative imprisonment for an unpaid fine (own row).
     FineDefault,
+    /// A determinate sentence whose length the source does not give (own row, outside the
+    /// shares: e.g. a CSV extract, whose header has no length).
+    Unknown,
 }
 
 /// The length in 365ths of a month: `365·(12·years + months) + 12·days`.
@@ -60,8 +66,25 @@ pub fn band_of(s: Imposed) -> usize {
     EDGES_MONTHS.iter().take_while(|&&e| x >= 365 * e).count()
 }
 
+/// The shortest sentence of band `band` (its lower edge; a day for the first), or `None` for
+/// [`UNKNOWN`] or an index outside the bands: what [`table`] needs to count an episode that
+/// carries only its band.
+pub fn representative(band: u8) -> Option<Imposed> {
+    let band = usize::from(band);
+    if band >= BANDS.len() {
+        return None;
+    }
+    let months = if band == 0 { 0 } else { EDGES_MONTHS[band - 1] };
+    Some(Imposed {
+        years: 0,
+        months,
+        days: i64::from(band == 0),
+    })
+}
+
 /// The sentenced-stock table by band on `date`: a count and a share of the nine bands' total
-/// per band, then preventive detention and fine default (counts only) and the total.
+/// per band, then preventive detention, fine default and sentences of unknown length (counts
+/// only) and the total.
 pub fn table(
     id: &'static str,
     title_en: &'static str,
@@ -70,12 +93,13 @@ pub fn table(
     stock: impl IntoIterator<Item = Serving>,
 ) -> Table {
     let mut counts = [0i64; BANDS.len()];
-    let (mut preventive, mut fine) = (0i64, 0i64);
+    let (mut preventive, mut fine, mut unknown) = (0i64, 0i64, 0i64);
     for s in stock {
         match s {
             Serving::Sentence(imposed) => counts[band_of(imposed)] += 1,
             Serving::PreventiveDetention => preventive += 1,
             Serving::FineDefault => fine += 1,
+            Serving::Unknown => unknown += 1,
         }
     }
     let banded: i64 = counts.iter().sum();
@@ -92,6 +116,11 @@ pub fn table(
     t.push("banded_total", "count", Value::Count(banded));
     t.push("preventive_detention", "count", Value::Count(preventive));
     t.push("fine_default", "count", Value::Count(fine));
-    t.push("total", "count", Value::Count(banded + preventive + fine));
+    t.push("length_unknown", "count", Value::Count(unknown));
+    t.push(
+        "total",
+        "count",
+        Value::Count(banded + preventive + fine + unknown),
+    );
     t
 }

@@ -440,6 +440,8 @@ pub fn episodes(input: impl Read) -> Result<Dataset, Vec<ExtractError>> {
             end: row.end,
             entry,
             exit: row.end.map(|_| Exit::Discharge),
+            // The extract's header has no sentence length.
+            band: crate::bands::UNKNOWN,
         });
         previous = Some(i);
     }

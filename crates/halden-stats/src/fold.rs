@@ -49,6 +49,7 @@ pub fn episodes(person: u32, movements: &[Movement], em: &[(Date, Date)]) -> Vec
                     end: Some(end.max(start)),
                     entry,
                     exit: Some(exit),
+                    band: crate::bands::UNKNOWN,
                 });
             }
         };
@@ -113,6 +114,7 @@ pub fn episodes(person: u32, movements: &[Movement], em: &[(Date, Date)]) -> Vec
             end: None,
             entry,
             exit: None,
+            band: crate::bands::UNKNOWN,
         });
     }
     // EM periods, clipped to the days outside custody.
@@ -159,6 +161,7 @@ pub fn episodes(person: u32, movements: &[Movement], em: &[(Date, Date)]) -> Vec
                 end: Some(t),
                 entry,
                 exit: Some(Exit::Discharge),
+                band: crate::bands::UNKNOWN,
             });
         }
     }
@@ -184,6 +187,49 @@ pub fn started(episodes: &[Episode], received: Date) -> Option<Date> {
         .map(crate::model::date)
 }
 
+/// Gives each sentenced episode the band of the aggregate imposed sentence it serves
+/// (R-CALC-2: judgments served together are one term): the sum of the judgments (`received`,
+/// imposed) that started being served ([`started`]) within the episode's spell of unbroken
+/// custody, from the spell's first day up to the episode's own start. An episode with no such
+/// judgment keeps [`crate::bands::UNKNOWN`]. `episodes` in time order, as [`episodes`] gives
+/// them.
+pub fn assign_bands(episodes: &mut [Episode], judgments: &[(Date, crate::bands::Imposed)]) {
+    let starts: Vec<Option<Day>> = judgments
+        .iter()
+        .map(|(received, _)| started(episodes, *received).map(day))
+        .collect();
+    let mut spell_start = Day::MIN;
+    let mut previous_end: Option<Day> = None;
+    for e in episodes.iter_mut() {
+        if previous_end != Some(e.start) {
+            spell_start = e.start;
+        }
+        previous_end = e.end;
+        if e.status != Status::Sentenced {
+            continue;
+        }
+        let mut total = crate::bands::Imposed {
+            years: 0,
+            months: 0,
+            days: 0,
+        };
+        let mut any = false;
+        for ((_, imposed), start) in judgments.iter().zip(&starts) {
+            if let Some(s) = *start
+                && (spell_start..=e.start).contains(&s)
+            {
+                total.years += imposed.years;
+                total.months += imposed.months;
+                total.days += imposed.days;
+                any = true;
+            }
+        }
+        if any {
+            e.band = crate::bands::band_of(total) as u8;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +243,55 @@ mod tests {
             basis,
             due_back: None,
         }
+    }
+
+    #[test]
+    fn sentenced_episodes_carry_the_band_of_the_term_they_serve() {
+        use crate::bands::{Imposed, UNKNOWN};
+        use MovementKind::{Admission, BasisChange, Release};
+        let at = |y, m, d| date(y, m, d).at(9, 0, 0, 0);
+        let months = |m| Imposed {
+            years: 0,
+            months: m,
+            days: 0,
+        };
+        // Remand from 2024-01-10; sentenced 2024-03-01 to 5 months (received that day) and, in
+        // the same spell, 2 more months received 2024-03-01 too: 7 months → "6–12 m" (index 3).
+        // Released 2024-09-01. A second spell from 2025-02-03 on a 20-day judgment received
+        // 2025-01-20: "<1 m" (20·12 = 240 < 365), not the first spell's term.
+        let moves = [
+            mv(Admission, at(2024, 1, 10), Some(CustodyBasis::Remand)),
+            mv(BasisChange, at(2024, 3, 1), Some(CustodyBasis::Sentence)),
+            mv(Release, at(2024, 9, 1), None),
+            mv(Admission, at(2025, 2, 3), Some(CustodyBasis::Sentence)),
+        ];
+        let mut eps = episodes(1, &moves, &[]);
+        let judgments = [
+            (date(2024, 3, 1), months(5)),
+            (date(2024, 3, 1), months(2)),
+            (
+                date(2025, 1, 20),
+                Imposed {
+                    years: 0,
+                    months: 0,
+                    days: 20,
+                },
+            ),
+        ];
+        assign_bands(&mut eps, &judgments);
+        let bands: Vec<(Status, u8)> = eps.iter().map(|e| (e.status, e.band)).collect();
+        assert_eq!(
+            bands,
+            [
+                (Status::Remand, UNKNOWN),
+                (Status::Sentenced, 3),
+                (Status::Sentenced, 0)
+            ]
+        );
+        // Without judgments the length stays unknown.
+        let mut eps = episodes(1, &moves, &[]);
+        assign_bands(&mut eps, &[]);
+        assert!(eps.iter().all(|e| e.band == UNKNOWN));
     }
 
     #[test]

@@ -189,6 +189,10 @@ pub struct Episode {
     pub entry: Entry,
     /// How it ended (`None` while still held).
     pub exit: Option<Exit>,
+    /// For a sentenced episode, the band of the aggregate imposed sentence it serves (an index
+    /// of [`crate::bands::BANDS`]), or [`crate::bands::UNKNOWN`] when the source does not give
+    /// the length (a CSV extract; an EM period without its judgment).
+    pub band: u8,
 }
 
 impl Episode {

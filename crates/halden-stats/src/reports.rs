@@ -4,6 +4,7 @@ use halden_domain::queue;
 use jiff::civil::{Date, date as civil};
 
 use crate::{
+    bands,
     count::{self, Flow, Profile, Stock, category_included},
     model::{Category, Dataset, Day, Status, day},
     ratio::Ratio,
@@ -285,6 +286,31 @@ fn average_length(
     );
 }
 
+/// The final-sentenced stock on the reference date by the band of the aggregate imposed sentence (BAND,
+/// STATISTICS.md §2), preventive detention and fine default on their own rows, and those whose
+/// source gives no length (a CSV extract) counted as such, never guessed.
+fn sentence_bands(
+    ds: &Dataset,
+    p: &Params,
+    (id, title_en, title_nb): (&'static str, &'static str, &'static str),
+) -> Table {
+    let d = day(p.date);
+    let stock = ds
+        .episodes
+        .iter()
+        .filter(|e| e.covers(d) && p.profile.includes(e))
+        .filter_map(|e| match e.status {
+            Status::Remand => None,
+            Status::PreventiveDetention => Some(bands::Serving::PreventiveDetention),
+            Status::FineDefault => Some(bands::Serving::FineDefault),
+            Status::Sentenced => Some(match bands::representative(e.band) {
+                Some(imposed) => bands::Serving::Sentence(imposed),
+                None => bands::Serving::Unknown,
+            }),
+        });
+    bands::table(id, title_en, title_nb, p.date, stock)
+}
+
 /// SPACE I: the stock on the date with its composition, and the flow year.
 ///
 /// # Errors
@@ -319,19 +345,15 @@ pub fn space1(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
     ind.push("density_per_100_places", "value", density.clone());
     let (legal, comp, age) = composition_table(&s, &p.age_edges, p.date);
 
-    let mut bands = Table::new(
-        "sentence_bands",
-        "Sentenced stock by imposed sentence",
-        "Domfelte etter idømt straff",
+    let bands = sentence_bands(
+        ds,
+        p,
+        (
+            "sentence_bands",
+            "Sentenced stock by imposed sentence",
+            "Domfelte etter idømt straff",
+        ),
     );
-    bands.reference_date = Some(p.date);
-    bands.push_note(
-        "all",
-        "count",
-        Value::NotAvailable,
-        "the imposed sentence is not part of the episode model".into(),
-    );
-
     let (from, to) = year_bounds(p.year);
     let diy = i64::from(to - from);
     let fl = count::flows(ds, from, to);
@@ -867,16 +889,14 @@ pub fn nordic(ds: &Dataset, p: &Params) -> Result<Report, ReportError> {
         "average",
         Value::Ratio(Ratio::new(sup_days.into(), diy.into(), 1, "persons")),
     );
-    let mut t24 = Table::new(
-        "2.4",
-        "Sentenced on a day by sentence length",
-        "Domfelte på en dag etter straffens lengde",
-    );
-    t24.push_note(
-        "all",
-        "count",
-        Value::NotAvailable,
-        "the imposed sentence is not part of the episode model".into(),
+    let t24 = sentence_bands(
+        ds,
+        p,
+        (
+            "2.4",
+            "Sentenced on a day by sentence length",
+            "Domfelte på en dag etter straffens lengde",
+        ),
     );
     let mut t25 = Table::new(
         "2.5",

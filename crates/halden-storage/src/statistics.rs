@@ -158,6 +158,7 @@ impl Store {
             let mut em = Vec::new();
             let mut received = Vec::new();
             let mut summonses = Vec::new();
+            let mut imposed = Vec::new();
             for (_, fact) in &in_effect {
                 match fact {
                     Fact::Movement(m) => movements.extend(movement_of(m)),
@@ -178,14 +179,19 @@ impl Store {
                     Fact::Judgment(j)
                         if !j.sentences.is_empty() || j.preventive_detention.is_some() =>
                     {
-                        received.push(j.received.or(j.final_date).unwrap_or(j.decision_date));
+                        let on = j.received.or(j.final_date).unwrap_or(j.decision_date);
+                        received.push(on);
+                        if let Some(term) = imposed_prison_term(j) {
+                            imposed.push((on, term));
+                        }
                     }
                     Fact::Summons(s) => summonses.push((s.sent_on, s.form.clone())),
                     _ => {}
                 }
             }
             movements.sort_by_key(|m| m.at);
-            let mine = halden_stats::fold::episodes(person, &movements, &em);
+            let mut mine = halden_stats::fold::episodes(person, &movements, &em);
+            halden_stats::fold::assign_bands(&mut mine, &imposed);
             // One serving per start: judgments served together count once, from the earliest
             // receipt (as the register's queue counts persons).
             received.sort_unstable();
@@ -235,4 +241,37 @@ impl Store {
                 .await?;
         Ok(places.unwrap_or(0))
     }
+}
+
+/// The prison term a judgment imposes, as the judgment states it, for the sentence bands:
+/// the sum of its prison and transferred sentences (their unconditional part when partly
+/// suspended), `None` for preventive detention (its own row) or a judgment of fine default only.
+fn imposed_prison_term(j: &crate::facts::Judgment) -> Option<halden_stats::bands::Imposed> {
+    if j.preventive_detention.is_some() {
+        return None;
+    }
+    let part = |v: &serde_json::Value, key: &str| {
+        v.get(key).and_then(serde_json::Value::as_i64).unwrap_or(0)
+    };
+    let mut total = halden_stats::bands::Imposed {
+        years: 0,
+        months: 0,
+        days: 0,
+    };
+    let mut any = false;
+    for sentence in &j.sentences {
+        let kind = sentence.get("kind").and_then(serde_json::Value::as_str);
+        if !matches!(kind, Some("prison" | "foreign_transfer")) {
+            continue;
+        }
+        let term = sentence
+            .get("unconditional")
+            .filter(|u| u.is_object())
+            .unwrap_or(sentence);
+        total.years += part(term, "years");
+        total.months += part(term, "months");
+        total.days += part(term, "days");
+        any = true;
+    }
+    any.then_some(total)
 }

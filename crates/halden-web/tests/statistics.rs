@@ -160,6 +160,43 @@ async fn the_register_is_counted_by_the_counting_model() {
 }
 
 #[tokio::test]
+async fn space1_counts_the_sentenced_stock_by_the_length_the_judgment_imposed() {
+    use halden_stats::report::Value;
+    let w = populated().await;
+    let ds = w.store.statistics_dataset().await.unwrap();
+    let bands_on = |em: bool| {
+        let mut p = halden_stats::reports::Params::on(date(2025, 6, 1));
+        p.profile = halden_stats::Profile::PRISON.with_em(em);
+        let report = halden_stats::reports::space1(&ds, &p).unwrap();
+        let table = report
+            .tables
+            .into_iter()
+            .find(|t| t.id == "sentence_bands")
+            .expect("SPACE I has the bands");
+        move |row: &str| match table.get(row, "count") {
+            Some(Value::Count(n)) => *n,
+            other => panic!("{row}: {other:?}"),
+        }
+    };
+    // 1 June, prison only: Oslomann, Uten-Kontakt and Bergensen each serve a 120-day judgment:
+    // 120·12/365 = 3.95 months, in "3–6 m" (3 ≤ x < 6). Remandsen (sentenced by a basis change)
+    // and Ung (admitted) have no judgment in the register: their length is unknown, counted as
+    // such and outside the shares.
+    let count = bands_on(false);
+    assert_eq!(count("3m_6m"), 3);
+    assert_eq!(count("1m_3m") + count("6m_12m") + count("lt_1m"), 0);
+    assert_eq!(count("banded_total"), 3);
+    assert_eq!(count("length_unknown"), 2);
+    assert_eq!(count("total"), 5);
+    // With EM: Friomsorg on EM, no judgment either.
+    let count = bands_on(true);
+    assert_eq!(
+        (count("3m_6m"), count("length_unknown"), count("total")),
+        (3, 3, 6)
+    );
+}
+
+#[tokio::test]
 async fn analysts_get_the_reports_as_json_and_csv() {
     let w = populated().await;
     let (status, v) = w
