@@ -142,6 +142,10 @@ pub struct Common {
     /// Published figures to check (`table,row,column,value[,numerator,denominator]`).
     #[arg(long)]
     published: Option<PathBuf>,
+    /// The JSON this report printed when it was last published (`--json`): the cells that
+    /// moved since, with the same parameters, are listed as DQ-REVISION warnings.
+    #[arg(long)]
+    previous: Option<PathBuf>,
     /// Print a non-zero reconciliation residual (DQ-RESIDUAL) instead of refusing.
     #[arg(long)]
     allow_residual: bool,
@@ -378,6 +382,26 @@ fn run_inner(command: StatsCommand) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    let previous = match &common.previous {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let parsed = serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|v| halden_stats::dq::Publication::from_json(&v));
+            match parsed {
+                Ok(p) => Some(p),
+                Err(message) => {
+                    return Ok(parameter_error(
+                        "previous",
+                        &format!("{}: {message}", path.display()),
+                        common.json,
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
     let (ds, places) = match load(common, judgments)? {
         Loaded::Data(ds, places) => (ds, places),
         Loaded::Invalid(code) => return Ok(code),
@@ -417,6 +441,9 @@ fn run_inner(command: StatsCommand) -> anyhow::Result<ExitCode> {
     };
     if let Some(p) = &published {
         halden_stats::dq::check_published(&mut report, p);
+    }
+    if let Some(p) = &previous {
+        halden_stats::dq::check_revision(&mut report, p);
     }
     if matches!(command, StatsCommand::Monthly { .. })
         && common.episodes.is_some()

@@ -303,3 +303,113 @@ fn without_an_extract_the_register_is_read() {
     // No persons: the shares are not applicable (null), never a division by zero.
     assert_eq!(v["pct_women"], Value::Null);
 }
+
+fn warnings(v: &Value, code: &str) -> Vec<String> {
+    v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == code)
+        .map(|w| w["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_rerun_lists_the_cells_moved_since_the_last_publication() {
+    // Published on 31 January 2024 from EPISODES: stock 3 (a, b, e). A backdated correction
+    // since adds g, sentenced from 2024-01-10: stock 4, and the sentenced count 1 → 2.
+    let extract = file("published-extract.csv", EPISODES);
+    let args = |f: &str| {
+        vec![
+            "stats".to_owned(),
+            "space1".into(),
+            "--date".into(),
+            "2024-01-31".into(),
+            "--episodes".into(),
+            f.to_owned(),
+            "--json".into(),
+        ]
+    };
+    let run = |a: Vec<String>| halden(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let first = run(args(&extract));
+    let published = json(&first);
+    assert_eq!(published["stock"], 3);
+    let previous = file("published.json", &String::from_utf8(first.stdout).unwrap());
+    let corrected = file(
+        "corrected-extract.csv",
+        &format!("{EPISODES}g,M,NO,1970-01-01,sentenced,2024-01-10,,prison\n"),
+    );
+    let mut again = args(&corrected);
+    again.extend(["--previous".into(), previous.clone()]);
+    let v = json(&run(again));
+    assert_eq!(v["stock"], 4);
+    let moved = warnings(&v, "DQ-REVISION");
+    assert!(
+        moved
+            .iter()
+            .any(|m| m == "indicators/stock/value: published 3, now 4"),
+        "{moved:?}"
+    );
+    assert!(
+        moved
+            .iter()
+            .all(|m| !m.starts_with("indicators/population")),
+        "{moved:?}"
+    );
+    // Rerun unchanged: nothing moved.
+    let mut same = args(&extract);
+    same.extend(["--previous".into(), previous.clone()]);
+    assert!(warnings(&json(&run(same)), "DQ-REVISION").is_empty());
+    // Another date is another publication: nothing compared.
+    let mut other = args(&corrected);
+    other[3] = "2024-02-29".into();
+    other.extend(["--previous".into(), previous]);
+    assert!(warnings(&json(&run(other)), "DQ-REVISION").is_empty());
+    // Not a report: exit 2 naming the parameter.
+    let junk = file("junk.json", "{\"stock\": 3}");
+    let mut bad = args(&extract);
+    bad.extend(["--previous".into(), junk]);
+    let out = run(bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--previous"));
+}
+
+#[test]
+fn published_figures_counted_with_other_flags_are_named() {
+    // The publisher counted EM (em_front_door 1); this report does not (no --count-em): the
+    // two count different things, and the warning says on which flag.
+    let extract = file("flags-extract.csv", EPISODES);
+    let published = file(
+        "flags-published.csv",
+        "table,row,column,value\nflags,em_front_door,included,1\nindicators,stock,value,4\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "stats",
+            "space1",
+            "--date",
+            "2024-01-31",
+            "--episodes",
+            &extract,
+            "--published",
+            &published,
+            "--json",
+        ];
+        a.extend(extra);
+        json(&halden(&a))
+    };
+    let v = run(&[]);
+    let flags = warnings(&v, "DQ-FLAGS");
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert!(
+        flags[0].contains("em_front_door (this report false, the published figures true)"),
+        "{}",
+        flags[0]
+    );
+    // The published stock 4 is d included: a count that differs (DQ-COUNT) as well.
+    assert_eq!(warnings(&v, "DQ-COUNT").len(), 1);
+    // Counted the same way: no DQ-FLAGS, and 4 = 4.
+    let v = run(&["--count-em"]);
+    assert!(warnings(&v, "DQ-FLAGS").is_empty(), "{:?}", v["warnings"]);
+    assert!(warnings(&v, "DQ-COUNT").is_empty(), "{:?}", v["warnings"]);
+}

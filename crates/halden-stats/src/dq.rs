@@ -148,17 +148,86 @@ pub struct Publication {
     pub cells: Vec<(String, String, String, String)>,
 }
 
-/// `DQ-REVISION`: lists the cells that moved since `previous`, if it was published with the
-/// same parameters (a backdated correction changes later reruns). Another set of parameters is
-/// another publication: nothing to compare.
-pub fn check_revision(report: &mut Report, previous: &Publication) {
-    let same = previous.parameters.len() == report.metadata.parameters.len()
-        && previous
-            .parameters
+impl Publication {
+    /// The publication a report's JSON (as `halden stats … --json` prints it) records: its
+    /// `metadata.parameters` and every cell of its `tables`, each value as the CSV prints it
+    /// (a count whole, a ratio with one decimal, an unavailable figure empty).
+    ///
+    /// # Errors
+    ///
+    /// What is missing, when the JSON is not such a report.
+    pub fn from_json(report: &Json) -> Result<Publication, String> {
+        let parameters = report
+            .pointer("/metadata/parameters")
+            .and_then(Json::as_object)
+            .ok_or("metadata.parameters is missing: not a report printed by --json")?
             .iter()
-            .zip(&report.metadata.parameters)
-            .all(|((k, v), (k2, v2))| k == k2 && v == v2);
-    if !same {
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                )
+            })
+            .collect();
+        let tables = report
+            .get("tables")
+            .and_then(Json::as_array)
+            .ok_or("tables is missing: not a report printed by --json")?;
+        let mut cells = Vec::new();
+        for (i, table) in tables.iter().enumerate() {
+            let id = table
+                .get("id")
+                .and_then(Json::as_str)
+                .ok_or(format!("tables[{i}].id is missing"))?;
+            for (j, cell) in table
+                .get("cells")
+                .and_then(Json::as_array)
+                .ok_or(format!("tables[{i}].cells is missing"))?
+                .iter()
+                .enumerate()
+            {
+                let field = |k: &str| {
+                    cell.get(k)
+                        .and_then(Json::as_str)
+                        .ok_or(format!("tables[{i}].cells[{j}].{k} is missing"))
+                };
+                let value = match cell.get("value") {
+                    Some(Json::Number(n)) if field("unit") == Ok("count") => n.to_string(),
+                    Some(Json::Number(n)) => {
+                        n.as_f64().map_or_else(String::new, |f| format!("{f:.1}"))
+                    }
+                    _ => String::new(),
+                };
+                cells.push((
+                    id.to_owned(),
+                    field("row")?.to_owned(),
+                    field("column")?.to_owned(),
+                    value,
+                ));
+            }
+        }
+        Ok(Publication { parameters, cells })
+    }
+}
+
+/// `DQ-REVISION`: lists the cells that moved since `previous`, if it was published with the
+/// same parameters, in any order (a backdated correction changes later reruns). Another set of
+/// parameters is another publication: nothing to compare.
+pub fn check_revision(report: &mut Report, previous: &Publication) {
+    let mut theirs: Vec<(&str, &str)> = previous
+        .parameters
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut ours: Vec<(&str, &str)> = report
+        .metadata
+        .parameters
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    theirs.sort_unstable();
+    ours.sort_unstable();
+    if theirs != ours {
         return;
     }
     let mut warnings = Vec::new();
@@ -186,8 +255,33 @@ pub fn check_revision(report: &mut Report, previous: &Publication) {
 /// warning for each disagreement (and for a published cell the report does not have), and
 /// `DQ-CAPACITY` where a table's published `inmates` and `occupancy` imply a capacity the
 /// report's `places` are outside of.
+///
+/// Rows of the table `flags` are the publisher's inclusion flags (`flags,em_front_door,included,1`
+/// for counted, `0` for not): where they differ from the report's own, `DQ-FLAGS` says the two
+/// count different things (a flag the publisher does not give is not compared).
 pub fn check_published(report: &mut Report, published: &[Published]) {
     let mut warnings = Vec::new();
+    let flag_rows: Vec<&Published> = published.iter().filter(|p| p.table == "flags").collect();
+    if !flag_rows.is_empty() {
+        let theirs: Vec<(&str, Json)> = flag_rows
+            .iter()
+            .map(|p| (p.row.as_str(), Json::Bool(p.value != "0")))
+            .collect();
+        let ours: Vec<(&str, Json)> = report
+            .metadata
+            .flags
+            .iter()
+            .filter(|(k, _)| theirs.iter().any(|(t, _)| t == k))
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
+        // A flag the report does not know at all is named too (on their side only).
+        warnings.extend(check_flags(
+            ("this report", &ours),
+            ("the published figures", &theirs),
+        ));
+    }
+    let published: Vec<&Published> = published.iter().filter(|p| p.table != "flags").collect();
+    let published = published.as_slice();
     for p in published
         .iter()
         .filter(|p| p.row == "occupancy" && p.column == "percent")
