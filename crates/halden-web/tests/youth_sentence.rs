@@ -12,7 +12,7 @@
 //!   period is 365 days and its last day is 2025-03-07 + 365 − 1 = 2026-03-06.
 //! - § 52 c order: 90 of the 120 alternative days ordered executed, received by the service on
 //!   2025-03-03. R-INNK-1: serving by received + 60 days: March 3 + 28 = March 31 (28 days),
-//!   + 30 = April 30 (58), + 2 = May 2 → 2025-05-02. R-QUEUE-1: counted in the queue from
+//!   then 30 more to April 30 (58) and 2 more to May 2 → 2025-05-02. R-QUEUE-1: counted from
 //!   received + 2 calendar months = 2025-05-03; on 2025-06-01 the person is in it. Waiting
 //!   without a summons, the dates are planned from the latest start 2025-05-02: 90 days end on
 //!   2025-05-02 + 90 − 1: May 2 + 29 = May 31 (29), + 30 = June 30 (59), + 30 = July 30 (89)
