@@ -25,6 +25,8 @@
 //! - [`queue`]: the serving queue (R-QUEUE-1) and the summons (R-INNK-1).
 //! - [`placement`]: the lowest security level the rules allow, and the prisons that fit.
 //! - [`register`]: identity numbers, movements and the custody state they project to.
+//! - [`youth`]: the youth sentence at the mediation service's boundary (R-YOUTH-3): what
+//!   Kriminalomsorgen records (handover, the § 52 c order) and the refusal of the youth plan.
 //! - [`explain`]: each computed date as a sentence with its rule and arithmetic, in English and
 //!   bokmål.
 
@@ -45,6 +47,7 @@ pub mod progression;
 pub mod queue;
 pub mod register;
 pub mod validate;
+pub mod youth;
 
 pub use calc::{CalcError, Calculation, calculate};
 pub use case::Case;

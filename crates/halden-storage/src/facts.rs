@@ -78,6 +78,16 @@ pub struct Judgment {
     /// A community sentence, as `halden calc` takes it.
     #[serde(default)]
     pub community_sentence: Option<Value>,
+    /// A youth sentence (ungdomsstraff, strl § 52 a), as `halden calc` takes it
+    /// (`execution_period_months`, `alternative_days` / `_months` / `_years`). Executed by the
+    /// mediation service (konfliktrådet), not Kriminalomsorgen: such a judgment never enters the
+    /// serving queue or the engine's serving dates (R-YOUTH-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub youth_sentence: Option<Value>,
+    /// Day of the (latest) offence: with the birth date it gives the age at the act, which a
+    /// youth sentence needs (under 18, R-YOUTH-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offence_date: Option<Date>,
 }
 
 fn ordinary() -> String {
@@ -752,11 +762,40 @@ impl Judgment {
         if self.sentences.is_empty()
             && self.preventive_detention.is_none()
             && self.community_sentence.is_none()
+            && self.youth_sentence.is_none()
         {
             p.add(
                 "sentences",
-                "a judgment needs at least one sentence, preventive detention or a community sentence",
-                "en dom må ha minst én fengselsstraff, forvaring eller samfunnsstraff",
+                "a judgment needs at least one sentence, preventive detention, a community sentence or a youth sentence",
+                "en dom må ha minst én fengselsstraff, forvaring, samfunnsstraff eller ungdomsstraff",
+            );
+        }
+        if self.youth_sentence.is_some() {
+            if !self.sentences.is_empty()
+                || self.preventive_detention.is_some()
+                || self.community_sentence.is_some()
+            {
+                p.add(
+                    "youth_sentence",
+                    "a youth sentence is imposed instead of prison (strl § 52 a, R-YOUTH-3): register the other sanctions as their own judgment",
+                    "ungdomsstraff idømmes i stedet for fengsel (strl § 52 a, R-YOUTH-3): registrer andre straffer som en egen dom",
+                );
+            }
+            if self.offence_date.is_none() {
+                p.add(
+                    "offence_date",
+                    "is required with a youth sentence: R-YOUTH-3 needs the offender's age at the act",
+                    "må fylles ut ved ungdomsstraff: R-YOUTH-3 krever domfeltes alder på handlingstidspunktet",
+                );
+            }
+        }
+        if let Some(offence) = self.offence_date
+            && offence > self.decision_date
+        {
+            p.add(
+                "offence_date",
+                "is after the decision date",
+                "kan ikke være etter domsdatoen",
             );
         }
         // The sentence part is checked by the engine's own contract parser and validation, with a
@@ -791,8 +830,45 @@ impl Judgment {
             if let Some(cs) = &self.community_sentence {
                 obj.insert("community_sentence".into(), cs.clone());
             }
+            if let Some(youth) = &self.youth_sentence {
+                obj.insert("youth_sentence".into(), youth.clone());
+            }
         }
         input
+    }
+
+    /// The checks that need the person: with a youth sentence, the offender must have been under
+    /// 18 at the act (R-YOUTH-3, strl § 52 a), from `birth_date` and the judgment's
+    /// `offence_date`. Each problem is named under `prefix` (`offence_date`, `youth_sentence`).
+    pub fn offender_problems(&self, birth_date: Date, prefix: &str) -> Vec<FieldError> {
+        let mut p = Problems {
+            prefix,
+            list: Vec::new(),
+        };
+        let (Some(_), Some(offence)) = (&self.youth_sentence, self.offence_date) else {
+            return p.list;
+        };
+        if offence < birth_date {
+            p.add(
+                "offence_date",
+                format!("is before the offender's birth date ({birth_date})"),
+                format!("er før domfeltes fødselsdato ({birth_date})"),
+            );
+            return p.list;
+        }
+        let age = halden_domain::validate::age_on(birth_date, offence);
+        if age >= halden_domain::law::AGE_OF_MAJORITY {
+            p.add(
+                "offence_date",
+                format!(
+                    "the offender (born {birth_date}) was {age} at the act on {offence}: a youth sentence is only for an offender under 18 at the act (R-YOUTH-3, strl § 52 a)"
+                ),
+                format!(
+                    "domfelte (født {birth_date}) var {age} år på handlingstidspunktet {offence}: ungdomsstraff kan bare idømmes den som var under 18 år da (R-YOUTH-3, strl § 52 a)"
+                ),
+            );
+        }
+        p.list
     }
 }
 

@@ -506,7 +506,7 @@ pub fn unit_since(
 }
 
 /// The judgments in effect that became final after `previous_release` (all when none): the
-/// ones the current or next serving is for.
+/// ones the current or next serving is for. A youth sentence is never among them.
 fn judgments_after<'a>(
     in_effect: &'a [(i64, &'a Fact)],
     previous_release: Option<Date>,
@@ -514,7 +514,9 @@ fn judgments_after<'a>(
     in_effect
         .iter()
         .filter_map(|(_, f)| match f {
-            Fact::Judgment(j) => Some(j),
+            // A youth sentence is executed by the mediation service, not served here
+            // (R-YOUTH-3, strl § 52 a): it never waits in the queue nor has serving dates.
+            Fact::Judgment(j) if j.youth_sentence.is_none() => Some(j),
             _ => None,
         })
         .filter(move |j| {
@@ -880,6 +882,8 @@ mod tests {
             sentences: vec![serde_json::json!({"kind": "prison", "days": 60})],
             preventive_detention: None,
             community_sentence: None,
+            youth_sentence: None,
+            offence_date: None,
         })
     }
 

@@ -1036,6 +1036,12 @@ impl Store {
             problems.extend(
                 Fact::Judgment(record.judgment.clone()).problems(&format!("judgments[{i}]")),
             );
+            // A youth sentence: under 18 at the act, from the record's birth date (R-YOUTH-3).
+            problems.extend(
+                record
+                    .judgment
+                    .offender_problems(record.identity.birth_date, &format!("judgments[{i}]")),
+            );
         }
         if !problems.is_empty() {
             return Err(StorageError::Invalid(problems));

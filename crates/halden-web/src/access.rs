@@ -256,6 +256,45 @@ impl Caller {
     }
 }
 
+/// What a caller may read of a person's youth sentence (R-YOUTH-3, issue 6 item 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YouthRead {
+    /// The judgment, its execution period, the handovers and the § 52 c orders.
+    Full,
+    /// The handovers to the mediation service only: the probation office of the person's home,
+    /// which has no caseload entry for a youth sentence.
+    HandoverOnly,
+}
+
+impl Caller {
+    /// Who reads a person's youth sentence: national placement, the person themselves and staff
+    /// whose scope holds the person read it all; the probation office of the person's home
+    /// location (`home_location`, nearest the home municipality) sees the handovers only; others
+    /// get 404 (existence not revealed). The mediation service has no account in Halden.
+    pub fn read_youth(
+        &self,
+        person: &PersonRow,
+        today: Date,
+        home_location: Option<&str>,
+    ) -> Result<YouthRead, ApiError> {
+        match self.role {
+            Role::Analyst | Role::Admin | Role::Health => Err(ApiError::Forbidden),
+            Role::Placement => Ok(YouthRead::Full),
+            _ if self.in_scope(person, today) => Ok(YouthRead::Full),
+            Role::Probation if home_location.is_some() && self.scope() == home_location => {
+                Ok(YouthRead::HandoverOnly)
+            }
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    /// Kriminalomsorgen's part of a youth sentence (the handover to the mediation service, the
+    /// § 52 c order) is recorded by national placement.
+    pub fn may_record_youth(&self) -> bool {
+        self.role == Role::Placement
+    }
+}
+
 /// Why an account cannot be assigned as a person's contact officer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactOfficerRefusal {

@@ -801,6 +801,15 @@ pub(crate) async fn append_keeping(
     {
         check_youth_unit(state, born, m, "payload").await?;
     }
+    // A youth sentence is for an offender under 18 at the act (R-YOUTH-3, strl § 52 a).
+    if let Fact::Judgment(j) = &fact
+        && let Ok(born) = person.birth_date.parse::<jiff::civil::Date>()
+    {
+        let problems = j.offender_problems(born, "payload");
+        if !problems.is_empty() {
+            return Err(ApiError::Invalid(problems));
+        }
+    }
     // A handover to mandatory psychiatric care closes the case: the unit's leader or national
     // placement records it, not the officer on the floor.
     if let Fact::Movement(m) = &fact
@@ -825,6 +834,8 @@ pub(crate) async fn append_keeping(
     // Issue 6, item 1: the location nearest the home municipality, unless decided otherwise.
     if let Fact::Supervision(s) = &fact {
         crate::probation::check_supervision_office(&person, s)?;
+        // A youth sentence opens no probation caseload (R-YOUTH-3, strl § 52 a).
+        crate::youth::check_no_caseload(&state.store.entries(person_id).await?)?;
     }
     if let Fact::ContactOfficer(assignment) = &fact {
         check_contact_officer(state, &person, &assignment.officer).await?;

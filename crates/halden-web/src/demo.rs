@@ -179,6 +179,8 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 })
             }),
             community_sentence: None,
+            youth_sentence: None,
+            offence_date: None,
         }));
     }
     for m in &person.movements {
@@ -258,6 +260,8 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 sentences: Vec::new(),
                 preventive_detention: None,
                 community_sentence: Some(community),
+                youth_sentence: None,
+                offence_date: None,
             }));
         }
     }

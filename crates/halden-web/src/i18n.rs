@@ -220,6 +220,19 @@ const WORDS: &[(Vocab, &str, &str, &str)] = &[
         "API: nøkkeldatoer",
     ),
     (Vocab::View, "api_entries", "API: history", "API: historikk"),
+    (Vocab::View, "youth", "youth sentence", "ungdomsstraff"),
+    (
+        Vocab::View,
+        "youth_form",
+        "youth sentence: form",
+        "ungdomsstraff: skjema",
+    ),
+    (
+        Vocab::View,
+        "api_youth",
+        "API: youth sentence",
+        "API: ungdomsstraff",
+    ),
 ];
 
 impl Lang {

@@ -11,6 +11,7 @@
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - `parole`: parole supervision: conditions, reporting, missed reports, breaches (issue 6).
 //! - `presentence`: pre-sentence reports requested by courts (issue 6, item 2).
+//! - `youth`: the youth sentence at the mediation service's boundary (issue 6, item 8).
 //! - [`openapi`]: the API's OpenAPI document.
 //! - [`simulation`]: the population simulator's runs (background, progress, fan charts).
 
@@ -36,6 +37,7 @@ pub mod progression;
 mod queue;
 pub mod simulation;
 mod statistics;
+mod youth;
 
 use axum::{
     Router,
@@ -98,6 +100,9 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::electronic_monitoring::routes())
         // Pre-sentence reports (issue 6, item 2): the API.
         .merge(presentence::routes())
+        // The youth sentence at the mediation service's boundary (issue 6, item 8).
+        .merge(youth::routes())
+        .merge(pages::youth::routes())
         .merge(accounts::routes())
         // Official statistics (issue 7): analysts' reports and the public published set.
         .merge(statistics::routes())

@@ -93,7 +93,9 @@ pub fn document() -> Value {
                         "decision_date": {"type": "string", "format": "date"}, "final_date": {"type": "string", "format": "date"},
                         "remand_deduction_days": {"type": "integer"}, "offence_class": {"enum": ["ordinary", "max_30"]},
                         "sentences": {"type": "array", "items": {"type": "object"}},
-                        "preventive_detention": {"type": "object"}, "community_sentence": {"type": "object"}}}}}}
+                        "preventive_detention": {"type": "object"}, "community_sentence": {"type": "object"},
+                        "youth_sentence": {"type": "object", "description": "Ungdomsstraff (strl § 52 a, R-YOUTH-3): {execution_period_months (6–24, up to 36 when the alternative exceeds 2 years), alternative_days | alternative_months | alternative_years}; alone in its judgment, with offence_date; the offender under 18 at the act. Executed by the mediation service: never in the serving queue"},
+                        "offence_date": {"type": "string", "format": "date", "description": "Required with a youth sentence"}}}}}}
             }
         },
         "security": [{"bearer": []}],
@@ -157,6 +159,9 @@ pub fn document() -> Value {
             paths.insert(path.clone(), item.clone());
         }
         for (path, item) in statistics_paths().as_object().into_iter().flatten() {
+            paths.insert(path.clone(), item.clone());
+        }
+        for (path, item) in youth_paths().as_object().into_iter().flatten() {
             paths.insert(path.clone(), item.clone());
         }
     }
@@ -334,6 +339,26 @@ fn probation_paths() -> Value {
                 "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
                 "payload": {"type": "object", "description": "request: {court, case_number, requested, deadline}; assignment: {officer}; report: {housing, work, health, substance_use, family, motivation, community_sentence, electronic_monitoring, programme (each suitable|not_suitable|not_assessed), assessment}; delivery: {delivered}"}}})),
             "responses": merge(json!({"201": ok("{\"event\", \"version\"}"), "409": errors_response("Stale version, or idempotency key reused")}), standard_errors())}}
+    })
+}
+
+/// The youth sentence at the mediation service's boundary (issue 6, item 8; R-YOUTH-3).
+fn youth_paths() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same request creates once and returns the first answer",
+        "schema": {"type": "string", "maxLength": 200}});
+    json!({
+        "/api/v1/persons/{id}/youth": {"get": {"summary": "A youth sentence (logged): executed by the mediation service (konfliktrådet), strl § 52 a, R-YOUTH-3, not by Kriminalomsorgen; the execution period's end from the engine (R-YOUTH-3, strl § 52 b), the handovers to the mediation service and the § 52 c orders with the serving they started. National placement and the person read it all; the probation office of the person's home sees the handovers only",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"executed_by\", \"handovers\": […], \"youth_sentences\": […], \"orders\": […], \"serving\"}")}), standard_errors())}},
+        "/api/v1/persons/{id}/youth/events": {"post": {"summary": "Kriminalomsorgen's part of a youth sentence (national placement): `handover` {date, mediation_service} (a correction or `retraction` names it in `corrects` with a `reason`), or `alternative_ordered` {court, case_number, decided_on, days ≤ the alternative sentence, received, judgment?}: the district court's § 52 c order, appended with a judgment of the days ordered, which then waits to be served from `received` (R-INNK-1, R-QUEUE-1). Anything of the youth plan (plan, meeting, follow_up, …) is refused (400, field kind): the mediation service keeps it",
+            "parameters": [id, key],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["handover", "alternative_ordered", "retraction"]},
+                "version": {"type": "integer", "description": "The person's probation event count"},
+                "payload": {"type": "object"}, "corrects": {"type": "integer"}, "reason": {"type": "string"}}})),
+            "responses": merge(json!({"201": ok("handover: {\"event\", \"version\"}; order: {\"event\", \"entries\", \"version\", \"register_version\", \"serving\"}")}), standard_errors())}}
     })
 }
 

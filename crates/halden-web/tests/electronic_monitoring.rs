@@ -48,6 +48,8 @@ async fn em_person(
         sentences: vec![sentence],
         preventive_detention: None,
         community_sentence: None,
+        youth_sentence: None,
+        offence_date: None,
     };
     let (id, _) = w
         .store

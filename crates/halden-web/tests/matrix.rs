@@ -45,6 +45,8 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
     let (refused, appeal) = decided_and_appealed(&w).await;
     let elsewhere = supervised_elsewhere(&w).await;
     let (own_report, other_report) = presentence_requests(&w).await;
+    let youth = support::youth_person(&w, 40, "Oslo").await;
+    let youth_elsewhere = support::youth_person(&w, 41, "Bergen").await;
     let rows = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         Row {
@@ -433,6 +435,37 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
+        // Youth sentence (issue 6, item 8; R-YOUTH-3): executed by the mediation service.
+        // National placement reads and records; the probation office of the person's home (F001
+        // for Oslo) sees the handovers only; no one else's scope holds the person (404).
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{youth}/youth"),
+            body: None,
+            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{youth_elsewhere}/youth"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        // The person in custody with no youth sentence: their unit and themselves read (an empty
+        // view); the office has nothing to see.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/youth"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        // Placement passes and is refused on content (the youth plan is not Halden's).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{youth}/youth/events"),
+            body: Some(json!({"kind": "plan", "version": 0,
+                "payload": {"date": "2025-05-02"}})),
+            expected: [403, 403, 403, 400, 403, 403, 403, 403, 403],
+        },
         // EM home detention (issue 6, item 4): read by the person, their office and placement;
         // unit staff are refused; written by the office only (the fixture's EM person has no
         // application, so a breach and a revocation are refused on their content).
@@ -610,6 +643,7 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         .id;
     let (refused, appeal) = decided_and_appealed(&w).await;
     let (own_report, other_report) = presentence_requests(&w).await;
+    let youth = support::youth_person(&w, 40, "Oslo").await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -670,6 +704,19 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/parole/report"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // Youth sentence (issue 6, item 8): the page and placement's two forms.
+        (
+            format!("/persons/{youth}/youth"),
+            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{youth}/youth/handover"),
+            [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{youth}/youth/order"),
+            [403, 403, 403, 200, 403, 403, 403, 403, 403],
         ),
         // EM (issue 6, item 4): the case page and the office's forms.
         (
@@ -948,6 +995,7 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
     let movement = entries.iter().find(|e| e.kind == "movement").unwrap().id;
     let (refused, appeal) = decided_and_appealed(&w).await;
     let (own_report, _) = presentence_requests(&w).await;
+    let youth = support::youth_person(&w, 40, "Oslo").await;
     let rows: Vec<(String, [u16; 9])> = vec![
         // officer, contact, leader, placement, probation, health, prisoner, analyst, admin
         (
@@ -1063,6 +1111,15 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/release-handover/new"),
             [403, 400, 400, 403, 403, 403, 403, 403, 403],
+        ),
+        // Youth sentence (issue 6, item 8): placement's forms, refused on their (empty) content.
+        (
+            format!("/persons/{youth}/youth/handover"),
+            [403, 403, 403, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{youth}/youth/order"),
+            [403, 403, 403, 400, 403, 403, 403, 403, 403],
         ),
         // An empty scenario is refused on its content.
         (

@@ -35,6 +35,8 @@ async fn community_person(w: &World, serial: u32, municipality: &str, office: &s
         community_sentence: Some(json!({
             "hours": 150, "alternative_days": 120, "execution_period_days": 120
         })),
+        youth_sentence: None,
+        offence_date: None,
     };
     let (id, _) = w
         .store

@@ -18,6 +18,7 @@ pub(crate) mod probation;
 mod queue;
 mod simulation;
 mod statistics;
+pub(crate) mod youth;
 
 use askama::Template;
 use axum::{

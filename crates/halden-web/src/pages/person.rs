@@ -52,6 +52,8 @@ struct PersonPage {
     history: Vec<HistoryLine>,
     /// Who has read the record, shown to the person themselves.
     readers: Option<Vec<ReaderLine>>,
+    /// A youth sentence: executed by the mediation service (R-YOUTH-3).
+    youth: Option<super::youth::PersonSection>,
 }
 
 /// One key date on a page.
@@ -380,8 +382,8 @@ pub(super) async fn person_page(
         .as_ref()
         .and_then(|doc| crate::progression::plan_with(&person, doc, today))
         .map(|p| progression_section(&p, lang));
-    let (dates, history, incidents) = if restricted {
-        (Vec::new(), Vec::new(), Vec::new())
+    let (dates, history, incidents, youth) = if restricted {
+        (Vec::new(), Vec::new(), Vec::new(), None)
     } else {
         let entries = match state.store.entries_at(person.id, person.version).await {
             Ok(e) => e,
@@ -411,6 +413,7 @@ pub(super) async fn person_page(
                 .map_or_else(Vec::new, |doc| date_lines_of(doc, lang)),
             history,
             incidents,
+            super::youth::person_section(person.id, &entries, lang),
         )
     };
     let mut actions: Vec<(String, &'static str)> = if restricted || !may_write_here {
@@ -482,6 +485,7 @@ pub(super) async fn person_page(
             .then(|| release_plan_section(&person_release_plan, lang))
             .flatten(),
         readers,
+        youth,
     };
     render(&page)
 }

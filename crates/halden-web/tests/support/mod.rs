@@ -66,6 +66,8 @@ pub fn judgment(case_number: &str) -> Judgment {
         sentences: vec![json!({"kind": "prison", "days": 120})],
         preventive_detention: None,
         community_sentence: None,
+        youth_sentence: None,
+        offence_date: None,
     }
 }
 
@@ -508,4 +510,47 @@ impl World {
         assert_eq!(status, StatusCode::CREATED, "{appealed}");
         (decision, appealed["id"].as_i64().unwrap())
     }
+}
+
+/// A youth sentence (ungdomsstraff, R-YOUTH-3) for an offender born 2008-03-15 who was 16 at
+/// the act on 2025-01-10: 12 months' execution period, alternative prison sentence 120 days;
+/// judged 2025-02-14, final 2025-03-07.
+pub fn youth_judgment(case_number: &str) -> Judgment {
+    Judgment {
+        case_number: case_number.into(),
+        court: "Oslo tingrett".into(),
+        decision_date: date(2025, 2, 14),
+        final_date: Some(date(2025, 3, 7)),
+        received: None,
+        remand_deduction_days: 0,
+        offence_class: "ordinary".into(),
+        sentences: Vec::new(),
+        preventive_detention: None,
+        community_sentence: None,
+        youth_sentence: Some(json!({"execution_period_months": 12, "alternative_days": 120})),
+        offence_date: Some(date(2025, 1, 10)),
+    }
+}
+
+/// A person with only a youth sentence, living in `municipality`.
+pub async fn youth_person(w: &World, serial: u32, municipality: &str) -> i64 {
+    let mut who = identity(&number(serial), "Ungdom");
+    who.birth_date = date(2008, 3, 15);
+    who.home_municipality = Some(municipality.into());
+    let (id, _) = w
+        .store
+        .register_person(
+            &Actor {
+                user_id: None,
+                name: "fixture".into(),
+            },
+            &who,
+            &[Fact::Judgment(youth_judgment(&format!(
+                "25-{serial}ENE-OTIR/01"
+            )))],
+            None,
+        )
+        .await
+        .unwrap();
+    id
 }
