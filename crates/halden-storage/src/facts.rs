@@ -872,18 +872,24 @@ impl Judgment {
     }
 }
 
-/// The field a deserialisation error belongs to: its path under `prefix`, or for a missing or
-/// unknown field at the top, that field's name.
+/// The field a deserialisation error belongs to: its path under `prefix`. The path of a missing
+/// field is its parent's (the field is named in the message and appended); the path of an
+/// unknown field already ends with it.
 pub fn field_path(prefix: &str, path: &str, message: &str) -> String {
-    let named = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|start| message.strip_prefix(start))
+    let missing = message
+        .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
-    let inner = match (path, named) {
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    let inner = match (path, missing.or(unknown)) {
         (".", Some(name)) => name.to_string(),
         (".", None) => String::new(),
-        (p, Some(name)) => format!("{p}.{name}"),
-        (p, None) => p.to_string(),
+        (p, Some(name)) if missing.is_some() => format!("{p}.{name}"),
+        (p, Some(name)) if p != name && !p.ends_with(&format!(".{name}")) => {
+            format!("{p}.{name}")
+        }
+        (p, _) => p.to_string(),
     };
     match (prefix.is_empty(), inner.is_empty()) {
         (true, true) => "$".to_string(),
@@ -989,6 +995,38 @@ mod tests {
 
     fn problems(kind: &str, payload: Value) -> Vec<FieldError> {
         Fact::from_payload(kind, &payload, "payload").unwrap_err()
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_once_and_a_missing_one_under_its_parent() {
+        // serde_path_to_error: an unknown field's path ends with it; a missing field's path is
+        // its parent's.
+        let unknown = problems(
+            "movement",
+            json!({"movement": "admission", "at": "2025-01-01T09:00", "extra": 1}),
+        );
+        assert_eq!(unknown[0].field, "payload.extra");
+        assert_eq!(
+            field_path(
+                "payload",
+                "extra",
+                "unknown field `extra`, expected one of `a`"
+            ),
+            "payload.extra"
+        );
+        assert_eq!(
+            field_path("payload", "plan.extra", "unknown field `extra`"),
+            "payload.plan.extra"
+        );
+        assert_eq!(
+            field_path("payload", "plan", "missing field `hours`"),
+            "payload.plan.hours"
+        );
+        assert_eq!(
+            field_path("payload", ".", "missing field `kind`"),
+            "payload.kind"
+        );
+        assert_eq!(field_path("", ".", "invalid type"), "$");
     }
 
     #[test]

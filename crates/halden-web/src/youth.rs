@@ -385,12 +385,7 @@ struct OrderPayload {
 fn read<T: serde::de::DeserializeOwned>(payload: &Value, prefix: &str) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(payload).map_err(|e| {
         let message = e.inner().to_string();
-        // serde_path_to_error's path of an unknown field already ends with its name.
-        let path = if message.starts_with("unknown field `") {
-            ".".to_string()
-        } else {
-            e.path().to_string()
-        };
+        let path = e.path().to_string();
         let field = halden_storage::facts::field_path(prefix, &path, &message);
         ApiError::Invalid(vec![FieldError::bilingual(
             field,
