@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p halden-sim --bench population` (`-- quick` for 100 replications;
 //! `-- profile N` runs only N replications on one thread, for `valgrind --tool=callgrind`;
-//! `-- norway` runs the shipped example and prints its calibration targets).
+//! `-- norway` runs the shipped example and prints its calibration targets; `-- p2` only P1, P2
+//! and P4).
 
 #![allow(clippy::unwrap_used, reason = "a benchmark on the shipped example")]
 
@@ -144,6 +145,41 @@ fn main() {
             started.elapsed().as_secs_f64(),
             population::report::table(&outcome)
         );
+        return;
+    }
+    if args.iter().any(|a| a == "p2") {
+        // `-- p2`: only P1, P2 and P4 (the full run's baselines take many minutes).
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            println!("load average: {}", load.trim());
+        }
+        let base = scenario(1, false);
+        let p1 = time(
+            "P1 1 replication, 1 thread (target ≤ 20 ms)",
+            &base,
+            Options {
+                threads: 1,
+                ..Options::default()
+            },
+        );
+        let p2 = time(
+            "P2 1000 replications, 2 threads (target ≤ 10 s)",
+            &scenario(1000, false),
+            Options {
+                threads: 2,
+                ..Options::default()
+            },
+        );
+        println!("   against 1000 × P1: {:.2}× (2 threads)", 1000.0 * p1 / p2);
+        let started = Instant::now();
+        population::expected::expected(&base, &population::engine::Memo::new());
+        println!(
+            "{:<66} {:>8.3} s",
+            "P4 expected-value mode, 10 years (target ≤ 100 ms)",
+            started.elapsed().as_secs_f64()
+        );
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            println!("load average: {}", load.trim());
+        }
         return;
     }
     let quick = args.iter().any(|a| a == "quick");
