@@ -310,10 +310,13 @@ describe('capacity and overbooking (placement)', () => {
     assert.ok(view.units.length > 10, 'national placement sees the whole estate');
     await axe(page, 'placement: capacity today');
 
-    const candidates = view.departments.filter((d) => d.unit !== 'Oslo fengsel');
+    // The persons placed are adults: never in a youth unit (Romerike's and Bjørgvin's
+    // «Ungdomsenhet»/«Ungdomseininga», which take only under-18s).
+    const adults = (d) => d.unit !== 'Oslo fengsel' && !/Ungdom/.test(d.name);
+    const candidates = view.departments.filter(adults);
     target = candidates.reduce((best, d) => (d.free < best.free ? d : best));
     assert.ok(target.free <= 5, `a department with at most five free places to fill: ${JSON.stringify(target)}`);
-    const room = (d) => d.id !== target.id && d.unit !== 'Oslo fengsel' && d.free > 0;
+    const room = (d) => d.id !== target.id && adults(d) && d.free > 0;
     const siblings = view.departments.filter((d) => room(d) && d.unit === target.unit);
     const pool = siblings.length > 0 ? siblings : view.departments.filter(room);
     other = pool.reduce((best, d) => (d.free > best.free ? d : best));

@@ -599,7 +599,9 @@ pub(crate) async fn check_admission_scope(
 
 /// A person under 18 on the day of an admission or transfer goes to a youth unit (R-YOUTH-2);
 /// another department needs the special grounds written in `youth_exception`, which the entry
-/// keeps. `prefix` names the movement in the request (`payload`, `admission`).
+/// keeps. The other way round, a youth unit takes no one who is 18 or over on the day: children
+/// are kept apart from adults (BRIEF §3.7; no exception). `prefix` names the movement in the
+/// request (`payload`, `admission`).
 pub(crate) async fn check_youth_unit(
     state: &AppState,
     birth: jiff::civil::Date,
@@ -607,15 +609,33 @@ pub(crate) async fn check_youth_unit(
     prefix: &str,
 ) -> Result<(), ApiError> {
     let day = m.at.date();
-    if !matches!(m.movement.as_str(), "admission" | "transfer")
-        || m.youth_exception.is_some()
-        || !halden_domain::placement::needs_youth_unit(birth, day)
-    {
+    if !matches!(m.movement.as_str(), "admission" | "transfer") {
         return Ok(());
     }
     let Some(prison) = m.prison.as_deref() else {
         return Ok(());
     };
+    let under_18 = halden_domain::placement::needs_youth_unit(birth, day);
+    if !under_18 {
+        let prisons = state.store.prisons().await?;
+        return match prisons.iter().find(|p| p.id == prison && p.youth != 0) {
+            Some(unit) => Err(ApiError::invalid_bilingual(
+                &format!("{prefix}.prison"),
+                format!(
+                    "{} ({}) is a youth unit, for persons under 18; the person is 18 or over on {day} (born {birth}) and is placed with adults (R-YOUTH-2, BRIEF §3.7)",
+                    unit.name, unit.id
+                ),
+                format!(
+                    "{} ({}) er en ungdomsenhet, for personer under 18 år; personen er 18 år eller eldre {day} (født {birth}) og plasseres blant voksne (R-YOUTH-2)",
+                    unit.name, unit.id
+                ),
+            )),
+            None => Ok(()),
+        };
+    }
+    if m.youth_exception.is_some() {
+        return Ok(());
+    }
     let prisons = state.store.prisons().await?;
     if prisons.iter().any(|p| p.id == prison && p.youth != 0)
         || !prisons.iter().any(|p| p.id == prison)

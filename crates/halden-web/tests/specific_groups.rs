@@ -283,3 +283,62 @@ async fn an_under_18_is_placed_in_a_youth_unit_or_elsewhere_only_with_special_gr
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+/// The other way round: a youth unit takes no one who is 18 or over on the day (children are
+/// kept apart from adults). Born 2007-06-01, the person turns 18 on 2025-06-01: admitted to
+/// Romerike's youth unit (P008) on 2025-05-31 (17) is right; on 2025-06-01 (18) refused,
+/// naming the field and the unit, and nothing is written.
+#[tokio::test]
+async fn a_youth_unit_takes_no_adult() {
+    let w = world().await;
+    let registration = |at: &str, id: &str| {
+        json!({
+            "identity": {"temporary_id": id, "family_name": "Atten", "given_names": "Test",
+                "birth_date": "2007-06-01", "sex": "male", "citizenship": "NO"},
+            "admission": {"movement": "admission", "at": at, "prison": "P008", "basis": "remand"},
+        })
+    };
+    let before = w.store.register_size().await.unwrap();
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            "/api/v1/persons",
+            Some(registration("2025-06-01T10:00", "T-900011")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains("admission.prison") && text.contains("P008") && text.contains("18 or over"),
+        "{text}"
+    );
+    assert_eq!(
+        w.store.register_size().await.unwrap(),
+        before,
+        "nothing written"
+    );
+    let (status, body) = w
+        .api(
+            Some("placement"),
+            "POST",
+            "/api/v1/persons",
+            Some(registration("2025-05-31T10:00", "T-900012")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // An adult transferred into a youth unit is refused the same way.
+    let adult = body["id"].as_i64().unwrap();
+    let (status, body) = post_entry(
+        &w,
+        "placement",
+        adult,
+        "movement",
+        json!({"movement": "transfer", "at": "2025-06-02T10:00", "prison": "P044"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("payload.prison"), "{body}");
+}
