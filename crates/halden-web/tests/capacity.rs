@@ -7,6 +7,8 @@
 //!
 //! The story, in Romerike fengsel, Ungdomsenhet øst (P008: high, 4 places), with national
 //! placement recording, worked by hand below. Everyone is admitted at 09:00 and moves at 10:00.
+//! They are 17 (born 2008-01-01): a youth unit takes no one of 18 or over, and anywhere else an
+//! under-18 needs the special grounds of R-YOUTH-2.
 //!
 //! | day   | what happens                                   | held in P008 on the day  |
 //! |-------|------------------------------------------------|--------------------------|
@@ -49,12 +51,17 @@ async fn admit(
     if let Some(reason) = reason {
         admission["capacity_override"] = json!(reason);
     }
+    if prison != "P008" {
+        admission["youth_exception"] = json!("Ingen ledig ungdomsplass; eget opplegg.");
+    }
+    let mut person = serde_json::to_value(identity(&number(serial), family)).unwrap();
+    person["birth_date"] = json!("2008-01-01");
     w.api(
         Some("placement"),
         "POST",
         "/api/v1/persons",
         Some(json!({
-            "identity": serde_json::to_value(identity(&number(serial), family)).unwrap(),
+            "identity": person,
             "admission": admission,
         })),
         &[],
@@ -188,7 +195,8 @@ async fn story(w: &World) -> [i64; 6] {
     moved(
         w,
         b,
-        json!({"movement": "transfer", "at": "2025-05-20T10:00", "prison": "P007"}),
+        json!({"movement": "transfer", "at": "2025-05-20T10:00", "prison": "P007",
+            "youth_exception": "Needs Kroksrud's school programme; staffed as a youth place."}),
     )
     .await;
     moved(
@@ -489,11 +497,14 @@ async fn the_capacity_page_shows_the_day_and_names_a_bad_date_keeping_it() {
 #[tokio::test]
 async fn the_movement_form_refuses_a_transfer_into_a_full_department_until_a_reason_is_given() {
     let w = world().await;
-    // Fill the youth unit (4 places) from 05-01.
+    // Fill the youth unit (4 places) from 05-01; a fifth 17-year-old waits in Oslo fengsel.
     for (serial, family) in [(31, "En"), (32, "To"), (33, "Tre"), (34, "Fire")] {
         admitted(&w, serial, family, "2025-05-01T09:00").await;
     }
-    let path = format!("/persons/{}/movements/new", w.oslo);
+    let (status, body) = admit(&w, 35, "Fem", "2025-05-01T09:00", "P001", None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let waiting = body["id"].as_i64().unwrap();
+    let path = format!("/persons/{waiting}/movements/new");
     let fields = [
         ("movement", "transfer"),
         ("at", "2025-05-30T10:00"),
@@ -522,9 +533,9 @@ async fn the_movement_form_refuses_a_transfer_into_a_full_department_until_a_rea
         "{:?}",
         summary(&saved.html)
     );
+    // Oslo fengsel holds the fixture's two (Oslomann, Uten-Kontakt) and Fem until the transfer.
     let view = capacity(&w, "placement", "2025-05-30").await;
-    assert_eq!((occupied(&view, "P008"), occupied(&view, "P001")), (5, 1));
-    // The day before, Oslomann was still in Oslo fengsel.
+    assert_eq!((occupied(&view, "P008"), occupied(&view, "P001")), (5, 2));
     let view = capacity(&w, "placement", "2025-05-29").await;
-    assert_eq!((occupied(&view, "P008"), occupied(&view, "P001")), (4, 2));
+    assert_eq!((occupied(&view, "P008"), occupied(&view, "P001")), (4, 3));
 }
