@@ -152,9 +152,6 @@ pub(crate) struct EmView {
     pub may_write: bool,
 }
 
-/// Roles that may read an EM case at all.
-const READERS: [Role; 3] = [Role::Probation, Role::Prisoner, Role::Placement];
-
 /// Loads a person's EM case for `caller` (the read is logged as `view_name`).
 pub(crate) async fn em_view(
     state: &AppState,
@@ -162,7 +159,7 @@ pub(crate) async fn em_view(
     id: i64,
     view_name: &str,
 ) -> Result<EmView, ApiError> {
-    caller.require(&READERS)?;
+    caller.require_probation_reader()?;
     let (person, _, _) = read_person(state, caller, id, view_name, None, true).await?;
     view_of(state, caller, person).await
 }

@@ -398,25 +398,26 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
-        // Parole supervision (issue 6, item 5): as a community sentence — read by the person,
-        // their office and placement, written by the office only.
+        // Parole supervision (issue 6, item 5): read by the person, their office and placement,
+        // written by the office only. Least privilege (issue 6, item 9): prison staff are refused
+        // by role (403), even for a resident of their own unit, as for EM.
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{supervised}/parole"),
             body: None,
-            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{oslo}/parole"),
             body: None,
-            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{elsewhere}/parole"),
             body: None,
-            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
         },
         // Role and scope pass for the office's own officer; refused on content (not on parole).
         Row {
@@ -662,10 +663,14 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{supervised}/community/intake"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
-        // Parole supervision (issue 6, item 5).
+        // Parole supervision (issue 6, item 5); prison staff refused by role (item 9).
         (
             format!("/persons/{supervised}/parole"),
-            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/parole"),
+            [403, 403, 403, 200, 404, 403, 200, 403, 403],
         ),
         (
             format!("/persons/{supervised}/parole/report"),
