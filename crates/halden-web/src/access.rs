@@ -82,10 +82,10 @@ impl Role {
     }
 }
 
-/// How much of a person's record the caller sees.
 /// The roles that may read the probation office's case pages of a person (parole, EM).
 pub const PROBATION_READERS: [Role; 3] = [Role::Probation, Role::Prisoner, Role::Placement];
 
+/// How much of a person's record the caller sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     /// The whole record.
