@@ -713,7 +713,9 @@ pub(crate) async fn record(
     person_id: i64,
     request: EventRequest<'_>,
 ) -> Result<i64, ApiError> {
-    Ok(record_once(state, caller, person_id, request, None).await?.0)
+    Ok(record_once(state, caller, person_id, request, None)
+        .await?
+        .0)
 }
 
 /// [`record`], keeping the API's answer under the caller's `Idempotency-Key` in the same

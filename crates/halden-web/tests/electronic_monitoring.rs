@@ -605,3 +605,247 @@ async fn the_pages_record_a_breach_and_revoke_with_the_dates_shown() {
     assert!(answer.html.contains("strgjfl"));
     assert!(answer.html.contains("<dd>P001</dd>"));
 }
+
+#[tokio::test]
+async fn the_forms_record_an_application_with_its_schedule_a_grant_a_device_and_a_handling() {
+    let w = world().await;
+    // 60 days on EM from 2025-05-20, as in the first test: the sentence ends on 2025-07-18.
+    let id = em_person(
+        &w,
+        45,
+        json!({"kind": "prison", "days": 60}),
+        "F001",
+        date(2025, 5, 20),
+        date(2025, 7, 18),
+    )
+    .await;
+    let page = w
+        .page_in("probation", "nb", &format!("/persons/{id}/em"))
+        .await;
+    assert!(page.html.contains(&format!("/persons/{id}/em/application")));
+    assert!(!page.html.contains(&format!("/persons/{id}/em/grant")));
+    let form = format!("/persons/{id}/em/application");
+    let weekday = "00:00–07:00, 18:00–24:00";
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("date", "2025-05-10"),
+        ("door", "front_door"),
+        ("from", "2025-05-20"),
+        ("address", "Storgata 1, 0155 Oslo"),
+        ("adults[0].name", "Kari Hjemme"),
+        ("adults[0].consent_date", "2025-05-09"),
+        // Row 2 left empty; row 3 has no consent: named on its own row.
+        ("adults[2].name", "Per Hjemme"),
+        ("activity.kind", "work"),
+        ("activity.description", "Snekker, mandag–fredag 07:30–15:30"),
+        ("schedule.monday", "18:00"),
+        ("schedule.tuesday", "00:00–07:00, 06:00–08:00"),
+        ("schedule.wednesday", weekday),
+        ("schedule.thursday", weekday),
+        ("schedule.friday", "18:00-07:00"),
+        ("schedule.saturday", "00:00–24:00"),
+        ("schedule.sunday", "00:00–24:00"),
+    ];
+    // A range not written as a range is named on Monday's field, range 1.
+    let answer = w.submit("probation", "nb", &form, &fields).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].contains("Hjemme mandag"), "{items:?}");
+    assert!(items[0].contains("schedule.monday[0]"), "{items:?}");
+    assert!(answer.html.contains("id=\"schedule.monday-error\""));
+    // Every value entered is kept.
+    assert!(answer.html.contains("value=\"00:00–07:00, 06:00–08:00\""));
+    // Friday's range runs past midnight: the domain names friday[0].until.
+    fields[9].1 = weekday;
+    let answer = w.submit("probation", "nb", &form, &fields).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].contains("Hjemme fredag"), "{items:?}");
+    assert!(items[0].contains("schedule.friday[0]"), "{items:?}");
+    // Then the overlap on Tuesday (range 2) and the adult on row 3 without a consent (R-EM-4).
+    fields[13].1 = weekday;
+    let answer = w.submit("probation", "nb", &form, &fields).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(
+        items[0].contains("Voksen 3: dato for skriftlig samtykke") && items[0].contains("R-EM-4"),
+        "{items:?}"
+    );
+    assert!(
+        items[1].contains("Hjemme tirsdag") && items[1].contains("tidsrom 2 (schedule.tuesday[1])"),
+        "{items:?}"
+    );
+    fields[10].1 = weekday;
+    fields[6].1 = "";
+    let answer = w.submit("probation", "nb", &form, &fields).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        summary(&answer.html)
+    );
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["stage"], "applied");
+    // 5 × (7 + 6) h + 2 × 24 h = 113 h = 6780 minutes, as through the API.
+    assert_eq!(view["schedule_weekly_minutes"], 6780);
+    assert_eq!(
+        view["application"]["adults"][0]["consent_date"],
+        "2025-05-09"
+    );
+    assert_eq!(view["application"]["adults"].as_array().unwrap().len(), 1);
+
+    // The grant (not before the application), then the device.
+    let grant = format!("/persons/{id}/em/grant");
+    let answer = w
+        .submit("probation", "nb", &grant, &[("date", "2025-05-01")])
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(summary(&answer.html)[0].contains("Vedtaksdato"));
+    let answer = w
+        .submit("probation", "nb", &grant, &[("date", "2025-05-15")])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let device = format!("/persons/{id}/em/device");
+    let answer = w
+        .submit(
+            "probation",
+            "en",
+            &device,
+            &[
+                ("action", "fitted"),
+                ("serial", "EM-45"),
+                ("at", "2025-05-20T09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let breach = json!({"kind": "absence", "at": "2025-05-25T22:15", "description": "Ikke hjemme"});
+    let (status, body) = post(&w, id, "breach", breach).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let breach = body["event"].as_i64().unwrap().to_string();
+
+    // The handling form starts from the schedule in force; a tightened schedule that drops
+    // home time is refused on it, a warning is recorded.
+    let handling = format!("/persons/{id}/em/handling");
+    let page = w.page_in("probation", "nb", &handling).await;
+    assert!(
+        page.html
+            .contains(&format!("<option value=\"{breach}\">#{breach}"))
+    );
+    assert!(page.html.contains(&format!("value=\"{weekday}\"")));
+    let answer = w
+        .submit(
+            "probation",
+            "nb",
+            &handling,
+            &[
+                ("breach", breach.as_str()),
+                ("action", "tightened_schedule"),
+                ("date", "2025-05-26"),
+                ("description", "Innskjerpet"),
+                ("schedule.monday", "20:00–24:00"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(summary(&answer.html)[0].contains("Hjemme mandag"));
+    let answer = w
+        .submit(
+            "probation",
+            "nb",
+            &handling,
+            &[
+                ("breach", breach.as_str()),
+                ("action", "warning"),
+                ("date", "2025-05-26"),
+                ("description", "Skriftlig advarsel"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        summary(&answer.html)
+    );
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["stage"], "active");
+    assert_eq!(view["device"]["serial"], "EM-45");
+    assert_eq!(view["breaches"][0]["handled"]["action"], "warning");
+
+    // The revocation form chooses the prison by name; an unknown one is named.
+    let revocation = format!("/persons/{id}/em/revocation");
+    let page = w.page_in("probation", "nb", &revocation).await;
+    assert!(
+        page.html.contains("<option value=\"P001\">") && page.html.contains("(P001)</option>"),
+        "{}",
+        page.html
+    );
+    let answer = w
+        .submit(
+            "probation",
+            "nb",
+            &revocation,
+            &[
+                (
+                    "register_version",
+                    hidden(&page.html, "register_version").unwrap().as_str(),
+                ),
+                ("at", "2025-06-01T10:00"),
+                ("prison", "P999"),
+                ("reason", "Gjentatt fravær"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        items[0].contains("Fengsel") && items[0].contains("P999"),
+        "{items:?}"
+    );
+    assert_eq!(get(&w, "probation", id).await.1["stage"], "active");
+}
+
+#[tokio::test]
+async fn the_application_form_shows_the_refusal_with_its_rule_and_section() {
+    let w = world().await;
+    // 8 months is over the six months in force for a decision after 2020-09-01 (R-EM-1).
+    let id = em_person(
+        &w,
+        46,
+        json!({"kind": "prison", "months": 8}),
+        "F001",
+        date(2025, 5, 20),
+        date(2025, 12, 31),
+    )
+    .await;
+    let answer = w
+        .submit(
+            "probation",
+            "nb",
+            &format!("/persons/{id}/em/application"),
+            &[
+                ("date", "2025-05-10"),
+                ("door", "front_door"),
+                ("from", "2025-05-20"),
+                ("address", "Storgata 1"),
+                ("activity.kind", "school"),
+                ("activity.description", "Skole"),
+                ("schedule.saturday", "00:00–24:00"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        items[0].contains("Ordning")
+            && items[0].contains("R-EM-2")
+            && items[0].contains("strgjfl § 16 a"),
+        "{items:?}"
+    );
+    assert!(answer.html.contains("id=\"door-error\""));
+}

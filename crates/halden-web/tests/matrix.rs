@@ -694,6 +694,22 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         (
+            format!("/persons/{supervised}/em/application"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/grant"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/device"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/handling"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
             format!("/persons/{oslo}"),
             [200, 200, 200, 200, 404, 200, 200, 403, 403],
         ),
@@ -1015,6 +1031,22 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/em/revocation"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/application"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/grant"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/device"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/handling"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         (

@@ -331,7 +331,10 @@ async fn a_retried_community_write_with_its_idempotency_key_answers_as_the_first
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert_eq!(again, first);
     assert_eq!(version(&w, id).await, v + 1);
-    assert_eq!(w.store.probation_events(id).await.unwrap().len() as i64, v + 1);
+    assert_eq!(
+        w.store.probation_events(id).await.unwrap().len() as i64,
+        v + 1
+    );
     // Without the key the same request is a second intake, refused; the key with another body
     // is refused too; neither writes anything.
     let (status, _) = post(&w, "probation", id, body).await;
