@@ -350,6 +350,13 @@ struct ApplicationPayload {
 #[serde(deny_unknown_fields)]
 struct GrantPayload {
     date: Date,
+    /// The register entries written with the grant (kept by the store; never in a request).
+    #[serde(default)]
+    #[allow(
+        dead_code,
+        reason = "kept in the stored payload, read by people and the log"
+    )]
+    entries: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -639,6 +646,27 @@ pub(crate) async fn record(
             &figures_of(&person),
         )));
     }
+    if request.payload.get("entries").is_some() {
+        problems.push(FieldError::bilingual(
+            "payload.entries",
+            None,
+            "is written by the register with the event, not given",
+            "skrives av registeret sammen med hendelsen, oppgis ikke",
+        ));
+    }
+    // The grant writes the register (issue 6): the EM period from its start, in the same
+    // transaction.
+    let entries = state.store.entries(person_id).await?;
+    let period = match &event {
+        Event::Grant { date } => match grant_period(&person, &entries, &before, *date, caller) {
+            Ok(period) => period,
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        },
+        _ => None,
+    };
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
@@ -655,10 +683,92 @@ pub(crate) async fn record(
         credited_minutes: case.credited_minutes,
     };
     let actor: Actor = actor(caller);
+    if let Some(period) = period {
+        let fact = Fact::Supervision(period);
+        let key = key.map(|k| halden_storage::AnswerKey {
+            user_id: k.user_id,
+            key: k.key.clone(),
+            request_hash: k.request_hash.clone(),
+            status: k.status,
+            render: appended_event_answer,
+        });
+        let appended = state
+            .store
+            .append_entries_with_event(
+                &actor,
+                person_id,
+                person.version,
+                &[NewEntry {
+                    fact: &fact,
+                    corrects: None,
+                    reason: None,
+                }],
+                &new,
+                key.as_ref(),
+            )
+            .await?;
+        return Ok((appended.event, appended.events));
+    }
     Ok(state
         .store
         .append_probation_event_once(&actor, person_id, &new, key)
         .await?)
+}
+
+/// A grant's answer when it wrote the register: as [`event_answer`].
+fn appended_event_answer(a: &Appended) -> String {
+    event_answer(&(a.event, a.events))
+}
+
+/// The EM period a grant writes to the register (issue 6): for a sentenced person (the
+/// projection has an end of sentence), from the grant's start — the first day applied for, or
+/// the day of the grant when that is later — to the end of the sentence, under the caller's
+/// office. `None` when the person has no sentence to serve, or an EM period in effect already
+/// covers the start (registered before). A back door's departure from prison is the prison's
+/// movement to record.
+///
+/// # Errors
+///
+/// `payload.date` when the sentence ends before the start.
+fn grant_period(
+    person: &PersonRow,
+    entries: &[halden_storage::EntryRow],
+    before: &EmState,
+    granted: Date,
+    caller: &Caller,
+) -> Result<Option<SupervisionFact>, FieldError> {
+    let (Some(application), Some(office)) = (&before.application, caller.scope()) else {
+        return Ok(None);
+    };
+    let Some(end) = person
+        .end_of_sentence
+        .as_deref()
+        .and_then(|d| d.parse::<Date>().ok())
+    else {
+        return Ok(None);
+    };
+    let start = application.from.max(granted);
+    if em_periods(entries)
+        .iter()
+        .any(|(_, p)| p.from <= start && start <= p.until)
+    {
+        return Ok(None);
+    }
+    if end < start {
+        return Err(FieldError::bilingual(
+            "payload.date",
+            None,
+            format!("the sentence ends on {end}, before EM would start ({start})"),
+            format!("straffen slutter {end}, før elektronisk kontroll ville begynne ({start})"),
+        ));
+    }
+    Ok(Some(SupervisionFact {
+        supervision: "electronic_monitoring".into(),
+        office: office.to_string(),
+        from: start,
+        until: end,
+        office_reason: None,
+    }))
 }
 
 #[derive(Deserialize)]

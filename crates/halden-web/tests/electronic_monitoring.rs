@@ -849,3 +849,141 @@ async fn the_application_form_shows_the_refusal_with_its_rule_and_section() {
     );
     assert!(answer.html.contains("id=\"door-error\""));
 }
+
+/// EM persons counted with `--count-em` minus without, on `day` (the register's SPACE I stock).
+async fn on_em(w: &World, day: Date) -> i64 {
+    let ds = w.store.statistics_dataset().await.unwrap();
+    let count = |em: bool| {
+        halden_stats::count::stock(
+            &ds,
+            halden_stats::model::day(day),
+            &halden_stats::Profile::PRISON.with_em(em),
+            &[],
+        )
+        .total as i64
+    };
+    count(true) - count(false)
+}
+
+#[tokio::test]
+async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
+    let w = world().await;
+    // Serving 8 months in Oslo fengsel from 2025-01-06, handed over to F001 before release (so
+    // the office may record the back-door application).
+    // C-1: T = 2025-09-06 − 2025-01-06 = 31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 = 243 days; C-2:
+    // the last day is 2025-01-06 + 243 − 1 = 2025-09-05.
+    let who = identity(&number(47), "Bakdor");
+    let judgment = Judgment {
+        case_number: "25-47MED-OTIR/01".into(),
+        court: "Oslo tingrett".into(),
+        decision_date: date(2024, 12, 1),
+        final_date: Some(date(2024, 12, 16)),
+        received: None,
+        remand_deduction_days: 0,
+        offence_class: "ordinary".into(),
+        sentences: vec![json!({"kind": "prison", "months": 8})],
+        preventive_detention: None,
+        community_sentence: None,
+    };
+    let handover = Fact::from_payload(
+        "release_handover",
+        &json!({"office": "F001", "date": "2025-05-01"}),
+        "",
+    )
+    .unwrap();
+    let (id, _) = w
+        .store
+        .register_person(
+            &fixture(),
+            &who,
+            &[
+                Fact::Judgment(judgment),
+                admission("P001", date(2025, 1, 6)),
+                handover,
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    let (status, view) = get(&w, "probation", id).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["end_of_sentence"], "2025-09-05");
+    assert!(view["periods"].as_array().unwrap().is_empty());
+    let mut back = application("2025-05-20");
+    back["door"] = json!("back_door");
+    let (status, body) = post(&w, id, "application", back).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let before = w.store.person(id).await.unwrap().unwrap().version;
+    let em_before = on_em(&w, date(2025, 5, 25)).await;
+    // A grant cannot carry register entries of its own.
+    let (status, body) = post(
+        &w,
+        id,
+        "grant",
+        json!({"date": "2025-05-15", "entries": [1]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["payload.entries"]);
+    // Granted on 2025-05-15 from the day applied for, 2025-05-20: the register gets the EM
+    // period 2025-05-20 – 2025-09-05 under F001 with the grant, one step.
+    let (status, body) = post(&w, id, "grant", json!({"date": "2025-05-15"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let person = w.store.person(id).await.unwrap().unwrap();
+    assert_eq!(person.version, before + 1);
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["stage"], "granted");
+    assert_eq!(
+        view["periods"],
+        json!([{"entry": view["periods"][0]["entry"], "from": "2025-05-20", "until": "2025-09-05", "office": "F001"}])
+    );
+    let events = w.store.probation_events(id).await.unwrap();
+    assert_eq!(
+        events.last().unwrap().payload_json()["entries"],
+        json!([view["periods"][0]["entry"]])
+    );
+    // The prison records the departure on the first EM day; from that day the statistics count
+    // the person on EM (with --count-em), not the day before.
+    let release = Fact::from_payload(
+        "movement",
+        &json!({"movement": "release", "at": "2025-05-20T09:00"}),
+        "",
+    )
+    .unwrap();
+    w.store
+        .append(&fixture(), id, person.version, &release, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(on_em(&w, date(2025, 5, 25)).await, em_before + 1);
+    assert_eq!(
+        on_em(&w, date(2025, 5, 19)).await,
+        em_before,
+        "in prison the day before"
+    );
+    // The end of sentence is unchanged: EM days are served days.
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["end_of_sentence"], "2025-09-05");
+    assert_eq!(view["custody"]["status"], "released");
+
+    // Revocation with admission on 2025-06-01: the period ends on 2025-05-31, the person is
+    // counted in prison from 2025-06-01 and on EM no more.
+    let (status, answer) = w
+        .api(
+            Some("probation"),
+            "POST",
+            &format!("/api/v1/persons/{id}/em/revocation"),
+            Some(
+                json!({"version": view["version"], "register_version": view["register_version"],
+                "at": "2025-06-01T10:00", "prison": "P001", "reason": "Brudd"}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["custody"]["status"], "present");
+    assert_eq!(answer["end_of_sentence"], "2025-09-05");
+    let (_, view) = get(&w, "placement", id).await;
+    assert_eq!(view["periods"][0]["until"], "2025-05-31");
+    assert_eq!(on_em(&w, date(2025, 5, 31)).await, em_before + 1);
+    assert_eq!(on_em(&w, date(2025, 6, 1)).await, em_before);
+}
