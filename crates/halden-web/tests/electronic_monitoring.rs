@@ -850,31 +850,12 @@ async fn the_application_form_shows_the_refusal_with_its_rule_and_section() {
     assert!(answer.html.contains("id=\"door-error\""));
 }
 
-/// EM persons counted with `--count-em` minus without, on `day` (the register's SPACE I stock).
-async fn on_em(w: &World, day: Date) -> i64 {
-    let ds = w.store.statistics_dataset().await.unwrap();
-    let count = |em: bool| {
-        halden_stats::count::stock(
-            &ds,
-            halden_stats::model::day(day),
-            &halden_stats::Profile::PRISON.with_em(em),
-            &[],
-        )
-        .total as i64
-    };
-    count(true) - count(false)
-}
-
-#[tokio::test]
-async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
-    let w = world().await;
-    // Serving 8 months in Oslo fengsel from 2025-01-06, handed over to F001 before release (so
-    // the office may record the back-door application).
-    // C-1: T = 2025-09-06 − 2025-01-06 = 31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 = 243 days; C-2:
-    // the last day is 2025-01-06 + 243 − 1 = 2025-09-05.
-    let who = identity(&number(47), "Bakdor");
+/// Serving 8 months in Oslo fengsel from 2025-01-06, handed over to F001 before release (so the
+/// office may record the back-door application).
+async fn back_door_person(w: &World, serial: u32) -> i64 {
+    let who = identity(&number(serial), "Bakdor");
     let judgment = Judgment {
-        case_number: "25-47MED-OTIR/01".into(),
+        case_number: format!("25-{serial}MED-OTIR/01"),
         court: "Oslo tingrett".into(),
         decision_date: date(2024, 12, 1),
         final_date: Some(date(2024, 12, 16)),
@@ -905,6 +886,32 @@ async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
         )
         .await
         .unwrap();
+    id
+}
+
+/// EM persons counted with `--count-em` minus without, on `day` (the register's SPACE I stock).
+async fn on_em(w: &World, day: Date) -> i64 {
+    let ds = w.store.statistics_dataset().await.unwrap();
+    let count = |em: bool| {
+        halden_stats::count::stock(
+            &ds,
+            halden_stats::model::day(day),
+            &halden_stats::Profile::PRISON.with_em(em),
+            &[],
+        )
+        .total as i64
+    };
+    count(true) - count(false)
+}
+
+#[tokio::test]
+async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
+    let w = world().await;
+    // Serving 8 months in Oslo fengsel from 2025-01-06, handed over to F001 before release (so
+    // the office may record the back-door application).
+    // C-1: T = 2025-09-06 − 2025-01-06 = 31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 = 243 days; C-2:
+    // the last day is 2025-01-06 + 243 − 1 = 2025-09-05.
+    let id = back_door_person(&w, 47).await;
     let (status, view) = get(&w, "probation", id).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["end_of_sentence"], "2025-09-05");
@@ -986,4 +993,265 @@ async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
     assert_eq!(view["periods"][0]["until"], "2025-05-31");
     assert_eq!(on_em(&w, date(2025, 5, 31)).await, em_before + 1);
     assert_eq!(on_em(&w, date(2025, 6, 1)).await, em_before);
+}
+
+fn as_refs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn correct(
+    w: &World,
+    id: i64,
+    kind: &str,
+    corrects: i64,
+    reason: &str,
+    payload: Value,
+) -> (StatusCode, Value) {
+    let (_, view) = get(w, "probation", id).await;
+    w.api(
+        Some("probation"),
+        "POST",
+        &format!("/api/v1/persons/{id}/em/events"),
+        Some(
+            json!({"kind": kind, "version": view["version"], "corrects": corrects,
+            "reason": reason, "payload": payload}),
+        ),
+        &[],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn corrections_and_retractions_keep_the_ledger_consistent() {
+    let w = world().await;
+    let id = em_person(
+        &w,
+        48,
+        json!({"kind": "prison", "days": 60}),
+        "F001",
+        date(2025, 5, 20),
+        date(2025, 7, 18),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (kind, payload) in [
+        ("application", application("2025-05-20")),
+        ("grant", json!({"date": "2025-05-15"})),
+        (
+            "device",
+            json!({"action": "fitted", "serial": "EM-48", "at": "2025-05-20T09:00"}),
+        ),
+        (
+            "breach",
+            json!({"kind": "absence", "at": "2025-05-25T22:15", "description": "Ikke hjemme"}),
+        ),
+    ] {
+        let (status, body) = post(&w, id, kind, payload).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["event"].as_i64().unwrap());
+    }
+    let (grant, device, breach) = (ids[1], ids[2], ids[3]);
+    let (status, body) = post(
+        &w,
+        id,
+        "handling",
+        json!({"breach": breach, "action": "warning", "date": "2025-05-26", "description": "Advarsel"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let handling = body["event"].as_i64().unwrap();
+
+    // The grant cannot be retracted while the device depends on it; nor without a reason.
+    let (status, body) = correct(&w, id, "retraction", grant, "Feil", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["corrects"]);
+    assert!(
+        body.to_string()
+            .contains(&format!("event {device} (em.device)")),
+        "{body}"
+    );
+    let (status, body) = correct(&w, id, "retraction", handling, " ", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["reason"]);
+    // A correction keeps the kind.
+    let (status, body) = correct(
+        &w,
+        id,
+        "grant",
+        breach,
+        "Feil type",
+        json!({"date": "2025-05-16"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["kind"]);
+    // The breach's time corrected: a new record pointing at it, the warning still answers it.
+    let (status, body) = correct(
+        &w,
+        id,
+        "breach",
+        breach,
+        "Feil klokkeslett",
+        json!({"kind": "absence", "at": "2025-05-25T23:15", "description": "Ikke hjemme 23:15"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let fixed = body["event"].as_i64().unwrap();
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(view["breaches"][0]["id"], breach);
+    assert_eq!(view["breaches"][0]["at"], "2025-05-25T23:15:00");
+    assert_eq!(view["breaches"][0]["handled"]["action"], "warning");
+    let stored = w.store.probation_events(id).await.unwrap();
+    let row = stored.iter().find(|e| e.id == fixed).unwrap();
+    assert_eq!(row.corrects, Some(breach));
+    assert_eq!(row.reason.as_deref(), Some("Feil klokkeslett"));
+    assert_eq!(row.recorded_by_name, stored[0].recorded_by_name);
+    // The warning retracted: the breach waits for its handling again.
+    let (status, body) = correct(
+        &w,
+        id,
+        "retraction",
+        handling,
+        "Gitt ved en feil",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(get(&w, "probation", id).await.1["stage"], "breached");
+
+    // The page: each event in effect has its links; the device corrected through its form,
+    // which starts from the stored values and requires a reason.
+    let page = w
+        .page_in("probation", "nb", &format!("/persons/{id}/em"))
+        .await;
+    assert!(page.html.contains(&format!("Korriger #{device}")));
+    assert!(page.html.contains(&format!("Trekk tilbake #{fixed}")));
+    assert!(
+        !page.html.contains(&format!("Korriger #{breach}<")),
+        "the latest of a chain"
+    );
+    assert!(
+        !page.html.contains(&format!("Korriger #{handling}<")),
+        "retracted"
+    );
+    let form = format!("/persons/{id}/em/device?corrects={device}");
+    let page = w.page_in("probation", "nb", &form).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("value=\"EM-48\""));
+    let path = format!("/persons/{id}/em/device");
+    let mut fields_in = vec![
+        ("corrects", device.to_string()),
+        ("action", "fitted".to_string()),
+        ("serial", "EM-84".to_string()),
+        ("at", "2025-05-20T09:00".to_string()),
+    ];
+    let answer = w
+        .submit("probation", "nb", &path, &as_refs(&fields_in))
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let items = summary(&answer.html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].contains("Begrunnelse for rettelsen"), "{items:?}");
+    fields_in.push(("reason", "Feil serienummer".to_string()));
+    let answer = w
+        .submit("probation", "nb", &path, &as_refs(&fields_in))
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        summary(&answer.html)
+    );
+    assert_eq!(
+        get(&w, "probation", id).await.1["device"]["serial"],
+        "EM-84"
+    );
+    // The grant's retraction form names the device that depends on it.
+    let answer = w
+        .submit(
+            "probation",
+            "nb",
+            &format!("/persons/{id}/em/retraction"),
+            &[("corrects", grant.to_string().as_str()), ("reason", "Feil")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(summary(&answer.html)[0].contains(&format!("hendelse {device} (em.device)")));
+    // A revocation is not corrected here (it wrote the register); an unknown event is not found.
+    let page = w
+        .page_in(
+            "probation",
+            "nb",
+            &format!("/persons/{id}/em/retraction?corrects=999999"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_grant_that_wrote_the_register_moves_or_retracts_its_period_with_it() {
+    let w = world().await;
+    let id = back_door_person(&w, 49).await;
+    let mut back = application("2025-05-20");
+    back["door"] = json!("back_door");
+    assert_eq!(
+        post(&w, id, "application", back).await.0,
+        StatusCode::CREATED
+    );
+    let (status, body) = post(&w, id, "grant", json!({"date": "2025-05-15"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let grant = body["event"].as_i64().unwrap();
+    // Granted on 2025-05-22 instead: the start moves to max(2025-05-20, 2025-05-22) = 2025-05-22.
+    let (status, body) = correct(
+        &w,
+        id,
+        "grant",
+        grant,
+        "Vedtaket ble fattet 22. mai",
+        json!({"date": "2025-05-22"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["granted"], "2025-05-22");
+    assert_eq!(view["periods"].as_array().unwrap().len(), 1, "{view}");
+    assert_eq!(view["periods"][0]["from"], "2025-05-22");
+    assert_eq!(view["periods"][0]["until"], "2025-09-05");
+    let entries = w.store.entries(id).await.unwrap();
+    let moved = entries.last().unwrap();
+    assert!(moved.corrects.is_some());
+    assert!(
+        moved
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("Vedtaket ble fattet 22. mai")
+    );
+    // The application's first day cannot move under the grant.
+    let mut later = application("2025-05-25");
+    later["door"] = json!("back_door");
+    let application_id = w.store.probation_events(id).await.unwrap()[0].id;
+    let (status, body) = correct(&w, id, "application", application_id, "Ny dato", later).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&body), ["payload.from"]);
+    // Retracted (nothing depends on it yet): the period goes with it, in the same step.
+    let before = w.store.person(id).await.unwrap().unwrap().version;
+    let (status, body) = correct(
+        &w,
+        id,
+        "retraction",
+        grant,
+        "Innvilget ved en feil",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, view) = get(&w, "probation", id).await;
+    assert_eq!(view["stage"], "applied");
+    assert!(view["periods"].as_array().unwrap().is_empty(), "{view}");
+    assert_eq!(
+        w.store.person(id).await.unwrap().unwrap().version,
+        before + 1
+    );
 }

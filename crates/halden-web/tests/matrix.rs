@@ -709,6 +709,11 @@ async fn every_page_answers_each_role_as_the_brief_says() {
             format!("/persons/{supervised}/em/handling"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
+        // A retraction names the event it retracts; without one there is nothing to show.
+        (
+            format!("/persons/{supervised}/em/retraction"),
+            [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        ),
         (
             format!("/persons/{oslo}"),
             [200, 200, 200, 200, 404, 200, 200, 403, 403],
@@ -1048,6 +1053,10 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/em/handling"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/retraction"),
+            [403, 403, 403, 403, 404, 403, 403, 403, 403],
         ),
         (
             "/admissions/new".into(),

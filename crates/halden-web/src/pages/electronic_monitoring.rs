@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::{
     Form, Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -102,6 +102,19 @@ pub struct Words {
     pub serial: &'static str,
     pub prison_help: &'static str,
     pub application_intro: &'static str,
+    pub log: &'static str,
+    pub recorded: &'static str,
+    pub event: &'static str,
+    pub note: &'static str,
+    pub correct: &'static str,
+    pub retract: &'static str,
+    pub retraction: &'static str,
+    pub corrects_note: &'static str,
+    pub retracts_note: &'static str,
+    pub correction_reason: &'static str,
+    pub correction_of: &'static str,
+    pub correction_intro: &'static str,
+    pub retraction_intro: &'static str,
 }
 
 const NB: Words = Words {
@@ -171,6 +184,19 @@ const NB: Words = Words {
     action: "Hva",
     serial: "Serienummer",
     prison_help: "Fengselet personen settes inn i.",
+    log: "Logg over hendelser",
+    recorded: "Registrert",
+    event: "Hendelse",
+    note: "Merknad",
+    correct: "Korriger",
+    retract: "Trekk tilbake",
+    retraction: "Tilbaketrekking",
+    corrects_note: "retter",
+    retracts_note: "trekker tilbake",
+    correction_reason: "Begrunnelse for rettelsen (kreves)",
+    correction_of: "Rettelse",
+    correction_intro: "Rettelsen blir en ny hendelse som peker på den den retter, med hvem og hvorfor; den opprinnelige blir stående i loggen.",
+    retraction_intro: "Tilbaketrekkingen blir en ny hendelse som peker på den den trekker tilbake, med hvem og hvorfor. Det går ikke å trekke tilbake noe som senere hendelser bygger på (for eksempel innvilgelsen når utstyret er montert).",
     application_intro: "Personen må søke selv (R-EM-4). Søknaden prøves mot reglene for fra start (R-EM-2) og bakdør (R-EM-3), med regel og paragraf i svaret.",
 };
 
@@ -247,6 +273,19 @@ const EN: Words = Words {
     action: "What",
     serial: "Serial number",
     prison_help: "The prison the person is admitted to.",
+    log: "Event log",
+    recorded: "Recorded",
+    event: "Event",
+    note: "Note",
+    correct: "Correct",
+    retract: "Retract",
+    retraction: "Retraction",
+    corrects_note: "corrects",
+    retracts_note: "retracts",
+    correction_reason: "Reason for the correction (required)",
+    correction_of: "Correction",
+    correction_intro: "The correction is a new event that points at the one it corrects, with who and why; the original stays in the log.",
+    retraction_intro: "The retraction is a new event that points at the one it retracts, with who and why. Nothing later events depend on can be retracted (for example the grant once the device is fitted).",
     application_intro: "The person must apply themselves (R-EM-4). The application is tried against the rules for the front door (R-EM-2) and the back door (R-EM-3), with the rule and § in the answer.",
 };
 
@@ -268,6 +307,15 @@ struct BreachLine {
     kind: String,
     description: String,
     handling: String,
+}
+
+struct LogLine {
+    id: i64,
+    kind: String,
+    recorded: String,
+    what: String,
+    note: String,
+    links: Vec<(String, String)>,
 }
 
 struct DateLine {
@@ -293,6 +341,7 @@ struct EmPage {
     custody: Vec<(String, String)>,
     dates: Vec<DateLine>,
     actions: Vec<(String, String)>,
+    log: Vec<LogLine>,
 }
 
 fn em_page_of(
@@ -438,6 +487,7 @@ fn em_page_of(
         FORMS
             .iter()
             .filter(|kind| match **kind {
+                "retraction" => false,
                 "application" => matches!(s.stage, None | Some(em::Stage::Revoked)),
                 "grant" => s.stage == Some(em::Stage::Applied),
                 "handling" => live && s.breaches.iter().any(|b| b.handled.is_none()),
@@ -453,6 +503,7 @@ fn em_page_of(
     } else {
         Vec::new()
     };
+    let log = log_of(view, w);
     render(&EmPage {
         c: chrome(headers, Some(caller), &heading, here),
         w,
@@ -467,7 +518,95 @@ fn em_page_of(
         custody,
         dates,
         actions,
+        log,
     })
+}
+
+/// A stored payload in one line.
+fn summary_of(payload: &Value) -> String {
+    let Some(map) = payload.as_object() else {
+        return String::new();
+    };
+    map.iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "entries" | "schedule" | "adults"))
+        .filter_map(|(k, v)| match v {
+            Value::String(t) if !t.is_empty() => Some(format!("{k}: {t}")),
+            Value::Number(n) => Some(format!("{k}: {n}")),
+            Value::Object(o) => Some(format!(
+                "{k}: {}",
+                o.values()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The log of EM records, each with what it corrects or retracts, and for the office the links
+/// to correct or retract the latest record of each event in effect.
+fn log_of(view: &EmView, w: &Words) -> Vec<LogLine> {
+    let records = crate::electronic_monitoring::em_records(&view.events);
+    let live: Vec<i64> = em::in_effect(&records).iter().map(|(id, _)| *id).collect();
+    let pid = view.person.id;
+    view.events
+        .iter()
+        .filter(|e| e.kind.starts_with("em."))
+        .map(|e| {
+            let kind = e.kind.trim_start_matches("em.");
+            let root = em::root_of(&records, e.id);
+            let latest = records
+                .iter()
+                .rev()
+                .find(|r| em::root_of(&records, r.id) == root)
+                .map(|r| r.id);
+            let correctable = view.may_write
+                && latest == Some(e.id)
+                && live.contains(&root)
+                && kind != "revocation"
+                && kind != "retraction";
+            let links = if correctable {
+                vec![
+                    (
+                        format!("/persons/{pid}/em/{kind}?corrects={}", e.id),
+                        format!("{} #{}", w.correct, e.id),
+                    ),
+                    (
+                        format!("/persons/{pid}/em/retraction?corrects={}", e.id),
+                        format!("{} #{}", w.retract, e.id),
+                    ),
+                ]
+            } else {
+                Vec::new()
+            };
+            let note = match (e.corrects, &e.reason) {
+                (Some(target), reason) => format!(
+                    "{} #{target}: {}",
+                    if kind == "retraction" {
+                        w.retracts_note
+                    } else {
+                        w.corrects_note
+                    },
+                    reason.clone().unwrap_or_default()
+                ),
+                (None, _) => String::new(),
+            };
+            LogLine {
+                id: e.id,
+                kind: if kind == "retraction" {
+                    w.retraction.to_string()
+                } else {
+                    title_of(kind, w).to_string()
+                },
+                recorded: format!("{} ({})", e.recorded_at, e.recorded_by_name),
+                what: summary_of(&e.payload_json()),
+                note,
+                links,
+            }
+        })
+        .collect()
 }
 
 async fn em_page(
@@ -494,13 +633,14 @@ async fn em_page(
 // The forms
 
 /// The forms under `/persons/{id}/em/{kind}`: one per event kind, and revocation.
-pub(crate) const FORMS: [&str; 6] = [
+pub(crate) const FORMS: [&str; 7] = [
     "application",
     "grant",
     "device",
     "breach",
     "handling",
     "revocation",
+    "retraction",
 ];
 
 /// Rows for the adults of the home on the application form.
@@ -513,6 +653,7 @@ fn title_of(kind: &str, w: &Words) -> &'static str {
         "device" => w.device_form,
         "breach" => w.breach_form,
         "handling" => w.handling_form,
+        "retraction" => w.retraction,
         _ => w.revocation_form,
     }
 }
@@ -664,6 +805,7 @@ fn fields_of(kind: &str, w: &Words, lang: Lang, v: &Values, choices: &Choices) -
             fields.extend(schedule_fields(w, v, w.tightened_help));
             fields
         }
+        "retraction" => Vec::new(),
         _ => vec![
             Field::new("at", w.at, "datetime-local", v.get("at"), true),
             Field::new("prison", w.prison, "select", v.get("prison"), true)
@@ -771,6 +913,7 @@ fn payload_of(kind: &str, v: &Values, w: &Words) -> Result<Value, ApiError> {
                 map.insert(k.into(), text_of(v, k));
             }
         }
+        "retraction" => {}
         _ => {
             let breach = v.get("breach").trim().parse::<i64>().map_err(|_| {
                 ApiError::invalid_bilingual("breach", "choose the breach", "velg bruddet")
@@ -821,6 +964,20 @@ fn placed(mut p: form::Problem, w: &Words, rows: &[usize]) -> form::Problem {
     p
 }
 
+/// A correction's or retraction's fields end with its written reason.
+fn with_reason(mut fields: Vec<Field>, correcting: bool, w: &Words, v: &Values) -> Vec<Field> {
+    if correcting {
+        fields.push(Field::new(
+            "reason",
+            w.correction_reason,
+            "textarea",
+            v.get("reason"),
+            true,
+        ));
+    }
+    fields
+}
+
 /// A schedule as the form's weekday fields.
 fn schedule_values(schedule: &em::Schedule) -> Vec<(String, String)> {
     WEEKDAYS
@@ -839,12 +996,65 @@ fn schedule_values(schedule: &em::Schedule) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A stored payload as the form's values (a correction starts from what it corrects).
+fn values_of(payload: &Value) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let Some(map) = payload.as_object() else {
+        return pairs;
+    };
+    let scalar = |v: &Value| match v {
+        Value::String(t) => t.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    for (key, value) in map {
+        match (key.as_str(), value) {
+            ("entries", _) => {}
+            ("schedule", Value::Object(days)) => {
+                for (day, ranges) in days {
+                    let text = ranges
+                        .as_array()
+                        .map(|list| {
+                            list.iter()
+                                .map(|r| format!("{}–{}", scalar(&r["from"]), scalar(&r["until"])))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default();
+                    pairs.push((format!("schedule.{day}"), text));
+                }
+            }
+            ("adults", Value::Array(adults)) => {
+                for (i, a) in adults.iter().enumerate() {
+                    pairs.push((format!("adults[{i}].name"), scalar(&a["name"])));
+                    pairs.push((
+                        format!("adults[{i}].consent_date"),
+                        scalar(&a["consent_date"]),
+                    ));
+                }
+            }
+            (_, Value::Object(inner)) => {
+                for (k, v) in inner {
+                    pairs.push((format!("{key}.{k}"), scalar(v)));
+                }
+            }
+            _ => pairs.push((key.clone(), scalar(value))),
+        }
+    }
+    pairs
+}
+
 async fn form_get(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, kind)): Path<(String, String)>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    form_page(state, headers, id, kind, None).await
+    let corrects = query
+        .into_iter()
+        .find(|(k, _)| k == "corrects")
+        .map(|(_, v)| v);
+    form_page(state, headers, id, kind, corrects, None).await
 }
 
 async fn form_post(
@@ -853,7 +1063,8 @@ async fn form_post(
     Path((id, kind)): Path<(String, String)>,
     Form(values): Form<Values>,
 ) -> Response {
-    form_page(state, headers, id, kind, Some(values)).await
+    let corrects = Some(values.get("corrects").to_string()).filter(|c| !c.is_empty());
+    form_page(state, headers, id, kind, corrects, Some(values)).await
 }
 
 /// A `datetime-local` value (`2025-02-20T10:00`) as the API's civil time.
@@ -872,6 +1083,7 @@ async fn form_page(
     headers: HeaderMap,
     id: String,
     kind: String,
+    corrects: Option<String>,
     submitted: Option<Values>,
 ) -> Response {
     let here = format!("/persons/{id}/em/{kind}");
@@ -896,6 +1108,31 @@ async fn form_page(
         Ok(_) => return refusal(&headers, Some(&caller), ApiError::NotFound, &here),
         Err(e) => return refusal(&headers, Some(&caller), e, &here),
     };
+    // A correction or retraction names an EM event of the person (a correction: of this form's
+    // kind); a retraction always does, a revocation never.
+    let corrects = match corrects.map(|c| c.trim().parse::<i64>()) {
+        None => None,
+        Some(Ok(target)) => Some(target),
+        Some(Err(_)) => return refusal(&headers, Some(&caller), ApiError::NotFound, &here),
+    };
+    let target = match corrects {
+        Some(target) => {
+            let found = view.events.iter().find(|e| {
+                e.id == target
+                    && e.kind.starts_with("em.")
+                    && e.kind != crate::electronic_monitoring::RETRACTION
+                    && (kind == "retraction" || e.kind == format!("em.{kind}"))
+            });
+            match found {
+                Some(e) if kind != "revocation" => Some(e.clone()),
+                _ => return refusal(&headers, Some(&caller), ApiError::NotFound, &here),
+            }
+        }
+        None if kind == "retraction" => {
+            return refusal(&headers, Some(&caller), ApiError::NotFound, &here);
+        }
+        None => None,
+    };
     let mut choices = Choices::default();
     if kind == "revocation" {
         match state.store.prisons().await {
@@ -915,7 +1152,12 @@ async fn form_page(
         .state
         .breaches
         .iter()
-        .filter(|b| b.handled.is_none())
+        .filter(|b| {
+            b.handled.is_none()
+                || target
+                    .as_ref()
+                    .is_some_and(|t| t.payload_json()["breach"].as_i64() == Some(b.id))
+        })
         .map(|b| {
             (
                 b.id.to_string(),
@@ -926,9 +1168,11 @@ async fn form_page(
     let mut problems = Vec::new();
     let values = match submitted {
         None => {
-            // A tightened schedule starts from the schedule in force.
-            let start = match (&kind[..], &view.state.schedule) {
-                ("handling", Some(schedule)) => schedule_values(schedule),
+            // A correction starts from what it corrects; a tightened schedule from the schedule
+            // in force.
+            let start = match (&target, &kind[..], &view.state.schedule) {
+                (Some(t), _, _) if kind != "retraction" => values_of(&t.payload_json()),
+                (None, "handling", Some(schedule)) => schedule_values(schedule),
                 _ => Vec::new(),
             };
             let pairs: Vec<(&str, &str)> = start
@@ -941,7 +1185,12 @@ async fn form_page(
             if check_csrf(&caller, values.get("csrf")).is_err() {
                 return refusal(&headers, Some(&caller), ApiError::Forbidden, &here);
             }
-            let fields = fields_of(&kind, w, lang, &values, &choices);
+            let fields = with_reason(
+                fields_of(&kind, w, lang, &values, &choices),
+                target.is_some(),
+                w,
+                &values,
+            );
             problems = form::required_problems(&fields, lang.texts());
             if problems.is_empty() {
                 let version = values.get("version").parse::<i64>().unwrap_or(-1);
@@ -955,6 +1204,8 @@ async fn form_page(
                                 kind: &kind,
                                 version,
                                 payload,
+                                corrects,
+                                reason: Some(values.get("reason")),
                             },
                             None,
                         )
@@ -1050,17 +1301,37 @@ async fn form_page(
             values
         }
     };
-    let fields = fields_of(&kind, w, lang, &values, &choices);
-    let title = title_of(&kind, w);
+    let fields = with_reason(
+        fields_of(&kind, w, lang, &values, &choices),
+        target.is_some(),
+        w,
+        &values,
+    );
+    let title = match (&target, kind.as_str()) {
+        (Some(t), "retraction") => format!("{} #{}", w.retraction, t.id),
+        (Some(t), _) => format!("{}: {} #{}", w.correction_of, title_of(&kind, w), t.id),
+        _ => title_of(&kind, w).to_string(),
+    };
+    let title = title.as_str();
     let mut page = FormPage::new(
         chrome(&headers, Some(&caller), title, &here),
         &format!("{title} – {}", view.person.display_name()),
         &here,
         fields,
     );
-    match kind.as_str() {
-        "revocation" => page.intro = w.revocation_intro.to_string(),
-        "application" => page.intro = w.application_intro.to_string(),
+    match (kind.as_str(), &target) {
+        ("retraction", Some(t)) => {
+            page.intro = format!(
+                "{} {} #{}: {}",
+                w.retraction_intro,
+                title_of(t.kind.trim_start_matches("em."), w),
+                t.id,
+                summary_of(&t.payload_json())
+            );
+        }
+        (_, Some(_)) => page.intro = w.correction_intro.to_string(),
+        ("revocation", _) => page.intro = w.revocation_intro.to_string(),
+        ("application", _) => page.intro = w.application_intro.to_string(),
         _ => {}
     }
     page.hidden = vec![
@@ -1068,6 +1339,9 @@ async fn form_page(
         ("register_version".into(), view.person.version.to_string()),
         ("csrf".into(), caller.csrf_token.clone()),
     ];
+    if let Some(t) = &target {
+        page.hidden.push(("corrects".into(), t.id.to_string()));
+    }
     page.submit = w.save.into();
     page.with_problems(problems).respond()
 }
