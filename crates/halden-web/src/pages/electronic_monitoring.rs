@@ -678,13 +678,13 @@ fn labelled<T: Copy>(
         .collect()
 }
 
-/// One text field per weekday (`schedule.<weekday>`), `HH:MM–HH:MM` ranges separated by commas.
+/// One text field per weekday (`schedule_<weekday>`), `HH:MM–HH:MM` ranges separated by commas.
 fn schedule_fields(w: &Words, v: &Values, help: &str) -> Vec<Field> {
     WEEKDAYS
         .iter()
         .enumerate()
         .map(|(i, day)| {
-            let name = format!("schedule.{day}");
+            let name = format!("schedule_{day}");
             let field = Field::new(
                 &name,
                 &format!("{} {}", w.home_on, w.weekdays[i]),
@@ -710,8 +710,8 @@ fn fields_of(kind: &str, w: &Words, lang: Lang, v: &Values, choices: &Choices) -
                         .autocomplete("street-address"),
                 ];
             for row in 0..ADULT_ROWS {
-                let name = format!("adults[{row}].name");
-                let consent = format!("adults[{row}].consent_date");
+                let name = format!("adults_{row}_name");
+                let consent = format!("adults_{row}_consent_date");
                 let field = Field::new(
                     &name,
                     &format!("{} {}: {}", w.adult, row + 1, w.adult_name),
@@ -734,10 +734,10 @@ fn fields_of(kind: &str, w: &Words, lang: Lang, v: &Values, choices: &Choices) -
             }
             fields.push(
                 Field::new(
-                    "activity.kind",
+                    "activity_kind",
                     w.activity,
                     "select",
-                    v.get("activity.kind"),
+                    v.get("activity_kind"),
                     true,
                 )
                 .choose_from(labelled(em::ActivityKind::ALL, lang, |k| {
@@ -745,10 +745,10 @@ fn fields_of(kind: &str, w: &Words, lang: Lang, v: &Values, choices: &Choices) -
                 })),
             );
             fields.push(Field::new(
-                "activity.description",
+                "activity_description",
                 w.activity_description,
                 "text",
-                v.get("activity.description"),
+                v.get("activity_description"),
                 true,
             ));
             fields.extend(schedule_fields(w, v, w.schedule_help));
@@ -824,7 +824,7 @@ fn schedule_payload(v: &Values, w: &Words) -> Result<Value, ApiError> {
     let mut days = Map::new();
     let mut problems = Vec::new();
     for day in WEEKDAYS {
-        let text = v.get(&format!("schedule.{day}"));
+        let text = v.get(&format!("schedule_{day}"));
         let mut ranges = Vec::new();
         for (i, part) in text
             .split([',', ';', '\n'])
@@ -859,9 +859,9 @@ fn schedule_payload(v: &Values, w: &Words) -> Result<Value, ApiError> {
 fn adult_rows(v: &Values) -> Vec<usize> {
     (0..ADULT_ROWS)
         .filter(|row| {
-            !v.get(&format!("adults[{row}].name")).trim().is_empty()
+            !v.get(&format!("adults_{row}_name")).trim().is_empty()
                 || !v
-                    .get(&format!("adults[{row}].consent_date"))
+                    .get(&format!("adults_{row}_consent_date"))
                     .trim()
                     .is_empty()
         })
@@ -883,9 +883,9 @@ fn payload_of(kind: &str, v: &Values, w: &Words) -> Result<Value, ApiError> {
             let adults: Vec<Value> = adult_rows(v)
                 .into_iter()
                 .map(|row| {
-                    let consent = v.get(&format!("adults[{row}].consent_date")).trim();
+                    let consent = v.get(&format!("adults_{row}_consent_date")).trim();
                     serde_json::json!({
-                        "name": v.get(&format!("adults[{row}].name")).trim(),
+                        "name": v.get(&format!("adults_{row}_name")).trim(),
                         "consent_date": if consent.is_empty() { Value::Null } else { Value::String(consent.to_string()) },
                     })
                 })
@@ -894,8 +894,8 @@ fn payload_of(kind: &str, v: &Values, w: &Words) -> Result<Value, ApiError> {
             map.insert(
                 "activity".into(),
                 serde_json::json!({
-                    "kind": v.get("activity.kind").trim(),
-                    "description": v.get("activity.description").trim(),
+                    "kind": v.get("activity_kind").trim(),
+                    "description": v.get("activity_description").trim(),
                 }),
             );
             map.insert("schedule".into(), schedule_payload(v, w)?);
@@ -938,11 +938,15 @@ fn placed(mut p: form::Problem, w: &Words, rows: &[usize]) -> form::Problem {
         && let Some((k, tail)) = rest.split_once(']')
         && let Ok(k) = k.parse::<usize>()
     {
-        p.field = format!("adults[{}]{tail}", rows.get(k).copied().unwrap_or(k));
+        p.field = format!(
+            "adults_{}_{}",
+            rows.get(k).copied().unwrap_or(k),
+            tail.trim_start_matches('.')
+        );
         return p;
     }
     if field == "schedule" {
-        p.field = format!("schedule.{}", WEEKDAYS[0]);
+        p.field = format!("schedule_{}", WEEKDAYS[0]);
         return p;
     }
     if let Some(rest) = field.strip_prefix("schedule.") {
@@ -957,10 +961,14 @@ fn placed(mut p: form::Problem, w: &Words, rows: &[usize]) -> form::Problem {
                 p.message.text
             );
         }
-        p.field = format!("schedule.{day}");
+        p.field = format!("schedule_{day}");
         return p;
     }
-    p.field = field;
+    p.field = if field.starts_with("activity.") {
+        field.replace('.', "_")
+    } else {
+        field
+    };
     p
 }
 
@@ -985,7 +993,7 @@ fn schedule_values(schedule: &em::Schedule) -> Vec<(String, String)> {
         .zip(&schedule.days)
         .map(|(day, ranges)| {
             (
-                format!("schedule.{day}"),
+                format!("schedule_{day}"),
                 ranges
                     .iter()
                     .map(em::TimeRange::label)
@@ -1021,21 +1029,21 @@ fn values_of(payload: &Value) -> Vec<(String, String)> {
                                 .join(", ")
                         })
                         .unwrap_or_default();
-                    pairs.push((format!("schedule.{day}"), text));
+                    pairs.push((format!("schedule_{day}"), text));
                 }
             }
             ("adults", Value::Array(adults)) => {
                 for (i, a) in adults.iter().enumerate() {
-                    pairs.push((format!("adults[{i}].name"), scalar(&a["name"])));
+                    pairs.push((format!("adults_{i}_name"), scalar(&a["name"])));
                     pairs.push((
-                        format!("adults[{i}].consent_date"),
+                        format!("adults_{i}_consent_date"),
                         scalar(&a["consent_date"]),
                     ));
                 }
             }
             (_, Value::Object(inner)) => {
                 for (k, v) in inner {
-                    pairs.push((format!("{key}.{k}"), scalar(v)));
+                    pairs.push((format!("{key}_{k}"), scalar(v)));
                 }
             }
             _ => pairs.push((key.clone(), scalar(value))),
