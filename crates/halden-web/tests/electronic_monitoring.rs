@@ -933,9 +933,28 @@ async fn the_grant_writes_the_em_period_and_the_revocation_still_ends_it() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(fields(&body), ["payload.entries"]);
     // Granted on 2025-05-15 from the day applied for, 2025-05-20: the register gets the EM
-    // period 2025-05-20 – 2025-09-05 under F001 with the grant, one step.
-    let (status, body) = post(&w, id, "grant", json!({"date": "2025-05-15"})).await;
+    // period 2025-05-20 – 2025-09-05 under F001 with the grant, one step. A retry under the same
+    // Idempotency-Key answers as the first time and writes neither again.
+    let (_, view) = get(&w, "probation", id).await;
+    let request =
+        json!({"kind": "grant", "version": view["version"], "payload": {"date": "2025-05-15"}});
+    let key = [("Idempotency-Key", "grant-47")];
+    let path = format!("/api/v1/persons/{id}/em/events");
+    let (status, body) = w
+        .api(
+            Some("probation"),
+            "POST",
+            &path,
+            Some(request.clone()),
+            &key,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, again) = w
+        .api(Some("probation"), "POST", &path, Some(request), &key)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again, body);
     let person = w.store.person(id).await.unwrap().unwrap();
     assert_eq!(person.version, before + 1);
     let (_, view) = get(&w, "probation", id).await;
