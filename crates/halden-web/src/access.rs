@@ -82,7 +82,7 @@ impl Role {
     }
 }
 
-/// The roles that may read the probation office's case pages of a person (parole, EM).
+/// The roles that may read the probation office's case pages of a person (community, parole, EM).
 pub const PROBATION_READERS: [Role; 3] = [Role::Probation, Role::Prisoner, Role::Placement];
 
 /// How much of a person's record the caller sees.
@@ -130,7 +130,7 @@ impl Caller {
         }
     }
 
-    /// The probation office's case pages of a person (parole supervision, EM home detention):
+    /// The probation office's case pages of a person (community sentence, parole, EM):
     /// least privilege (BRIEF §2, issue 6 item 9) — the probation office of the person (scope is
     /// checked after, on the person), national placement (read) and the person themselves (own).
     /// Prison staff, even of the person's unit, health services, analysts and administrators

@@ -462,6 +462,8 @@ pub(crate) async fn community_view(
     id: i64,
     view_name: &str,
 ) -> Result<CommunityView, ApiError> {
+    // Least privilege (issue 6, item 9): the probation office's pages, as parole and EM.
+    caller.require_probation_reader()?;
     let (person, _, _) = read_person(state, caller, id, view_name, None, true).await?;
     let today = state.today();
     let entries = state.store.entries(id).await?;

@@ -356,7 +356,8 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             expected: [403, 403, 404, 403, 403, 403, 403, 404, 403],
         },
         // Probation (issue 6): the caseload is the probation officer's; a community sentence
-        // is read by the person, their office and placement, and written by the office only.
+        // is read by the person, their office and placement, and written by the office only;
+        // prison staff are refused by role (403, least privilege, issue 6 item 9).
         Row {
             method: "GET",
             path: "/api/v1/probation/caseload".into(),
@@ -367,20 +368,20 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             method: "GET",
             path: format!("/api/v1/persons/{supervised}/community"),
             body: None,
-            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{oslo}/community"),
             body: None,
-            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
         },
         // Another office's person: the probation officer of F001 sees nothing.
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{elsewhere}/community"),
             body: None,
-            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
         },
         // Role and scope pass for the office's own officer; the request is then refused on its
         // content (the person has no community sentence).
@@ -657,7 +658,7 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/community"),
-            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
         ),
         (
             format!("/persons/{supervised}/community/intake"),
