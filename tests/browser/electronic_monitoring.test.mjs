@@ -3,8 +3,10 @@
 // the application, the grant and the device). Then, as the probation officer in the browser: the
 // EM page with the weekly schedule, a breach (wrong first, the field named, then right), and
 // revocation back to prison with a written reason (refused without one), after which the page
-// shows the new custody state and the recomputed key dates with their rule and §. axe-core on
-// each state.
+// shows the new custody state and the recomputed key dates with their rule and §. A second
+// person's application is recorded through its form (a wrong weekly schedule named on its
+// weekday's field, then right), granted through the grant form, and the grant corrected from the
+// event log (a new record pointing at it, with its reason). axe-core on each state.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,7 +142,7 @@ describe('EM breach and revocation (probation officer)', () => {
     await axe(page, 'revocation form');
     await page.fill('#breach', breach);
     await page.fill('#at', `${day(0)}T08:00`);
-    await page.fill('#prison', prison);
+    await page.selectOption('#prison', prison);
     let response = await submit(page, button(page));
     assert.equal(response.status(), 400);
     await checkErrorSummary(page, [['reason', 'Begrunnelse (skriftlig, kreves)']]);
@@ -161,5 +163,102 @@ describe('EM breach and revocation (probation officer)', () => {
     assert.ok(end[3].length > 0, 'with its explanation');
     assert.ok((await page.textContent('main table.breaches')).includes('omgjort'), 'the breach is answered by the revocation');
     await axe(page, 'EM revoked, custody and dates');
+  });
+});
+
+describe('EM application form and a correction (probation officer)', () => {
+  let page;
+  let person;
+
+  before(async () => {
+    page = await newPage(browser);
+    const request = page.request;
+    const placement = await token(request, 'placement');
+    // A 60-day sentence on front-door EM from 10 days ago, registered by national placement.
+    const who = freshIdentity();
+    let [status, body] = await call(request, placement, 'POST', '/api/v1/persons', {
+      identity: {
+        identity_number: who.number, family_name: `Soknad${tag()}`, given_names: 'Test',
+        birth_date: who.birthDate, sex: 'female', citizenship: 'NO', languages: ['nb'],
+        home_municipality: 'Oslo',
+      },
+    });
+    assert.equal(status, 201, JSON.stringify(body));
+    person = body.id;
+    let version = body.version;
+    for (const [kind, payload] of [
+      ['judgment', {
+        case_number: `26-${tag()}MED-OTIR/01`, court: 'Oslo tingrett', decision_date: day(-60),
+        final_date: day(-45), remand_deduction_days: 0, offence_class: 'ordinary',
+        sentences: [{ kind: 'prison', days: 60 }],
+      }],
+      ['supervision', { supervision: 'electronic_monitoring', office: 'F001', from: day(-10), until: day(49) }],
+    ]) {
+      [status, body] = await call(request, placement, 'POST', `/api/v1/persons/${person}/entries`, { kind, version, payload });
+      assert.equal(status, 201, `${kind}: ${JSON.stringify(body)}`);
+      version = body.version;
+    }
+    await signIn(page, 'probation');
+  });
+  after(async () => {
+    await page?.context().close();
+  });
+
+  test('the application: an overlapping range is named on its weekday, then recorded', async () => {
+    await visit(page, `/persons/${person}/em`);
+    await page.click(`main a[href="/persons/${person}/em/application"]`);
+    await page.waitForURL(`**/persons/${person}/em/application`);
+    await axe(page, 'EM application form');
+    await page.fill('#date', day(-20));
+    await page.selectOption('#door', 'front_door');
+    await page.fill('#from', day(-10));
+    await page.fill('#address', 'Storgata 1, 0155 Oslo');
+    await page.fill('#adults_0_name', 'Kari Hjemme');
+    await page.fill('#adults_0_consent_date', day(-21));
+    await page.selectOption('#activity_kind', 'work');
+    await page.fill('#activity_description', 'Snekker, hverdager 07:30–15:30');
+    const weekday = '00:00–07:00, 18:00–24:00';
+    for (const d of ['monday', 'wednesday', 'thursday', 'friday']) await page.fill(`#schedule_${d}`, weekday);
+    await page.fill('#schedule_tuesday', '00:00–07:00, 06:00–08:00');
+    await page.fill('#schedule_saturday', '00:00–24:00');
+    await page.fill('#schedule_sunday', '00:00–24:00');
+    let response = await submit(page, button(page));
+    assert.equal(response.status(), 400);
+    const items = await checkErrorSummary(page, [['schedule_tuesday', 'Hjemme tirsdag']]);
+    assert.ok(items.some((i) => i.includes('schedule.tuesday[1]')), JSON.stringify(items));
+    assert.equal(await page.inputValue('#schedule_tuesday'), '00:00–07:00, 06:00–08:00', 'the value is kept');
+    await axe(page, 'EM application form (failed submit)');
+    await page.fill('#schedule_tuesday', weekday);
+    response = await submit(page, button(page));
+    assert.equal(response.status(), 200);
+    assert.equal(new URL(page.url()).pathname, `/persons/${person}/em`);
+    const rows = await page.$$eval('main table.schedule tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    assert.deepEqual(rows[1], ['tirsdag', weekday]);
+    assert.ok((await page.textContent('main dl.facts')).includes('søkt'), 'the stage is applied');
+  });
+
+  test('the grant, then corrected from the event log with its reason', async () => {
+    await visit(page, `/persons/${person}/em/grant`);
+    await page.fill('#date', day(-15));
+    let response = await submit(page, button(page));
+    assert.equal(response.status(), 200);
+    assert.ok((await page.textContent('main dl.facts')).includes('innvilget'), 'granted');
+    const grantRow = page.locator('main table.log tbody tr', { hasText: 'Innvilgelse' });
+    const grant = (await grantRow.locator('td').first().textContent()).trim();
+    await grantRow.locator(`a:has-text("Korriger #${grant}")`).click();
+    await page.waitForURL(`**/persons/${person}/em/grant?corrects=${grant}`);
+    assert.equal(await page.inputValue('#date'), day(-15), 'the form starts from the stored grant');
+    await axe(page, 'EM grant correction form');
+    await page.fill('#date', day(-14));
+    response = await submit(page, button(page));
+    assert.equal(response.status(), 400);
+    await checkErrorSummary(page, [['reason', 'Begrunnelse for rettelsen (kreves)']]);
+    await page.fill('#reason', 'Vedtaket ble fattet dagen etter');
+    response = await submit(page, button(page));
+    assert.equal(response.status(), 200);
+    assert.equal(new URL(page.url()).pathname, `/persons/${person}/em`);
+    const log = await page.textContent('main table.log');
+    assert.ok(log.includes(`retter #${grant}: Vedtaket ble fattet dagen etter`), log);
+    await axe(page, 'EM case with a correction in the log');
   });
 });

@@ -978,6 +978,140 @@ pub fn ended_period(from: Date, until: Date, admitted: Date) -> Result<Option<Da
     Ok(admitted.yesterday().ok().map(|d| d.min(until)))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Corrections and retractions
+
+/// A stored EM record: an event, or a retraction (`event: None`), possibly correcting another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Its id (in recording order).
+    pub id: i64,
+    /// The record it replaces (same kind) or retracts.
+    pub corrects: Option<i64>,
+    /// The event, `None` for a retraction.
+    pub event: Option<Event>,
+}
+
+/// The original record of `id`'s chain of corrections.
+pub fn root_of(records: &[Recorded], id: i64) -> i64 {
+    let mut at = id;
+    // Each correction points at an earlier record, so the walk ends; bounded all the same.
+    for _ in 0..records.len() {
+        match records.iter().find(|r| r.id == at).and_then(|r| r.corrects) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    at
+}
+
+/// The events in effect, by the id of the original record, in the order first recorded: the
+/// latest correction of each replaces it; a retraction removes it. A breach keeps its original
+/// id, so a handling or revocation that names it still does.
+pub fn in_effect(records: &[Recorded]) -> Vec<(i64, &Event)> {
+    let mut current: std::collections::HashMap<i64, Option<&Event>> =
+        std::collections::HashMap::new();
+    let mut order = Vec::new();
+    for r in records {
+        let root = match r.corrects {
+            Some(_) => root_of(records, r.id),
+            None => {
+                order.push(r.id);
+                r.id
+            }
+        };
+        current.insert(root, r.event.as_ref());
+    }
+    order
+        .into_iter()
+        .filter_map(|root| current.get(&root).copied().flatten().map(|e| (root, e)))
+        .collect()
+}
+
+/// Whether `replacement` (a correction; `None`: a retraction) may take the place of the event
+/// `target` (any record of its chain): the event must be in effect and not the revocation (which
+/// wrote the register: correct the register), a correction keeps the kind and fits the case as it
+/// stood before the original, and every later event in effect still fits the case after the
+/// change (the ledger stays consistent: no grant retracted while a device or breach depends on
+/// it, no breach retracted that a handling answers). Fields: `corrects`, `kind`, or the payload's
+/// own (relative).
+pub fn check_correction(
+    records: &[Recorded],
+    target: i64,
+    replacement: Option<&Event>,
+) -> Vec<FieldError> {
+    let root = root_of(records, target);
+    let events = in_effect(records);
+    let Some(position) = events.iter().position(|(id, _)| *id == root) else {
+        return vec![FieldError::bilingual(
+            "corrects",
+            None,
+            format!("there is no EM event {target} in effect (retracted, or not in this case)"),
+            format!(
+                "det finnes ingen gjeldende hendelse {target} i saken (trukket tilbake, eller ikke i saken)"
+            ),
+        )];
+    };
+    let original = events[position].1;
+    if matches!(original, Event::Revocation { .. }) {
+        return vec![FieldError::bilingual(
+            "corrects",
+            None,
+            "a revocation ended the EM period and admitted the person in the register; correct the register's entries instead",
+            "en omgjøring avsluttet perioden og registrerte innsettelsen; rett registerets oppføringer i stedet",
+        )];
+    }
+    if let Some(new) = replacement
+        && new.kind() != original.kind()
+    {
+        return vec![FieldError::bilingual(
+            "kind",
+            None,
+            format!(
+                "a correction of {} must be {} as well",
+                original.kind(),
+                original.kind()
+            ),
+            format!(
+                "en rettelse av {} må også være {}",
+                original.kind(),
+                original.kind()
+            ),
+        )];
+    }
+    let mut after: Vec<(i64, &Event)> = events[..position].to_vec();
+    if let Some(new) = replacement {
+        let problems = check(&fold(&after), new);
+        if !problems.is_empty() {
+            return problems;
+        }
+        after.push((root, new));
+    }
+    for (id, later) in &events[position + 1..] {
+        if let Some(first) = check(&fold(&after), later).first() {
+            let nb = first
+                .message_nb
+                .clone()
+                .unwrap_or_else(|| first.message.clone());
+            return vec![FieldError::bilingual(
+                "corrects",
+                None,
+                format!(
+                    "event {id} ({}) would no longer fit the case: {}",
+                    later.kind(),
+                    first.message
+                ),
+                format!(
+                    "hendelse {id} ({}) ville ikke lenger passe i saken: {nb}",
+                    later.kind()
+                ),
+            )];
+        }
+        after.push((*id, later));
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
@@ -1252,5 +1386,133 @@ mod tests {
                 .field,
             "at"
         );
+    }
+
+    fn on(d: &str) -> Date {
+        d.parse().unwrap()
+    }
+
+    fn ledger() -> Vec<Recorded> {
+        let application = Application {
+            date: on("2025-05-10"),
+            door: Door::Front,
+            from: on("2025-05-20"),
+            address: "Storgata 1".into(),
+            adults: Vec::new(),
+            activity: Activity {
+                kind: ActivityKind::Work,
+                description: "Snekker".into(),
+            },
+            schedule: Schedule {
+                days: std::array::from_fn(|_| {
+                    vec![TimeRange {
+                        from: 0,
+                        until: 420,
+                    }]
+                }),
+            },
+        };
+        let at: DateTime = "2025-05-20T09:00".parse().unwrap();
+        let event = |id: i64, event: Event| Recorded {
+            id,
+            corrects: None,
+            event: Some(event),
+        };
+        vec![
+            event(1, Event::Application(application)),
+            event(
+                2,
+                Event::Grant {
+                    date: on("2025-05-15"),
+                },
+            ),
+            event(
+                3,
+                Event::Device {
+                    action: DeviceAction::Fitted,
+                    serial: "EM-1".into(),
+                    at,
+                },
+            ),
+            event(
+                4,
+                Event::Breach {
+                    kind: BreachKind::Absence,
+                    at: "2025-05-25T22:00".parse().unwrap(),
+                    description: "Borte".into(),
+                },
+            ),
+            event(
+                5,
+                Event::Handling {
+                    breach: 4,
+                    action: HandlingAction::Warning,
+                    date: on("2025-05-26"),
+                    description: "Advarsel".into(),
+                    schedule: None,
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_grant_with_a_device_after_it_cannot_be_retracted_but_a_handling_can() {
+        let records = ledger();
+        let problems = check_correction(&records, 2, None);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "corrects");
+        assert!(
+            problems[0].message.contains("event 3 (em.device)"),
+            "{problems:?}"
+        );
+        // A breach answered by a handling cannot go either.
+        let problems = check_correction(&records, 4, None);
+        assert!(
+            problems[0].message.contains("event 5 (em.handling)"),
+            "{problems:?}"
+        );
+        assert!(check_correction(&records, 5, None).is_empty());
+    }
+
+    #[test]
+    fn a_correction_replaces_its_original_and_keeps_the_breach_id() {
+        let mut records = ledger();
+        // The breach's time corrected: the handling still names breach 4.
+        let fixed = Event::Breach {
+            kind: BreachKind::Absence,
+            at: "2025-05-25T23:00".parse().unwrap(),
+            description: "Borte til 23:40".into(),
+        };
+        assert!(check_correction(&records, 4, Some(&fixed)).is_empty());
+        records.push(Recorded {
+            id: 6,
+            corrects: Some(4),
+            event: Some(fixed),
+        });
+        let state = fold(&in_effect(&records));
+        assert_eq!(state.breaches.len(), 1);
+        assert_eq!(state.breaches[0].id, 4);
+        assert_eq!(state.breaches[0].description, "Borte til 23:40");
+        assert!(state.breaches[0].handled.is_some());
+        // A correction of the correction corrects the original; another kind is refused.
+        let grant = Event::Grant {
+            date: on("2025-05-16"),
+        };
+        assert_eq!(check_correction(&records, 6, Some(&grant))[0].field, "kind");
+        // A grant before the application is named on its own field.
+        let early = Event::Grant {
+            date: on("2025-05-01"),
+        };
+        assert_eq!(check_correction(&records, 2, Some(&early))[0].field, "date");
+        // The handling retracted: the breach waits again, and the handling is no longer there
+        // to retract.
+        records.push(Recorded {
+            id: 7,
+            corrects: Some(5),
+            event: None,
+        });
+        let state = fold(&in_effect(&records));
+        assert_eq!(state.stage, Some(Stage::Breached));
+        assert_eq!(check_correction(&records, 5, None)[0].field, "corrects");
     }
 }

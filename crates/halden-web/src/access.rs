@@ -82,6 +82,9 @@ impl Role {
     }
 }
 
+/// The roles that may read the probation office's case pages of a person (community, parole, EM).
+pub const PROBATION_READERS: [Role; 3] = [Role::Probation, Role::Prisoner, Role::Placement];
+
 /// How much of a person's record the caller sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -125,6 +128,15 @@ impl Caller {
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// The probation office's case pages of a person (community sentence, parole, EM):
+    /// least privilege (BRIEF §2, issue 6 item 9) — the probation office of the person (scope is
+    /// checked after, on the person), national placement (read) and the person themselves (own).
+    /// Prison staff, even of the person's unit, health services, analysts and administrators
+    /// are refused (403).
+    pub fn require_probation_reader(&self) -> Result<(), ApiError> {
+        self.require(&PROBATION_READERS)
     }
 
     /// The official statistics (issue 7): analysts only (BRIEF §2: aggregates, never a person).

@@ -72,15 +72,28 @@ fn em_periods(entries: &[halden_storage::EntryRow]) -> Vec<(i64, SupervisionFact
         .collect()
 }
 
-/// The EM events in effect, with their ids (unreadable payloads are skipped: they were checked
-/// when written).
-fn em_events(events: &[ProbationEventRow]) -> Vec<(i64, Event)> {
+/// The EM records (events, corrections and retractions), oldest first (unreadable payloads are
+/// skipped: they were checked when written).
+pub(crate) fn em_records(events: &[ProbationEventRow]) -> Vec<em::Recorded> {
     events
         .iter()
         .filter(|e| e.kind.starts_with("em."))
-        .filter_map(|e| Some((e.id, event_from_payload(&e.kind, &e.payload_json()).ok()?)))
+        .filter_map(|e| {
+            Some(em::Recorded {
+                id: e.id,
+                corrects: e.corrects,
+                event: if e.kind == RETRACTION {
+                    None
+                } else {
+                    Some(event_from_payload(&e.kind, &e.payload_json()).ok()?)
+                },
+            })
+        })
         .collect()
 }
+
+/// The stored kind of a retraction of an EM event.
+pub(crate) const RETRACTION: &str = "em.retraction";
 
 /// What the engine says about EM for the person (from the projection's document).
 pub(crate) fn figures_of(person: &PersonRow) -> EngineFigures {
@@ -152,9 +165,6 @@ pub(crate) struct EmView {
     pub may_write: bool,
 }
 
-/// Roles that may read an EM case at all.
-const READERS: [Role; 3] = [Role::Probation, Role::Prisoner, Role::Placement];
-
 /// Loads a person's EM case for `caller` (the read is logged as `view_name`).
 pub(crate) async fn em_view(
     state: &AppState,
@@ -162,7 +172,7 @@ pub(crate) async fn em_view(
     id: i64,
     view_name: &str,
 ) -> Result<EmView, ApiError> {
-    caller.require(&READERS)?;
+    caller.require_probation_reader()?;
     let (person, _, _) = read_person(state, caller, id, view_name, None, true).await?;
     view_of(state, caller, person).await
 }
@@ -181,11 +191,10 @@ async fn view_of(state: &AppState, caller: &Caller, person: PersonRow) -> Result
     let today = state.today();
     let events = state.store.probation_events(person.id).await?;
     let entries = state.store.entries(person.id).await?;
-    let list = em_events(&events);
-    let refs: Vec<(i64, &Event)> = list.iter().map(|(id, e)| (*id, e)).collect();
+    let records = em_records(&events);
     let may_write = caller.role == Role::Probation && caller.in_scope(&person, today);
     Ok(EmView {
-        state: em::fold(&refs),
+        state: em::fold(&em::in_effect(&records)),
         periods: em_periods(&entries),
         figures: figures_of(&person),
         events,
@@ -353,6 +362,13 @@ struct ApplicationPayload {
 #[serde(deny_unknown_fields)]
 struct GrantPayload {
     date: Date,
+    /// The register entries written with the grant (kept by the store; never in a request).
+    #[serde(default)]
+    #[allow(
+        dead_code,
+        reason = "kept in the stored payload, read by people and the log"
+    )]
+    entries: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -575,7 +591,7 @@ fn under_payload(problems: Vec<FieldError>) -> Vec<FieldError> {
     problems
         .into_iter()
         .map(|p| {
-            if p.field == "kind" {
+            if p.field == "kind" || p.field == "corrects" {
                 p
             } else {
                 p.under("payload")
@@ -613,6 +629,10 @@ pub(crate) struct EventRequest<'a> {
     /// The probation event count the writer read.
     pub version: i64,
     pub payload: Value,
+    /// The EM event this corrects (same kind) or retracts (kind `retraction`).
+    pub corrects: Option<i64>,
+    /// Why (required with `corrects`).
+    pub reason: Option<&'a str>,
 }
 
 /// Checks and records an event; the new event's id and the event count after it. Shared by the
@@ -626,31 +646,107 @@ pub(crate) async fn record(
 ) -> Result<(i64, i64), ApiError> {
     let person = writable_person(state, caller, person_id).await?;
     let stored = format!("em.{}", request.kind);
-    if !KINDS.contains(&request.kind) {
+    let retraction = request.kind == "retraction";
+    if !KINDS.contains(&request.kind) && !retraction {
         return Err(ApiError::Invalid(vec![unknown_kind(request.kind)]));
     }
-    let event = event_from_payload(&stored, &request.payload).map_err(ApiError::Invalid)?;
+    let reason = request.reason.map(str::trim).filter(|r| !r.is_empty());
+    let mut problems = Vec::new();
+    match (request.corrects, reason) {
+        (None, _) if retraction => problems.push(FieldError::bilingual(
+            "corrects",
+            None,
+            "a retraction must name the event it retracts",
+            "en tilbaketrekking må angi hendelsen",
+        )),
+        (Some(_), None) => problems.push(FieldError::bilingual(
+            "reason",
+            None,
+            "a correction or retraction needs its reason",
+            "en rettelse eller tilbaketrekking må begrunnes",
+        )),
+        _ => {}
+    }
+    let event = if retraction {
+        None
+    } else {
+        Some(event_from_payload(&stored, &request.payload).map_err(ApiError::Invalid)?)
+    };
     let events = state.store.probation_events(person_id).await?;
-    let list = em_events(&events);
-    let refs: Vec<(i64, &Event)> = list.iter().map(|(id, e)| (*id, e)).collect();
-    let before = em::fold(&refs);
-    let mut problems = under_payload(em::check(&before, &event));
-    if let Event::Application(a) = &event {
-        problems.extend(under_payload(em::check_eligibility(
-            a.door,
-            a.from,
-            &figures_of(&person),
-        )));
+    let records = em_records(&events);
+    let before = em::fold(&em::in_effect(&records));
+    let entries = state.store.entries(person_id).await?;
+    let mut register: Vec<(Fact, Option<i64>)> = Vec::new();
+    match (request.corrects, &event) {
+        (None, Some(event)) => {
+            problems.extend(under_payload(em::check(&before, event)));
+            if let Event::Application(a) = event {
+                problems.extend(under_payload(em::check_eligibility(
+                    a.door,
+                    a.from,
+                    &figures_of(&person),
+                )));
+            }
+            // The grant writes the register (issue 6): the EM period from its start, in the
+            // same transaction.
+            if let Event::Grant { date } = event {
+                match grant_period(&person, &entries, &before, *date, caller) {
+                    Ok(Some(period)) => register.push((Fact::Supervision(period), None)),
+                    Ok(None) => {}
+                    Err(p) => problems.push(p),
+                }
+            }
+        }
+        (Some(target), replacement) => {
+            if !events
+                .iter()
+                .any(|e| e.id == target && e.kind.starts_with("em."))
+            {
+                problems.push(FieldError::bilingual(
+                    "corrects",
+                    None,
+                    format!("this person has no EM event {target}"),
+                    format!("personen har ingen hendelse {target} i saken"),
+                ));
+            } else {
+                let found =
+                    under_payload(em::check_correction(&records, target, replacement.as_ref()));
+                if found.is_empty() {
+                    match corrected_register(
+                        &events,
+                        &records,
+                        &entries,
+                        &before,
+                        target,
+                        replacement.as_ref(),
+                    ) {
+                        Ok(more) => register.extend(more),
+                        Err(p) => problems.push(p),
+                    }
+                }
+                problems.extend(found);
+            }
+        }
+        (None, None) => {}
+    }
+    if request.payload.get("entries").is_some() {
+        problems.push(FieldError::bilingual(
+            "payload.entries",
+            None,
+            "is written by the register with the event, not given",
+            "skrives av registeret sammen med hendelsen, oppgis ikke",
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
+    let empty = Value::Object(serde_json::Map::new());
     let case = state.store.probation_case(person_id).await?;
     let new = NewProbationEvent {
         kind: &stored,
-        payload: &request.payload,
-        corrects: None,
-        reason: None,
+        payload: if retraction { &empty } else { &request.payload },
+        corrects: request.corrects,
+        reason,
         expected_events: request.version,
         officer: case.officer.as_deref(),
         stage: case.stage.as_deref(),
@@ -658,10 +754,167 @@ pub(crate) async fn record(
         credited_minutes: case.credited_minutes,
     };
     let actor: Actor = actor(caller);
+    if !register.is_empty() {
+        let why = reason.map(|r| format!("EM event corrected (strgjfl § 16 a): {r}"));
+        let new_entries: Vec<NewEntry<'_>> = register
+            .iter()
+            .map(|(fact, corrects)| NewEntry {
+                fact,
+                corrects: *corrects,
+                reason: corrects.and(why.as_deref()),
+            })
+            .collect();
+        let key = key.map(|k| halden_storage::AnswerKey {
+            user_id: k.user_id,
+            key: k.key.clone(),
+            request_hash: k.request_hash.clone(),
+            status: k.status,
+            render: appended_event_answer,
+        });
+        let appended = state
+            .store
+            .append_entries_with_event(
+                &actor,
+                person_id,
+                person.version,
+                &new_entries,
+                &new,
+                key.as_ref(),
+            )
+            .await?;
+        return Ok((appended.event, appended.events));
+    }
     Ok(state
         .store
         .append_probation_event_once(&actor, person_id, &new, key)
         .await?)
+}
+
+/// A grant's answer when it wrote the register: as [`event_answer`].
+fn appended_event_answer(a: &Appended) -> String {
+    event_answer(&(a.event, a.events))
+}
+
+/// What a correction or retraction of an EM event changes in the register: a grant that wrote
+/// the EM period (its record carries `entries`) moves the period's first day with its corrected
+/// date, or retracts the period with it. An application's first day cannot move under a grant
+/// (retract the grant first).
+///
+/// # Errors
+///
+/// `payload.from` for an application moved under a grant.
+fn corrected_register(
+    events: &[ProbationEventRow],
+    records: &[em::Recorded],
+    entries: &[halden_storage::EntryRow],
+    before: &EmState,
+    target: i64,
+    replacement: Option<&Event>,
+) -> Result<Vec<(Fact, Option<i64>)>, FieldError> {
+    let root = em::root_of(records, target);
+    let original = em::in_effect(records)
+        .into_iter()
+        .find(|(id, _)| *id == root)
+        .map(|(_, e)| e.clone());
+    match (original, replacement) {
+        (Some(Event::Application(old)), Some(Event::Application(new)))
+            if before.granted.is_some() && old.from != new.from =>
+        {
+            Err(FieldError::bilingual(
+                "payload.from",
+                None,
+                "the grant runs from the first day applied for; retract the grant first",
+                "innvilgelsen gjelder fra første dag det er søkt om; trekk tilbake innvilgelsen først",
+            ))
+        }
+        (Some(Event::Grant { date: old }), replacement) => {
+            // Did the grant write the register?
+            let wrote = events.iter().any(|e| {
+                e.kind == "em.grant"
+                    && em::root_of(records, e.id) == root
+                    && e.payload_json()["entries"]
+                        .as_array()
+                        .is_some_and(|a| !a.is_empty())
+            });
+            let Some(application) = before.application.as_ref().filter(|_| wrote) else {
+                return Ok(Vec::new());
+            };
+            let start = application.from.max(old);
+            let Some((entry, period)) = em_periods(entries)
+                .into_iter()
+                .find(|(_, p)| p.from == start)
+            else {
+                return Ok(Vec::new());
+            };
+            Ok(match replacement {
+                None => vec![(Fact::Retraction, Some(entry))],
+                Some(Event::Grant { date }) => {
+                    let from = application.from.max(*date);
+                    if from == period.from {
+                        Vec::new()
+                    } else {
+                        vec![(
+                            Fact::Supervision(SupervisionFact { from, ..period }),
+                            Some(entry),
+                        )]
+                    }
+                }
+                Some(_) => Vec::new(),
+            })
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The EM period a grant writes to the register (issue 6): for a sentenced person (the
+/// projection has an end of sentence), from the grant's start — the first day applied for, or
+/// the day of the grant when that is later — to the end of the sentence, under the caller's
+/// office. `None` when the person has no sentence to serve, or an EM period in effect already
+/// covers the start (registered before). A back door's departure from prison is the prison's
+/// movement to record.
+///
+/// # Errors
+///
+/// `payload.date` when the sentence ends before the start.
+fn grant_period(
+    person: &PersonRow,
+    entries: &[halden_storage::EntryRow],
+    before: &EmState,
+    granted: Date,
+    caller: &Caller,
+) -> Result<Option<SupervisionFact>, FieldError> {
+    let (Some(application), Some(office)) = (&before.application, caller.scope()) else {
+        return Ok(None);
+    };
+    let Some(end) = person
+        .end_of_sentence
+        .as_deref()
+        .and_then(|d| d.parse::<Date>().ok())
+    else {
+        return Ok(None);
+    };
+    let start = application.from.max(granted);
+    if em_periods(entries)
+        .iter()
+        .any(|(_, p)| p.from <= start && start <= p.until)
+    {
+        return Ok(None);
+    }
+    if end < start {
+        return Err(FieldError::bilingual(
+            "payload.date",
+            None,
+            format!("the sentence ends on {end}, before EM would start ({start})"),
+            format!("straffen slutter {end}, før elektronisk kontroll ville begynne ({start})"),
+        ));
+    }
+    Ok(Some(SupervisionFact {
+        supervision: "electronic_monitoring".into(),
+        office: office.to_string(),
+        from: start,
+        until: end,
+        office_reason: None,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -671,6 +924,10 @@ struct RecordBody {
     version: i64,
     #[serde(default)]
     payload: Value,
+    #[serde(default)]
+    corrects: Option<i64>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 fn event_answer((event, version): &(i64, i64)) -> String {
@@ -707,6 +964,8 @@ async fn record_api(
                     kind: &request.kind,
                     version: request.version,
                     payload: request.payload,
+                    corrects: request.corrects,
+                    reason: request.reason.as_deref(),
                 },
                 key.as_ref(),
             )
@@ -742,9 +1001,8 @@ pub(crate) async fn revoke(
 ) -> Result<Appended, ApiError> {
     let person = writable_person(state, caller, person_id).await?;
     let events = state.store.probation_events(person_id).await?;
-    let list = em_events(&events);
-    let refs: Vec<(i64, &Event)> = list.iter().map(|(id, e)| (*id, e)).collect();
-    let before = em::fold(&refs);
+    let records = em_records(&events);
+    let before = em::fold(&em::in_effect(&records));
     let event = Event::Revocation {
         at: request.at,
         breach: request.breach,

@@ -132,6 +132,7 @@ pub(crate) async fn parole_view(
     id: i64,
     view_name: &str,
 ) -> Result<ParoleView, ApiError> {
+    caller.require_probation_reader()?;
     let (person, _, _) = read_person(state, caller, id, view_name, None, true).await?;
     let today = state.today();
     let entries = state.store.entries(id).await?;

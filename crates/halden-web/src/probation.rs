@@ -462,6 +462,8 @@ pub(crate) async fn community_view(
     id: i64,
     view_name: &str,
 ) -> Result<CommunityView, ApiError> {
+    // Least privilege (issue 6, item 9): the probation office's pages, as parole and EM.
+    caller.require_probation_reader()?;
     let (person, _, _) = read_person(state, caller, id, view_name, None, true).await?;
     let today = state.today();
     let entries = state.store.entries(id).await?;
@@ -713,6 +715,20 @@ pub(crate) async fn record(
     person_id: i64,
     request: EventRequest<'_>,
 ) -> Result<i64, ApiError> {
+    Ok(record_once(state, caller, person_id, request, None)
+        .await?
+        .0)
+}
+
+/// [`record`], keeping the API's answer under the caller's `Idempotency-Key` in the same
+/// transaction (`Store::append_probation_event_once`): the new event's id and the event count.
+pub(crate) async fn record_once(
+    state: &AppState,
+    caller: &Caller,
+    person_id: i64,
+    request: EventRequest<'_>,
+    key: Option<&halden_storage::AnswerKey<(i64, i64)>>,
+) -> Result<(i64, i64), ApiError> {
     caller.require(&[Role::Probation])?;
     let today = state.today();
     let person = state
@@ -881,7 +897,7 @@ pub(crate) async fn record(
     let actor: Actor = actor(caller);
     Ok(state
         .store
-        .append_probation_event(&actor, person_id, &new)
+        .append_probation_event_once(&actor, person_id, &new, key)
         .await?)
 }
 
@@ -980,23 +996,53 @@ async fn record_api(
     } else {
         request.payload
     };
-    let event = record(
+    // A retry under the same Idempotency-Key writes nothing more and answers with the first
+    // write's event (issue 6): `once` keeps `{"event", "version"}` with the write, and the
+    // answer is the case as read after it, with that event.
+    let route = format!("/api/v1/persons/{id}/community/events");
+    let kept = crate::api::once(
         &state,
         &caller,
-        id,
-        EventRequest {
-            kind: &request.kind,
-            version: request.version,
-            payload,
-            corrects: request.corrects,
-            reason: request.reason.as_deref(),
+        &headers,
+        &route,
+        &body,
+        axum::http::StatusCode::CREATED,
+        event_answer,
+        |key| async {
+            let key = key;
+            record_once(
+                &state,
+                &caller,
+                id,
+                EventRequest {
+                    kind: &request.kind,
+                    version: request.version,
+                    payload,
+                    corrects: request.corrects,
+                    reason: request.reason.as_deref(),
+                },
+                key.as_ref(),
+            )
+            .await
         },
     )
     .await?;
+    let status = kept.status();
+    let kept = axum::body::to_bytes(kept.into_body(), 64 * 1024)
+        .await
+        .map_err(|e| ApiError::Internal(format!("the kept answer: {e}")))?;
+    let event = serde_json::from_slice::<Value>(&kept)
+        .ok()
+        .and_then(|v| v["event"].as_i64())
+        .ok_or_else(|| ApiError::Internal("the kept answer names no event".into()))?;
     let view = community_view(&state, &caller, id, "api_community").await?;
     let mut answer = community_json(&view);
     if let Some(obj) = answer.as_object_mut() {
         obj.insert("event".into(), json!(event));
     }
-    Ok((axum::http::StatusCode::CREATED, Json(answer)))
+    Ok((status, Json(answer)))
+}
+
+fn event_answer((event, version): &(i64, i64)) -> String {
+    json!({"event": event, "version": version}).to_string()
 }

@@ -358,7 +358,8 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             expected: [403, 403, 404, 403, 403, 403, 403, 404, 403],
         },
         // Probation (issue 6): the caseload is the probation officer's; a community sentence
-        // is read by the person, their office and placement, and written by the office only.
+        // is read by the person, their office and placement, and written by the office only;
+        // prison staff are refused by role (403, least privilege, issue 6 item 9).
         Row {
             method: "GET",
             path: "/api/v1/probation/caseload".into(),
@@ -369,20 +370,20 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
             method: "GET",
             path: format!("/api/v1/persons/{supervised}/community"),
             body: None,
-            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{oslo}/community"),
             body: None,
-            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
         },
         // Another office's person: the probation officer of F001 sees nothing.
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{elsewhere}/community"),
             body: None,
-            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
         },
         // Role and scope pass for the office's own officer; the request is then refused on its
         // content (the person has no community sentence).
@@ -400,25 +401,26 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
-        // Parole supervision (issue 6, item 5): as a community sentence — read by the person,
-        // their office and placement, written by the office only.
+        // Parole supervision (issue 6, item 5): read by the person, their office and placement,
+        // written by the office only. Least privilege (issue 6, item 9): prison staff are refused
+        // by role (403), even for a resident of their own unit, as for EM.
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{supervised}/parole"),
             body: None,
-            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{oslo}/parole"),
             body: None,
-            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
         },
         Row {
             method: "GET",
             path: format!("/api/v1/persons/{elsewhere}/parole"),
             body: None,
-            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
         },
         // Role and scope pass for the office's own officer; refused on content (not on parole).
         Row {
@@ -690,16 +692,20 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/community"),
-            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
         ),
         (
             format!("/persons/{supervised}/community/intake"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
-        // Parole supervision (issue 6, item 5).
+        // Parole supervision (issue 6, item 5); prison staff refused by role (item 9).
         (
             format!("/persons/{supervised}/parole"),
-            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{oslo}/parole"),
+            [403, 403, 403, 200, 404, 403, 200, 403, 403],
         ),
         (
             format!("/persons/{supervised}/parole/report"),
@@ -734,6 +740,27 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/em/revocation"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/application"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/grant"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/device"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/handling"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // A retraction names the event it retracts; without one there is nothing to show.
+        (
+            format!("/persons/{supervised}/em/retraction"),
+            [403, 403, 403, 403, 404, 403, 403, 403, 403],
         ),
         (
             format!("/persons/{oslo}"),
@@ -1059,6 +1086,26 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{supervised}/em/revocation"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/application"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/grant"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/device"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/handling"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/em/retraction"),
+            [403, 403, 403, 403, 404, 403, 403, 403, 403],
         ),
         (
             "/admissions/new".into(),

@@ -312,6 +312,44 @@ async fn a_community_sentence_runs_from_intake_to_completion_with_the_remand_red
 }
 
 #[tokio::test]
+async fn a_retried_community_write_with_its_idempotency_key_answers_as_the_first_time() {
+    let w = world().await;
+    let id = community_person(&w, 27, "Oslo", "F001").await;
+    let v = version(&w, id).await;
+    let path = format!("/api/v1/persons/{id}/community/events");
+    let body = json!({"kind": "intake", "version": v, "payload": {"date": "2025-03-03"}});
+    let key = [("Idempotency-Key", "intake-27")];
+    let (status, first) = w
+        .api(Some("probation"), "POST", &path, Some(body.clone()), &key)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    // 2025-03-03 + 90 − 1 days = 2025-05-31 (as in the first test).
+    assert_eq!(first["progress"]["end"], "2025-05-31");
+    // The retry (its version is now stale) is answered as the first time, with the same event,
+    // and writes nothing.
+    let (status, again) = w
+        .api(Some("probation"), "POST", &path, Some(body.clone()), &key)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again, first);
+    assert_eq!(version(&w, id).await, v + 1);
+    assert_eq!(
+        w.store.probation_events(id).await.unwrap().len() as i64,
+        v + 1
+    );
+    // Without the key the same request is a second intake, refused; the key with another body
+    // is refused too; neither writes anything.
+    let (status, _) = post(&w, "probation", id, body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let other = json!({"kind": "intake", "version": v + 1, "payload": {"date": "2025-03-04"}});
+    let (status, _) = w
+        .api(Some("probation"), "POST", &path, Some(other), &key)
+        .await;
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(version(&w, id).await, v + 1);
+}
+
+#[tokio::test]
 async fn supervision_is_by_the_nearest_location_unless_a_reason_is_given() {
     let w = world().await;
     // Fredrikstad's nearest location is F003 (the same town); the fixture's probation officer is
