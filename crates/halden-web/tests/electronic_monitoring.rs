@@ -867,6 +867,8 @@ async fn back_door_person(w: &World, serial: u32) -> i64 {
         sentences: vec![json!({"kind": "prison", "months": 8})],
         preventive_detention: None,
         community_sentence: None,
+        youth_sentence: None,
+        offence_date: None,
     };
     let handover = Fact::from_payload(
         "release_handover",
