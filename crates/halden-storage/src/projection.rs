@@ -880,6 +880,7 @@ mod tests {
             sentences: vec![serde_json::json!({"kind": "prison", "days": 60})],
             preventive_detention: None,
             community_sentence: None,
+            driving_programme: None,
         })
     }
 

@@ -95,6 +95,7 @@ fn one_year(case_number: &str) -> Judgment {
         sentences: vec![json!({"kind": "prison", "years": 1})],
         preventive_detention: None,
         community_sentence: None,
+        driving_programme: None,
     }
 }
 

@@ -179,6 +179,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 })
             }),
             community_sentence: None,
+            driving_programme: None,
         }));
     }
     for m in &person.movements {
@@ -258,6 +259,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 sentences: Vec::new(),
                 preventive_detention: None,
                 community_sentence: Some(community),
+                driving_programme: None,
             }));
         }
     }

@@ -48,6 +48,7 @@ async fn em_person(
         sentences: vec![sentence],
         preventive_detention: None,
         community_sentence: None,
+        driving_programme: None,
     };
     let (id, _) = w
         .store

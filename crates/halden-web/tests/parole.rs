@@ -39,6 +39,7 @@ async fn parolee(w: &World, serial: u32, municipality: &str, office: &str) -> i6
         sentences: vec![json!({"kind": "prison", "years": 1})],
         preventive_detention: None,
         community_sentence: None,
+        driving_programme: None,
     };
     let release = Fact::Movement(MovementFact {
         movement: "release".into(),

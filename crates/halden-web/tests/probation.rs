@@ -35,6 +35,7 @@ async fn community_person(w: &World, serial: u32, municipality: &str, office: &s
         community_sentence: Some(json!({
             "hours": 150, "alternative_days": 120, "execution_period_days": 120
         })),
+        driving_programme: None,
     };
     let (id, _) = w
         .store

@@ -12,6 +12,7 @@ pub(crate) mod electronic_monitoring;
 mod entry;
 mod form;
 pub(crate) mod parole;
+pub(crate) mod programme;
 mod person;
 mod presentence;
 pub(crate) mod probation;

@@ -66,6 +66,7 @@ pub fn judgment(case_number: &str) -> Judgment {
         sentences: vec![json!({"kind": "prison", "days": 120})],
         preventive_detention: None,
         community_sentence: None,
+        driving_programme: None,
     }
 }
 
