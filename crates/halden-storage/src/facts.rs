@@ -857,6 +857,8 @@ pub fn field_path(prefix: &str, path: &str, message: &str) -> String {
     let inner = match (path, named) {
         (".", Some(name)) => name.to_string(),
         (".", None) => String::new(),
+        // serde_path_to_error may already end the path with the unknown field's own name.
+        (p, Some(name)) if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
         (p, Some(name)) => format!("{p}.{name}"),
         (p, None) => p.to_string(),
     };

@@ -80,6 +80,7 @@ pub struct Words {
     pub note: &'static str,
     pub note_help: &'static str,
     pub group_help: &'static str,
+    pub session_hours: &'static str,
     pub hours_help: &'static str,
     pub hours_invalid: &'static str,
     pub description: &'static str,
@@ -126,6 +127,7 @@ const NB: Words = Words {
     note: "Intern merknad",
     note_help: "Vises ikke for domfelte.",
     group_help: "Kontorets gruppe eller kurs, f.eks. «Oslo vår 2025».",
+    session_hours: "Timer",
     hours_help: "Timer og minutter, f.eks. 2:30 eller 2,5.",
     hours_invalid: "oppgi timer som 2:30 eller 2,5",
     description: "Beskrivelse",
@@ -180,6 +182,7 @@ const EN: Words = Words {
     note: "Staff note",
     note_help: "Not shown to the person.",
     group_help: "The office's group or course, e.g. \"Oslo spring 2025\".",
+    session_hours: "Hours",
     hours_help: "Hours and minutes, e.g. 2:30 or 2.5.",
     hours_invalid: "give hours as 2:30 or 2.5",
     description: "Description",
@@ -506,7 +509,8 @@ fn fields_of(form: &str, lang: Lang, v: &Values) -> Vec<Field> {
                     ),
             );
             fields.push(
-                Field::new("hours", w.hours, "text", v.get("hours"), true).help(w.hours_help),
+                Field::new("hours", w.session_hours, "text", v.get("hours"), true)
+                    .help(w.hours_help),
             );
         }
         "breach" | "warning" | "court_case" => {
