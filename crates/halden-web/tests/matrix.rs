@@ -433,6 +433,41 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02", "description": "x"}})),
             expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
         },
+        // The programme against intoxicated driving (issue 6, item 6; R-PROG-1): exactly as
+        // parole — read by the person, their office and placement, written by the office only.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}/programme"),
+            body: None,
+            expected: [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/programme"),
+            body: None,
+            expected: [200, 200, 200, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{elsewhere}/programme"),
+            body: None,
+            expected: [404, 404, 404, 200, 404, 403, 404, 403, 403],
+        },
+        // Role and scope pass for the office's own officer; refused on content (no programme).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/programme/events"),
+            body: Some(json!({"kind": "absence", "version": 0,
+                "payload": {"date": "2025-05-02"}})),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/programme/events"),
+            body: Some(json!({"kind": "absence", "version": 0,
+                "payload": {"date": "2025-05-02"}})),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
         // EM home detention (issue 6, item 4): read by the person, their office and placement;
         // unit staff are refused; written by the office only (the fixture's EM person has no
         // application, so a breach and a revocation are refused on their content).
@@ -669,6 +704,15 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/parole/report"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // The programme against intoxicated driving (issue 6, item 6).
+        (
+            format!("/persons/{supervised}/programme"),
+            [404, 404, 404, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/programme/session"),
             [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         // EM (issue 6, item 4): the case page and the office's forms.
@@ -1002,6 +1046,10 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/parole/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/programme/breach"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         (
