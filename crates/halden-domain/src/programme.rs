@@ -883,11 +883,7 @@ mod tests {
         for i in 0..8 {
             events.push((
                 2 + i,
-                session(
-                    date(2025, 3, 4 + i as i8),
-                    SessionKind::Teaching,
-                    165,
-                ),
+                session(date(2025, 3, 4 + i as i8), SessionKind::Teaching, 165),
             ));
         }
         let done = Event::Completion {

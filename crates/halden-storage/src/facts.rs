@@ -789,9 +789,10 @@ impl Judgment {
             );
         }
         if let Some(programme) = &self.driving_programme {
-            for e in
-                halden_domain::programme::check_condition(self.decision_date, &programme.condition())
-            {
+            for e in halden_domain::programme::check_condition(
+                self.decision_date,
+                &programme.condition(),
+            ) {
                 // The date rule refuses the programme itself (the decision date is not wrong);
                 // the figures name their own fields under it.
                 let e = if e.field == "decision_date" {

@@ -237,10 +237,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 let decided = halden_domain::calendar::add_days(s.from, -35).unwrap_or(s.from);
                 let final_date = halden_domain::calendar::add_days(s.from, -14).unwrap_or(s.from);
                 facts.push(Fact::Judgment(Judgment {
-                    case_number: format!(
-                        "{}-PROG",
-                        i.identity_number.clone().unwrap_or_default()
-                    ),
+                    case_number: format!("{}-PROG", i.identity_number.clone().unwrap_or_default()),
                     court: "Oslo tingrett".into(),
                     decision_date: decided,
                     final_date: Some(final_date),
@@ -482,6 +479,9 @@ mod tests {
             .flat_map(facts_of)
             .filter(|f| matches!(f, Fact::Judgment(j) if j.driving_programme.is_some()))
             .count();
-        assert!(programme > 0, "some demo persons are in the driving programme");
+        assert!(
+            programme > 0,
+            "some demo persons are in the driving programme"
+        );
     }
 }

@@ -235,13 +235,12 @@ pub(crate) async fn caseload_view(
                 let to = parole_events.partition_point(|e| e.person_id <= p.person_id);
                 crate::parole::missed_reports_in(&parole_events[from..to], p.probation_end(), today)
             });
-            let programme_stage = (p.supervision_kind.as_deref()
-                == Some(crate::programme::SUPERVISION))
-            .then(|| {
-                let from = programme_events.partition_point(|e| e.person_id < p.person_id);
-                let to = programme_events.partition_point(|e| e.person_id <= p.person_id);
-                crate::programme::stage_in(&programme_events[from..to])
-            });
+            let programme_stage =
+                (p.supervision_kind.as_deref() == Some(crate::programme::SUPERVISION)).then(|| {
+                    let from = programme_events.partition_point(|e| e.person_id < p.person_id);
+                    let to = programme_events.partition_point(|e| e.person_id <= p.person_id);
+                    crate::programme::stage_in(&programme_events[from..to])
+                });
             CaseLine {
                 missed_reports,
                 programme_stage,

@@ -279,7 +279,13 @@ async fn a_breach_a_warning_and_the_case_to_the_court() {
     assert_eq!(fields(&answer), ["kind"]);
     // The caseload shows the stage, in one read for the location.
     let (status, caseload) = w
-        .api(Some("probation"), "GET", "/api/v1/probation/caseload", None, &[])
+        .api(
+            Some("probation"),
+            "GET",
+            "/api/v1/probation/caseload",
+            None,
+            &[],
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let line = caseload["persons"]
@@ -304,23 +310,40 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
     let w = world().await;
     let id = participant(&w, 42, "Oslo", "F001").await;
     let cases = [
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03"}}), "payload.group"),
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03", "group": " "}}), "payload.group"),
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-07-01", "group": "G"}}), "payload.date"),
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-02-01", "group": "G"}}), "payload.date"),
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "03.03.2025", "group": "G"}}), "payload.date"),
-        (json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03", "group": "G", "hours": 3}}), "payload.hours"),
-        (json!({"kind": "lecture", "version": 0, "payload": {"date": "2025-03-03"}}), "kind"),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03"}}),
+            "payload.group",
+        ),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03", "group": " "}}),
+            "payload.group",
+        ),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-07-01", "group": "G"}}),
+            "payload.date",
+        ),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-02-01", "group": "G"}}),
+            "payload.date",
+        ),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "03.03.2025", "group": "G"}}),
+            "payload.date",
+        ),
+        (
+            json!({"kind": "enrolment", "version": 0, "payload": {"date": "2025-03-03", "group": "G", "hours": 3}}),
+            "payload.hours",
+        ),
+        (
+            json!({"kind": "lecture", "version": 0, "payload": {"date": "2025-03-03"}}),
+            "kind",
+        ),
         (json!({"kind": "retraction", "version": 0}), "corrects"),
         (json!({"kind": "enrolment", "payload": {}}), "version"),
     ];
     for (body, field) in cases {
         let (status, answer) = record(&w, id, body.clone(), &[]).await;
-        assert_eq!(
-            status,
-            StatusCode::BAD_REQUEST,
-            "{body}: {answer}"
-        );
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
         assert!(
             fields(&answer).iter().any(|f| f == field),
             "{body}: {field} not in {answer}"
@@ -336,11 +359,26 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
     )
     .await;
     for (payload, field) in [
-        (json!({"date": "2025-03-04", "kind": "lecture", "minutes": 60}), "payload.kind"),
-        (json!({"date": "2025-03-04", "kind": "teaching", "minutes": 0}), "payload.minutes"),
-        (json!({"date": "2025-03-04", "kind": "teaching", "minutes": 721}), "payload.minutes"),
-        (json!({"date": "2025-03-04", "kind": "teaching", "minutes": -5}), "payload.minutes"),
-        (json!({"date": "2025-03-02", "kind": "teaching", "minutes": 60}), "payload.date"),
+        (
+            json!({"date": "2025-03-04", "kind": "lecture", "minutes": 60}),
+            "payload.kind",
+        ),
+        (
+            json!({"date": "2025-03-04", "kind": "teaching", "minutes": 0}),
+            "payload.minutes",
+        ),
+        (
+            json!({"date": "2025-03-04", "kind": "teaching", "minutes": 721}),
+            "payload.minutes",
+        ),
+        (
+            json!({"date": "2025-03-04", "kind": "teaching", "minutes": -5}),
+            "payload.minutes",
+        ),
+        (
+            json!({"date": "2025-03-02", "kind": "teaching", "minutes": 60}),
+            "payload.date",
+        ),
     ] {
         let (status, answer) = event(&w, id, "session", payload.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{payload}");
@@ -403,9 +441,12 @@ async fn the_condition_exists_from_1_november_2008() {
         supervision_months: 0,
         suspended_days: 5,
     });
-    let problems =
-        Fact::from_payload("judgment", &serde_json::to_value(&wrong).unwrap(), "payload")
-            .unwrap_err();
+    let problems = Fact::from_payload(
+        "judgment",
+        &serde_json::to_value(&wrong).unwrap(),
+        "payload",
+    )
+    .unwrap_err();
     let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(
         named,
@@ -498,7 +539,10 @@ async fn another_office_sees_nothing_and_the_person_reads_their_own_without_staf
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = w
-        .page(Some("probation"), &format!("/persons/{elsewhere}/programme"))
+        .page(
+            Some("probation"),
+            &format!("/persons/{elsewhere}/programme"),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = w
@@ -623,7 +667,9 @@ async fn another_office_sees_nothing_and_the_person_reads_their_own_without_staf
 async fn the_officer_records_through_the_forms_and_corrects_a_wrong_session() {
     let w = world().await;
     let id = participant(&w, 49, "Oslo", "F001").await;
-    let person_page = w.page_in("probation", "nb", &format!("/persons/{id}")).await;
+    let person_page = w
+        .page_in("probation", "nb", &format!("/persons/{id}"))
+        .await;
     assert!(
         person_page
             .html
@@ -702,7 +748,10 @@ async fn the_officer_records_through_the_forms_and_corrects_a_wrong_session() {
     let correct = format!("{session}?corrects={wrong_id}");
     let form = w.page_in("probation", "nb", &correct).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.html.contains("value=\"5:00\""), "the form starts from the record");
+    assert!(
+        form.html.contains("value=\"5:00\""),
+        "the form starts from the record"
+    );
     let no_reason = w
         .submit(
             "probation",
@@ -745,7 +794,8 @@ async fn the_officer_records_through_the_forms_and_corrects_a_wrong_session() {
         .page_in("probation", "nb", &format!("/persons/{id}/programme"))
         .await;
     assert!(
-        page.html.contains(&format!("retter #{wrong_id}: Feil antall timer")),
+        page.html
+            .contains(&format!("retter #{wrong_id}: Feil antall timer")),
         "{}",
         page.html
     );

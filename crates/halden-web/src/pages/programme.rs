@@ -500,13 +500,19 @@ fn fields_of(form: &str, lang: Lang, v: &Values) -> Vec<Field> {
         }
         "session" => {
             fields.push(
-                Field::new("session_kind", w.kind, "select", v.get("session_kind"), true)
-                    .choose_from(
-                        SessionKind::ALL
-                            .iter()
-                            .map(|k| (k.as_str().to_string(), in_lang(k.label(), lang).into()))
-                            .collect(),
-                    ),
+                Field::new(
+                    "session_kind",
+                    w.kind,
+                    "select",
+                    v.get("session_kind"),
+                    true,
+                )
+                .choose_from(
+                    SessionKind::ALL
+                        .iter()
+                        .map(|k| (k.as_str().to_string(), in_lang(k.label(), lang).into()))
+                        .collect(),
+                ),
             );
             fields.push(
                 Field::new("hours", w.session_hours, "text", v.get("hours"), true)
