@@ -144,6 +144,12 @@ rules! {
     /// Breach of a community sentence: warning, tightened conditions; repeated breach → the case
     /// to the district court for the alternative imprisonment.
     Samf5 = ("R-SAMF-5", "strl § 52", ConfirmedSecondary),
+    /// Programme against intoxicated driving (program mot ruspåvirket kjøring), from 2008-11-01
+    /// replacing the 1996 promilleprogram: a suspended sentence with the condition of completing
+    /// the programme, run by the probation office; a breach can send the case to the court, which
+    /// may convert it to unconditional imprisonment. RULES.md does not confirm the § (Q15:
+    /// "probably strl § 37", the conditions of a suspended sentence); the reference says so.
+    Prog1 = ("R-PROG-1", "strl § 37 (unconfirmed, Q15)", Confirmed),
     /// Age of criminal responsibility: 15.
     Youth1 = ("R-YOUTH-1", "strl § 20", ConfirmedSecondary),
     /// Persons under 18 are imprisoned only when particularly necessary.
@@ -216,6 +222,11 @@ pub const EM_SIX_MONTHS_FROM: Date = date(2020, 9, 1);
 /// Commencement of the 2005 Penal Code (straffeloven 2005); earlier decisions cite the 1902 code
 /// (R-CALC-3).
 pub const PENAL_CODE_2005_FROM: Date = date(2015, 10, 1);
+
+/// Commencement of the programme against intoxicated driving (program mot ruspåvirket kjøring),
+/// which replaced the 1996 promilleprogram (R-PROG-1, CONFIRMED): a judgment decided before it
+/// cannot carry the programme condition.
+pub const DRIVING_PROGRAMME_FROM: Date = date(2008, 11, 1);
 
 /// § 31: the shortest prison sentence in days (R-LEN-1, CONFIRMED).
 pub const PRISON_MINIMUM_DAYS: u32 = 14;

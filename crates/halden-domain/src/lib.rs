@@ -43,6 +43,7 @@ pub mod parole;
 pub mod placement;
 pub mod policy;
 pub mod presentence;
+pub mod programme;
 pub mod progression;
 pub mod queue;
 pub mod register;

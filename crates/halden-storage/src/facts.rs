@@ -88,6 +88,34 @@ pub struct Judgment {
     /// youth sentence needs (under 18, R-YOUTH-3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offence_date: Option<Date>,
+    /// A suspended sentence with the condition of completing the programme against intoxicated
+    /// driving (R-PROG-1), run by the probation office. Not before 2008-11-01.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driving_programme: Option<DrivingProgramme>,
+}
+
+/// The condition of a suspended sentence that the person completes the programme against
+/// intoxicated driving (program mot ruspåvirket kjøring, R-PROG-1): as the court sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrivingProgramme {
+    /// Hours of teaching and treatment (the 1996 programme had 20–30).
+    pub hours: u32,
+    /// The supervision period in months from the enrolment (the 1996 programme had 12).
+    pub supervision_months: u32,
+    /// The prison term suspended on the condition, in days.
+    pub suspended_days: u32,
+}
+
+impl DrivingProgramme {
+    /// As the domain's condition.
+    pub fn condition(self) -> halden_domain::programme::Condition {
+        halden_domain::programme::Condition {
+            hours: self.hours,
+            supervision_months: self.supervision_months,
+            suspended_days: self.suspended_days,
+        }
+    }
 }
 
 fn ordinary() -> String {
@@ -199,7 +227,8 @@ pub struct NonCountingFact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupervisionFact {
-    /// `electronic_monitoring`, `parole` or `community_sentence`.
+    /// `electronic_monitoring`, `parole`, `community_sentence` or `driving_programme` (the
+    /// programme against intoxicated driving, R-PROG-1).
     pub supervision: String,
     /// The office's estate id (`F001`).
     pub office: String,
@@ -611,8 +640,8 @@ impl Fact {
                 if !SUPERVISION_KINDS.contains(&x.supervision.as_str()) {
                     p.add(
                         "supervision",
-                        "must be 'electronic_monitoring', 'parole' or 'community_sentence'",
-                        "må være 'electronic_monitoring', 'parole' eller 'community_sentence'",
+                        "must be 'electronic_monitoring', 'parole', 'community_sentence' or 'driving_programme'",
+                        "må være 'electronic_monitoring', 'parole', 'community_sentence' eller 'driving_programme'",
                     );
                 }
                 p.text("office", &x.office, 20);
@@ -759,21 +788,22 @@ impl Judgment {
                 "kan ikke være før domsdatoen",
             );
         }
-        if self.sentences.is_empty()
-            && self.preventive_detention.is_none()
-            && self.community_sentence.is_none()
-            && self.youth_sentence.is_none()
-        {
+        let executed = !self.sentences.is_empty()
+            || self.preventive_detention.is_some()
+            || self.community_sentence.is_some()
+            || self.youth_sentence.is_some();
+        if !executed && self.driving_programme.is_none() {
             p.add(
                 "sentences",
-                "a judgment needs at least one sentence, preventive detention, a community sentence or a youth sentence",
-                "en dom må ha minst én fengselsstraff, forvaring, samfunnsstraff eller ungdomsstraff",
+                "a judgment needs at least one sentence, preventive detention, a community sentence, a youth sentence or the programme against intoxicated driving",
+                "en dom må ha minst én fengselsstraff, forvaring, samfunnsstraff, ungdomsstraff eller program mot ruspåvirket kjøring",
             );
         }
         if self.youth_sentence.is_some() {
             if !self.sentences.is_empty()
                 || self.preventive_detention.is_some()
                 || self.community_sentence.is_some()
+                || self.driving_programme.is_some()
             {
                 p.add(
                     "youth_sentence",
@@ -797,6 +827,29 @@ impl Judgment {
                 "is after the decision date",
                 "kan ikke være etter domsdatoen",
             );
+        }
+        if let Some(programme) = &self.driving_programme {
+            for e in halden_domain::programme::check_condition(
+                self.decision_date,
+                &programme.condition(),
+            ) {
+                // The date rule refuses the programme itself (the decision date is not wrong);
+                // the figures name their own fields under it.
+                let e = if e.field == "decision_date" {
+                    FieldError {
+                        field: String::new(),
+                        ..e
+                    }
+                    .under("driving_programme")
+                } else {
+                    e.under("driving_programme")
+                };
+                p.push(e);
+            }
+        }
+        if !executed {
+            // A wholly suspended sentence: nothing for the engine to compute.
+            return;
         }
         // The sentence part is checked by the engine's own contract parser and validation, with a
         // provisional admission on the day the judgment became final.
@@ -980,7 +1033,12 @@ const FLAG_FIELDS: [&str; 5] = [
 pub const PLACEMENT_WISHES: [&str; 2] = ["apart", "with_convicted"];
 
 /// The kinds of supervision a probation office carries out.
-pub const SUPERVISION_KINDS: [&str; 3] = ["electronic_monitoring", "parole", "community_sentence"];
+pub const SUPERVISION_KINDS: [&str; 4] = [
+    "electronic_monitoring",
+    "parole",
+    "community_sentence",
+    "driving_programme",
+];
 
 /// The values of `sex`.
 pub const SEXES: [&str; 3] = ["female", "male", "unspecified"];

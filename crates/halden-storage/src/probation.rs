@@ -71,7 +71,7 @@ pub struct CaseloadRow {
     pub given_names: String,
     /// The home municipality, when known.
     pub home_municipality: Option<String>,
-    /// `electronic_monitoring`, `parole` or `community_sentence`.
+    /// `electronic_monitoring`, `parole`, `community_sentence` or `driving_programme`.
     pub supervision_kind: Option<String>,
     /// The supervising location.
     pub supervision_office: Option<String>,

@@ -884,6 +884,7 @@ mod tests {
             community_sentence: None,
             youth_sentence: None,
             offence_date: None,
+            driving_programme: None,
         })
     }
 

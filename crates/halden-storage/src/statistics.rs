@@ -164,6 +164,9 @@ impl Store {
                     Fact::Movement(m) => movements.extend(movement_of(m)),
                     Fact::Supervision(s) => match s.supervision.as_str() {
                         "electronic_monitoring" => em.push((s.from, s.until)),
+                        // A suspended sentence with the programme condition (R-PROG-1) is
+                        // neither a community sentence nor parole in the statistics.
+                        "driving_programme" => {}
                         kind => supervision.push(Supervision {
                             person,
                             measure: if kind == "parole" {

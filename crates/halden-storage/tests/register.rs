@@ -97,6 +97,7 @@ fn one_year(case_number: &str) -> Judgment {
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     }
 }
 

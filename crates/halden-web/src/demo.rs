@@ -181,6 +181,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
             community_sentence: None,
             youth_sentence: None,
             offence_date: None,
+            driving_programme: None,
         }));
     }
     for m in &person.movements {
@@ -201,6 +202,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
     for s in &person.supervision {
         facts.push(Fact::Supervision(SupervisionFact {
             supervision: match s.kind {
+                _ if programme_participant(person, s) => "driving_programme",
                 SupervisionKind::ElectronicMonitoring => "electronic_monitoring",
                 SupervisionKind::Parole => "parole",
                 SupervisionKind::CommunitySentence => "community_sentence",
@@ -228,6 +230,33 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
     if person.movements.is_empty() && person.judgments.is_empty() {
         for s in &person.supervision {
             if s.kind != SupervisionKind::CommunitySentence {
+                continue;
+            }
+            if programme_participant(person, s) {
+                // R-PROG-1: a suspended sentence with the programme condition; the figures are
+                // the 1996 programme's (24 hours within 20–30, one year of supervision),
+                // HISTORICAL defaults, and a short suspended term.
+                let decided = halden_domain::calendar::add_days(s.from, -35).unwrap_or(s.from);
+                let final_date = halden_domain::calendar::add_days(s.from, -14).unwrap_or(s.from);
+                facts.push(Fact::Judgment(Judgment {
+                    case_number: format!("{}-PROG", i.identity_number.clone().unwrap_or_default()),
+                    court: "Oslo tingrett".into(),
+                    decision_date: decided,
+                    final_date: Some(final_date),
+                    received: Some(final_date),
+                    remand_deduction_days: 0,
+                    offence_class: "ordinary".into(),
+                    sentences: Vec::new(),
+                    preventive_detention: None,
+                    community_sentence: None,
+                    youth_sentence: None,
+                    offence_date: None,
+                    driving_programme: Some(halden_storage::facts::DrivingProgramme {
+                        hours: 24,
+                        supervision_months: 12,
+                        suspended_days: 45,
+                    }),
+                }));
                 continue;
             }
             let days = halden_domain::calendar::days_between(s.from, s.until) + 1;
@@ -262,6 +291,7 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
                 community_sentence: Some(community),
                 youth_sentence: None,
                 offence_date: None,
+                driving_programme: None,
             }));
         }
     }
@@ -289,6 +319,16 @@ pub fn facts_of(person: &Person) -> Vec<Fact> {
         }));
     }
     facts
+}
+
+/// Whether the demo shows this community supervision as the programme against intoxicated
+/// driving instead (R-PROG-1; issue 6, item 6): one in five of those serving nothing else, chosen
+/// by the first day (deterministic), so that every office has some.
+fn programme_participant(person: &Person, s: &halden_sim::demo::Supervision) -> bool {
+    s.kind == SupervisionKind::CommunitySentence
+        && person.movements.is_empty()
+        && person.judgments.is_empty()
+        && halden_domain::calendar::day_number(s.from).rem_euclid(5) == 0
 }
 
 /// How many residents of Oslo fengsel the demo contact officer is assigned.
@@ -439,5 +479,15 @@ mod tests {
             }
         }
         assert!(community > 0, "some demo persons have a community sentence");
+        let programme = population
+            .persons
+            .iter()
+            .flat_map(facts_of)
+            .filter(|f| matches!(f, Fact::Judgment(j) if j.driving_programme.is_some()))
+            .count();
+        assert!(
+            programme > 0,
+            "some demo persons are in the driving programme"
+        );
     }
 }

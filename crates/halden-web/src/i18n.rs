@@ -175,6 +175,12 @@ const WORDS: &[(Vocab, &str, &str, &str)] = &[
         "samfunnsstraff",
     ),
     (
+        Vocab::Supervision,
+        "driving_programme",
+        "programme against intoxicated driving",
+        "program mot ruspåvirket kjøring",
+    ),
+    (
         Vocab::PlacementWish,
         "apart",
         "kept apart from convicted persons",

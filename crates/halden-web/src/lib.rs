@@ -10,6 +10,7 @@
 //! - `electronic_monitoring`: EM home detention and its revocation back to prison (issue 6).
 //! - `probation`: probation offices, caseloads and community sentences (issue 6).
 //! - `parole`: parole supervision: conditions, reporting, missed reports, breaches (issue 6).
+//! - `programme`: the programme against intoxicated driving (R-PROG-1; issue 6, item 6).
 //! - `presentence`: pre-sentence reports requested by courts (issue 6, item 2).
 //! - `youth`: the youth sentence at the mediation service's boundary (issue 6, item 8).
 //! - [`openapi`]: the API's OpenAPI document.
@@ -33,6 +34,7 @@ mod parole;
 pub mod placement_advice;
 mod presentence;
 mod probation;
+mod programme;
 pub mod progression;
 mod queue;
 pub mod simulation;
@@ -95,6 +97,8 @@ pub fn app(state: AppState) -> Router {
         // Parole supervision (issue 6, item 5): API and pages.
         .merge(parole::routes())
         .merge(pages::parole::routes())
+        .merge(programme::routes())
+        .merge(pages::programme::routes())
         // EM home detention (issue 6, item 4): API and pages.
         .merge(electronic_monitoring::routes())
         .merge(pages::electronic_monitoring::routes())

@@ -164,6 +164,16 @@ pub fn document() -> Value {
         for (path, item) in youth_paths().as_object().into_iter().flatten() {
             paths.insert(path.clone(), item.clone());
         }
+        for (path, item) in programme_paths().as_object().into_iter().flatten() {
+            paths.insert(path.clone(), item.clone());
+        }
+    }
+    // A judgment's programme condition (R-PROG-1), in the court file's records.
+    if let Some(record) =
+        doc.pointer_mut("/components/schemas/CourtFile/properties/judgments/items/properties")
+        && let Some(record) = record.as_object_mut()
+    {
+        record.insert("driving_programme".into(), driving_programme_schema());
     }
     doc
 }
@@ -262,6 +272,36 @@ fn statistics_paths() -> Value {
     Value::Object(paths)
 }
 
+/// The programme condition of a suspended sentence (R-PROG-1), as a judgment carries it.
+fn driving_programme_schema() -> Value {
+    json!({"type": "object", "required": ["hours", "supervision_months", "suspended_days"], "additionalProperties": false,
+        "description": "A suspended sentence with the condition of completing the programme against intoxicated driving (program mot ruspåvirket kjøring, R-PROG-1; the strl § is unconfirmed, Q15: probably § 37), run by the probation office. Refused on a judgment decided before 2008-11-01 (the 1996 promilleprogram is a different sanction), naming `driving_programme`. The figures are the court's; the bounds are plausibility checks (INFERENCE; the 1996 programme had 20–30 hours and one year of supervision), each problem naming its field",
+        "properties": {
+            "hours": {"type": "integer", "minimum": 10, "maximum": 60, "description": "Hours of teaching and treatment"},
+            "supervision_months": {"type": "integer", "minimum": 1, "maximum": 60, "description": "The supervision period in months from the enrolment"},
+            "suspended_days": {"type": "integer", "minimum": 14, "maximum": 1095, "description": "The prison term suspended on the condition, in days"}}})
+}
+
+/// The programme against intoxicated driving (issue 6, item 6; R-PROG-1).
+fn programme_paths() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}});
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same request creates once and returns the first answer",
+        "schema": {"type": "string", "maxLength": 200}});
+    json!({
+        "/api/v1/persons/{id}/programme": {"get": {"summary": "A person's programme against intoxicated driving (the person themselves, their probation office, national placement; logged): the court's condition from the judgment (hours, supervision months, suspended days, rule R-PROG-1 with its unconfirmed §), the stage (awaiting_enrolment, in_progress, warned, with_court, completed), hours credited of those required in minutes (teaching and treatment; supervision meetings counted apart), the supervision period's end (enrolment + months − 1 day), the sessions and the append-only log. The person's own view leaves out the staff-only `note`s",
+            "parameters": [id.clone()],
+            "responses": merge(json!({"200": ok("{\"person_id\", \"version\", \"supervision\", \"condition\", \"programme\": {\"stage\", \"enrolled\", \"group\", \"supervision_end\", \"required_minutes\", \"credited_minutes\", \"remaining_minutes\", \"sessions\": […], …}, \"events\": […]}")}), standard_errors())}},
+        "/api/v1/persons/{id}/programme/events": {"post": {"summary": "Record a programme event (probation officers of the person's location): enrolment (once; not before the judgment), session (teaching | treatment | supervision_meeting, 1–720 minutes, within the hours left and the supervision period), absence, breach, warning (after a breach or an absence), court_case (after a breach, R-PROG-1), completion (only with every minute credited). Every payload may carry a staff-only `note`. A correction names the event it replaces (`corrects`, same kind) or retracts (kind `retraction`), with a reason. `version` is the number of probation events read (409 when stale); an `Idempotency-Key` replays the first answer",
+            "parameters": [id, key],
+            "requestBody": body(json!({"type": "object", "required": ["kind", "version"], "additionalProperties": false, "properties": {
+                "kind": {"enum": ["enrolment", "session", "absence", "breach", "warning", "court_case", "completion", "retraction"]},
+                "version": {"type": "integer"}, "corrects": {"type": "integer"}, "reason": {"type": "string"},
+                "payload": {"type": "object", "description": "enrolment: {date, group, note?}; session: {date, kind, minutes, note?}; absence, completion: {date, note?}; breach, warning, court_case: {date, description, note?}; retraction: {}"}}})),
+            "responses": merge(json!({"201": ok("{\"event\": the new event's id, \"version\": the version after it}")}), standard_errors())}},
+    })
+}
+
 /// A JSON request body of the given schema.
 fn body(schema: Value) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": schema}}})
@@ -276,7 +316,7 @@ fn probation_paths() -> Value {
         "schema": {"type": "string", "maxLength": 200}});
     json!({
         // Probation offices and community sentences (issue 6).
-        "/api/v1/probation/caseload": {"get": {"summary": "The probation officer's office today: the persons supervised by their own location (supervision, until, officer, the community sentence's stage and minutes, the location nearest the home municipality), and counts per location and per officer across the office",
+        "/api/v1/probation/caseload": {"get": {"summary": "The probation officer's office today: the persons supervised by their own location (supervision, until, officer, the community sentence's stage and minutes, a parolee's `missed_reports`, a programme participant's `programme_stage` (R-PROG-1), the location nearest the home municipality), and counts per location and per officer across the office",
             "responses": merge(json!({"200": ok("{\"date\", \"location\", \"office\", \"per_location\": […], \"per_officer\": […], \"persons\": […]}")}), standard_errors())}},
         "/api/v1/persons/{id}/community": {"get": {"summary": "A person's community sentence (the person themselves, their probation office, national placement): the judgment's order after the remand deduction (R-SAMF-4: the exact fractions, the Q8 rounding and the explanation), progress against the execution period, and the append-only log of probation events",
             "parameters": [id.clone()],

@@ -179,6 +179,8 @@ pub(crate) struct CaseLine {
     pub not_nearest: Option<String>,
     /// On parole: the report days missed so far (`crate::parole`).
     pub missed_reports: Option<usize>,
+    /// In the programme against intoxicated driving: its stage (`crate::programme`).
+    pub programme_stage: Option<halden_domain::programme::Stage>,
 }
 
 /// A probation officer's office today: the persons of their own location, and counts per
@@ -209,6 +211,16 @@ pub(crate) async fn caseload_view(
         .store
         .probation_events_at(&location, today, "parole", crate::parole::PREFIX)
         .await?;
+    // The programme participants' logs, likewise in one read for the location.
+    let programme_events = state
+        .store
+        .probation_events_at(
+            &location,
+            today,
+            crate::programme::SUPERVISION,
+            crate::programme::PREFIX,
+        )
+        .await?;
     let lines = rows
         .into_iter()
         .map(|p| {
@@ -223,8 +235,15 @@ pub(crate) async fn caseload_view(
                 let to = parole_events.partition_point(|e| e.person_id <= p.person_id);
                 crate::parole::missed_reports_in(&parole_events[from..to], p.probation_end(), today)
             });
+            let programme_stage =
+                (p.supervision_kind.as_deref() == Some(crate::programme::SUPERVISION)).then(|| {
+                    let from = programme_events.partition_point(|e| e.person_id < p.person_id);
+                    let to = programme_events.partition_point(|e| e.person_id <= p.person_id);
+                    crate::programme::stage_in(&programme_events[from..to])
+                });
             CaseLine {
                 missed_reports,
+                programme_stage,
                 person_id: p.person_id,
                 name: p.display_name(),
                 until: p.supervision_until.unwrap_or_default(),
@@ -289,6 +308,8 @@ struct CaseloadPerson<'a> {
     officer: Option<&'a str>,
     /// A parolee's missed report days (R-PAR-5); `null` for the others.
     missed_reports: Option<usize>,
+    /// A programme participant's stage (R-PROG-1); `null` for the others.
+    programme_stage: Option<&'static str>,
     community_sentence: Option<CommunityProgress<'a>>,
 }
 
@@ -337,6 +358,7 @@ async fn caseload_api(
                 nearest_location: l.not_nearest.as_deref().unwrap_or(&l.location),
                 officer: l.officer.as_deref(),
                 missed_reports: l.missed_reports,
+                programme_stage: l.programme_stage.map(|s| s.as_str()),
                 community_sentence: l.stage.as_deref().map(|stage| CommunityProgress {
                     stage,
                     required_minutes: l.required_minutes,
@@ -433,7 +455,7 @@ fn sentence_of(judgment: Judgment, anchor: Date) -> Result<Sentence, Vec<FieldEr
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {
     events
         .iter()
-        .filter(|e| e.kind != "officer" && !e.kind.starts_with(crate::parole::PREFIX))
+        .filter(|e| e.kind != "officer" && !e.kind.contains('.'))
         .map(|e| Recorded {
             id: e.id,
             corrects: e.corrects,
@@ -749,10 +771,11 @@ pub(crate) async fn record_once(
     let events = state.store.probation_events(person_id).await?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if let Some(target) = corrects {
-        // Parole events are corrected through `crate::parole` only.
+        // Parole, EM and programme events (`parole.`, `em.`, `programme.`) are corrected
+        // through their own workflows only.
         let Some(original) = events
             .iter()
-            .find(|e| e.id == target && !e.kind.starts_with(crate::parole::PREFIX))
+            .find(|e| e.id == target && !e.kind.contains('.'))
         else {
             return Err(ApiError::invalid_bilingual(
                 "corrects",

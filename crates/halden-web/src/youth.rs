@@ -577,6 +577,7 @@ pub(crate) async fn record_order(
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     });
     let found = judgment.problems("payload");
     if !found.is_empty() {

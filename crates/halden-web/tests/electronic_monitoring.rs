@@ -50,6 +50,7 @@ async fn em_person(
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     };
     let (id, _) = w
         .store
@@ -869,6 +870,7 @@ async fn back_door_person(w: &World, serial: u32) -> i64 {
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     };
     let handover = Fact::from_payload(
         "release_handover",

@@ -468,6 +468,42 @@ async fn every_api_route_answers_each_role_as_the_brief_says() {
                 "payload": {"date": "2025-05-02"}})),
             expected: [403, 403, 403, 400, 403, 403, 403, 403, 403],
         },
+        // The programme against intoxicated driving (issue 6, item 6; R-PROG-1): exactly as
+        // parole — read by the person, their office and placement (prison staff refused),
+        // written by the office only.
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{supervised}/programme"),
+            body: None,
+            expected: [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{oslo}/programme"),
+            body: None,
+            expected: [403, 403, 403, 200, 404, 403, 200, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: format!("/api/v1/persons/{elsewhere}/programme"),
+            body: None,
+            expected: [403, 403, 403, 200, 404, 403, 404, 403, 403],
+        },
+        // Role and scope pass for the office's own officer; refused on content (no programme).
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{supervised}/programme/events"),
+            body: Some(json!({"kind": "absence", "version": 0,
+                "payload": {"date": "2025-05-02"}})),
+            expected: [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: format!("/api/v1/persons/{elsewhere}/programme/events"),
+            body: Some(json!({"kind": "absence", "version": 0,
+                "payload": {"date": "2025-05-02"}})),
+            expected: [403, 403, 403, 403, 404, 403, 403, 403, 403],
+        },
         // EM home detention (issue 6, item 4): read by the person, their office and placement;
         // unit staff are refused; written by the office only (the fixture's EM person has no
         // application, so a breach and a revocation are refused on their content).
@@ -723,6 +759,15 @@ async fn every_page_answers_each_role_as_the_brief_says() {
         (
             format!("/persons/{youth}/youth/order"),
             [403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        // The programme against intoxicated driving (issue 6, item 6).
+        (
+            format!("/persons/{supervised}/programme"),
+            [403, 403, 403, 200, 200, 403, 404, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/programme/session"),
+            [403, 403, 403, 403, 200, 403, 403, 403, 403],
         ),
         // EM (issue 6, item 4): the case page and the office's forms.
         (
@@ -1077,6 +1122,10 @@ async fn every_form_post_answers_each_role_as_the_brief_says() {
         ),
         (
             format!("/persons/{supervised}/parole/breach"),
+            [403, 403, 403, 403, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("/persons/{supervised}/programme/breach"),
             [403, 403, 403, 403, 400, 403, 403, 403, 403],
         ),
         (

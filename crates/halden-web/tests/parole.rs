@@ -41,6 +41,7 @@ async fn parolee(w: &World, serial: u32, municipality: &str, office: &str) -> i6
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     };
     let release = Fact::Movement(MovementFact {
         movement: "release".into(),

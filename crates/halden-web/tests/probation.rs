@@ -37,6 +37,7 @@ async fn community_person(w: &World, serial: u32, municipality: &str, office: &s
         })),
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     };
     let (id, _) = w
         .store

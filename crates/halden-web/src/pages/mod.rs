@@ -15,6 +15,7 @@ pub(crate) mod parole;
 mod person;
 mod presentence;
 pub(crate) mod probation;
+pub(crate) mod programme;
 mod queue;
 mod simulation;
 mod statistics;

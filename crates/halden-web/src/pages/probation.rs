@@ -283,6 +283,8 @@ struct Line {
     parole: Option<usize>,
     /// On EM home detention: linked to the EM case.
     em: bool,
+    /// In the programme against intoxicated driving: linked to it, with its stage in words.
+    programme: Option<String>,
 }
 
 #[derive(Template)]
@@ -316,6 +318,10 @@ async fn caseload_page(State(state): State<AppState>, headers: HeaderMap) -> Res
             community: l.kind == "community_sentence" || l.stage.is_some(),
             parole: l.missed_reports,
             em: l.kind == "electronic_monitoring",
+            programme: l.programme_stage.map(|s| {
+                let (en, nb) = s.label();
+                (if lang == Lang::Nb { nb } else { en }).to_string()
+            }),
             person_id: l.person_id,
             name: l.name.clone(),
             supervision: lang.value(Vocab::Supervision, &l.kind),

@@ -68,6 +68,7 @@ pub fn judgment(case_number: &str) -> Judgment {
         community_sentence: None,
         youth_sentence: None,
         offence_date: None,
+        driving_programme: None,
     }
 }
 
@@ -529,6 +530,7 @@ pub fn youth_judgment(case_number: &str) -> Judgment {
         community_sentence: None,
         youth_sentence: Some(json!({"execution_period_months": 12, "alternative_days": 120})),
         offence_date: Some(date(2025, 1, 10)),
+        driving_programme: None,
     }
 }
 
