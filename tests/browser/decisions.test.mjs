@@ -21,6 +21,7 @@ import {
   submit,
   tag,
   visit,
+  osloDate,
 } from './lib/harness.mjs';
 
 let browser;
@@ -55,12 +56,6 @@ function addDays(from, days) {
   return d.toISOString().slice(0, 10);
 }
 
-/** `YYYY-MM-DD`, `days` days from today (negative: ago), local time. */
-function localDate(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 /** The rows of the table in the section headed `#heading`: each row's cells' text, and its links. */
 async function sectionRows(page, heading) {
@@ -131,8 +126,8 @@ async function inTray(page) {
 describe('application → refusal → appeal → appeal decision', () => {
   const run = tag();
   const details = `Permisjon til konfirmasjonen til datteren min (${run}).`;
-  const wantedFrom = localDate(40);
-  const wantedUntil = localDate(42);
+  const wantedFrom = osloDate(40);
+  const wantedUntil = osloDate(42);
   const refusalReason = `Permisjon er ikke forsvarlig før risikovurderingen er ferdig (${run}).`;
   const grounds = `Risikovurderingen har tatt for lang tid, det er ikke min skyld (${run}).`;
   const upholdReason = `Vedtaket var riktig: risikovurderingen er ikke ferdig ennå (${run}).`;
@@ -659,7 +654,7 @@ describe('a late return from leave moves the dates (officer)', () => {
     assert.equal(
       incidents[0],
       `For sen retur fra permisjon: skulle vært tilbake ${due}, registrert ${back}; ` +
-        `2 hele dager utenfor (${localDate(-4)}–${localDate(-3)}) regnes ikke som sonet tid (R-CALC-5, strgjfl § 40).`,
+        `2 hele dager utenfor (${osloDate(-4)}–${osloDate(-3)}) regnes ikke som sonet tid (R-CALC-5, strgjfl § 40).`,
     );
     const after = (await keyDates())['Endt straffetid'];
     assert.equal(after, addDays(before, 2), `the end of sentence moves two days: ${before} → ${after}`);

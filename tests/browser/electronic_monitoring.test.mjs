@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PASSWORD, axe, checkErrorSummary, finish, freshIdentity, launch, newPage, signIn, submit, tag, visit,
+  osloDate,
 } from './lib/harness.mjs';
 
 let browser;
@@ -22,12 +23,8 @@ after(async () => {
   await finish(browser, 'electronic_monitoring.test.mjs');
 });
 
-const pad = (n) => String(n).padStart(2, '0');
-/** The civil date `days` days from today (negative: ago), local time. */
-function day(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+/** The civil date `days` days from today (negative: ago), the server's day (Europe/Oslo). */
+const day = (days) => osloDate(days);
 
 const button = (page) => page.locator('main form.form button[type=submit]');
 

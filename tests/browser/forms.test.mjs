@@ -18,6 +18,7 @@ import {
   submit,
   tag,
   visit,
+  osloDate,
 } from './lib/harness.mjs';
 
 let browser;
@@ -372,12 +373,6 @@ describe('court-file import (leader)', () => {
   });
 });
 
-/** `YYYY-MM-DD`, `days` days from today (negative: ago), local time. */
-function localDate(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 /** The form's submit, and the last history row after the save lands on the person page. */
 async function saveAndLastRow(page, personPath) {
@@ -436,7 +431,7 @@ describe('security level, remand order and time not counted (leader)', () => {
     ]);
     await axe(page, 'contact officer form (failed submit)');
     await page.selectOption('#officer', 'contact');
-    await page.fill('#from', localDate(0));
+    await page.fill('#from', osloDate(0));
     const row = await saveAndLastRow(page, personPath);
     assert.equal(row.kind, 'kontaktbetjent');
     await axe(page, 'person page after assigning a contact officer');
@@ -455,7 +450,7 @@ describe('security level, remand order and time not counted (leader)', () => {
     assert.equal(await page.inputValue('#reason'), 'Nettleser-test: lav risiko');
     await axe(page, 'security level form (failed submit)');
 
-    await page.fill('#from', localDate(0));
+    await page.fill('#from', osloDate(0));
     const row = await saveAndLastRow(page, personPath);
     assert.equal(row.kind, 'sikkerhetsnivå');
     assert.match(row.summary, /Sikkerhetsnivå: lavere sikkerhetsnivå/);
@@ -469,8 +464,8 @@ describe('security level, remand order and time not counted (leader)', () => {
     assert.equal(await page.locator('fieldset legend').count(), 2, 'restrictions and the wish are grouped');
     await axe(page, 'remand order form (empty)');
     await page.fill('#court', 'Oslo tingrett');
-    await page.fill('#from', localDate(-10));
-    await page.fill('#until', localDate(-20));
+    await page.fill('#from', osloDate(-10));
+    await page.fill('#until', osloDate(-20));
     await page.check('#full_isolation');
     await page.check('#partial_isolation');
     await page.check('#visit_ban');
@@ -480,7 +475,7 @@ describe('security level, remand order and time not counted (leader)', () => {
     const summary = await checkErrorSummary(page, [['until', 'Til og med'], ['partial_isolation', 'Restriksjoner']]);
     assert.ok(summary.includes('Til og med: kan ikke være før første dag'), JSON.stringify(summary));
     assert.equal(await page.inputValue('#court'), 'Oslo tingrett');
-    assert.equal(await page.inputValue('#until'), localDate(-20));
+    assert.equal(await page.inputValue('#until'), osloDate(-20));
     for (const id of ['full_isolation', 'partial_isolation', 'visit_ban']) {
       assert.ok(await page.isChecked(`#${id}`), `#${id} kept`);
     }
@@ -488,7 +483,7 @@ describe('security level, remand order and time not counted (leader)', () => {
     assert.ok(await page.isChecked('#placement_wish-2'), 'the wish is kept');
     await axe(page, 'remand order form (failed submit)');
 
-    await page.fill('#until', localDate(18));
+    await page.fill('#until', osloDate(18));
     await page.uncheck('#full_isolation');
     const row = await saveAndLastRow(page, personPath);
     assert.equal(row.kind, 'varetektskjennelse');
@@ -507,8 +502,8 @@ describe('security level, remand order and time not counted (leader)', () => {
     assert.equal(summary.length, 3, JSON.stringify(summary));
     await axe(page, 'time not counted form (failed submit)');
 
-    await page.fill('#from', localDate(-2));
-    await page.fill('#to', localDate(-1));
+    await page.fill('#from', osloDate(-2));
+    await page.fill('#to', osloDate(-1));
     await page.selectOption('#reason', 'interruption');
     const row = await saveAndLastRow(page, personPath);
     assert.equal(row.kind, 'tid som ikke regnes med');
@@ -522,8 +517,8 @@ describe('security level, remand order and time not counted (leader)', () => {
     await visit(english, `${personPath}/non-counting/new`);
     await Promise.all([english.waitForNavigation(), english.click('header a[lang=en]')]);
     assert.equal(await english.getAttribute('html', 'lang'), 'en');
-    await english.fill('#from', localDate(-1));
-    await english.fill('#to', localDate(-3));
+    await english.fill('#from', osloDate(-1));
+    await english.fill('#to', osloDate(-3));
     await english.selectOption('#reason', 'escape');
     const response = await submit(english, english.locator('main form.form button[type=submit]'));
     assert.equal(response.status(), 400);
@@ -561,15 +556,15 @@ describe('probation supervision (probation officer)', () => {
     await axe(page, 'supervision form (empty)');
 
     await page.selectOption('#supervision', 'parole');
-    await page.fill('#from', localDate(0));
+    await page.fill('#from', osloDate(0));
     const response = await submit(page, saveButton(page));
     assert.equal(response.status(), 400);
     assert.deepEqual(await checkErrorSummary(page, [['until', 'Til og med']]), ['Til og med: må fylles ut']);
     assert.equal(await page.inputValue('#supervision'), 'parole');
-    assert.equal(await page.inputValue('#from'), localDate(0));
+    assert.equal(await page.inputValue('#from'), osloDate(0));
     await axe(page, 'supervision form (failed submit)');
 
-    await page.fill('#until', localDate(180));
+    await page.fill('#until', osloDate(180));
     const row = await saveAndLastRow(page, personPath);
     assert.equal(row.kind, 'oppfølging i friomsorgen');
     assert.match(row.summary, /Type oppfølging: prøveløslatelse/);

@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, checkErrorSummary, finish, freshIdentity, launch, newPage, signIn, submit, tag, visit } from './lib/harness.mjs';
+import { axe, checkErrorSummary, finish, freshIdentity, launch, newPage, signIn, submit, tag, visit, osloDate } from './lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -16,12 +16,6 @@ after(async () => {
 });
 
 const button = (page) => page.locator('main form.form button[type=submit]');
-
-/** The date `days` days from now (negative: ago) in Europe/Oslo, the server's "today", ISO. */
-function osloDate(days = 0) {
-  const at = new Date(Date.now() + days * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(at);
-}
 
 /** Fills the request form for a new person. */
 async function fillRequest(page, family, requested, deadline) {

@@ -248,8 +248,19 @@ export function tag(length = 6) {
   return s[0].toUpperCase() + s.slice(1);
 }
 
-/** `YYYY-MM-DDTHH:MM` (a datetime-local value) `daysAgo` days ago at `hour`:00, local time. */
+/**
+ * `YYYY-MM-DD`, `days` days from today (negative: ago) by the calendar, where today is the
+ * server's: the day in Europe/Oslo (the machine running the tests may keep UTC, which is
+ * yesterday from 22:00 or 23:00 UTC on).
+ */
+export function osloDate(days = 0) {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date());
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DDTHH:MM` (a datetime-local value, Oslo time) `daysAgo` days ago at `hour`:00. */
 export function localDateTime(daysAgo, hour) {
-  const d = new Date(Date.now() - daysAgo * 86_400_000);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(hour)}:00`;
+  return `${osloDate(-daysAgo)}T${pad(hour)}:00`;
 }
