@@ -388,6 +388,8 @@ pub(crate) struct CommunityView {
     pub sentence: Option<Sentence>,
     /// Why there is no order, when the judgment does not compute.
     pub problems: Vec<FieldError>,
+    /// Every probation event of the person (parole, EM, programme and youth ones too: their
+    /// count is the version a writer checks); [`CommunityView::log`] is the community's own.
     pub events: Vec<ProbationEventRow>,
     /// The events in effect, by original id.
     pub in_effect: Vec<(i64, Event)>,
@@ -526,6 +528,14 @@ pub(crate) async fn community_view(
     })
 }
 
+impl CommunityView {
+    /// The community sentence's own log: the officer assignments and the community events,
+    /// without the other workflows' (`parole.`, `em.`, `programme.`, `youth.` kinds).
+    pub(crate) fn log(&self) -> impl DoubleEndedIterator<Item = &ProbationEventRow> {
+        self.events.iter().filter(|e| !e.kind.contains('.'))
+    }
+}
+
 /// The view as the API answers it.
 pub(crate) fn community_json(view: &CommunityView) -> Value {
     let sentence = view.sentence.as_ref().map(|s| {
@@ -574,7 +584,7 @@ pub(crate) fn community_json(view: &CommunityView) -> Value {
         "community_sentence": sentence,
         "problems": view.problems.iter().map(|e| json!({"field": e.field, "message": e.message})).collect::<Vec<_>>(),
         "progress": progress,
-        "events": view.events.iter().map(|e| json!({
+        "events": view.log().map(|e| json!({
             "id": e.id,
             "kind": e.kind,
             "payload": e.payload_json(),

@@ -643,3 +643,61 @@ async fn caseload(w: &World) -> Value {
     assert_eq!(status, StatusCode::OK, "{caseload}");
     caseload
 }
+
+/// The community sentence's log shows its own events only: another workflow's event of the same
+/// person (here an EM one) counts in the version a writer checks, but is not listed as if it
+/// were a community event.
+#[tokio::test]
+async fn the_community_log_lists_only_the_community_sentences_events() {
+    let w = world().await;
+    let id = community_person(&w, 71, "Oslo", "F001").await;
+    let before = version(&w, id).await;
+    let payload = json!({"date": "2025-05-02", "description": "x"});
+    w.store
+        .append_probation_event(
+            &Actor {
+                user_id: None,
+                name: "fixture".into(),
+            },
+            id,
+            &halden_storage::NewProbationEvent {
+                kind: "em.breach",
+                payload: &payload,
+                corrects: None,
+                reason: None,
+                expected_events: before,
+                officer: None,
+                stage: None,
+                required_minutes: None,
+                credited_minutes: 0,
+            },
+        )
+        .await
+        .unwrap();
+    let (status, view) = w
+        .api(
+            Some("probation"),
+            "GET",
+            &format!("/api/v1/persons/{id}/community"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["version"].as_i64().unwrap(), before + 1);
+    let kinds: Vec<&str> = view["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(!kinds.contains(&"em.breach"), "{kinds:?}");
+    let (status, html) = w
+        .page(Some("probation"), &format!("/persons/{id}/community"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("Trukket tilbake"),
+        "no other workflow's event as a retraction"
+    );
+}

@@ -500,8 +500,7 @@ fn community_page_of(
         .map(|(_, e)| describe(e, w, lang))
         .collect();
     let log = view
-        .events
-        .iter()
+        .log()
         .rev()
         .map(|e| {
             let event = if e.kind == "retraction" || e.kind == "officer" {
@@ -780,7 +779,7 @@ async fn event_page(
         .corrects
         .as_deref()
         .and_then(|c| c.parse::<i64>().ok());
-    let corrected = corrects.and_then(|c| view.events.iter().find(|e| e.id == c));
+    let corrected = corrects.and_then(|c| view.log().find(|e| e.id == c));
     if corrects.is_some() && corrected.is_none_or(|e| e.kind != kind) {
         return refusal(&headers, Some(&caller), ApiError::NotFound, &here);
     }
