@@ -453,11 +453,7 @@ impl Fact {
             payload: &Value,
             prefix: &str,
         ) -> Result<T, Vec<FieldError>> {
-            serde_path_to_error::deserialize(payload).map_err(|e| {
-                let path = e.path().to_string();
-                let message = e.into_inner().to_string();
-                vec![shape_error(prefix, &path, message)]
-            })
+            read_payload(payload, prefix).map_err(|e| vec![e])
         }
         let fact = match kind {
             "identity" => Fact::Identity(read(payload, prefix)?),
@@ -979,6 +975,23 @@ impl Problems<'_> {
             );
         }
     }
+}
+
+/// Reads a payload of type `T`: serde's first failure as a problem named by its field under
+/// `prefix` (`payload.hours`), in serde's English and, in bokmål, what the field needs. Every
+/// typed payload of the API (register entries, probation workflows) is read through it.
+///
+/// # Errors
+///
+/// The first field that does not fit.
+pub fn read_payload<T: serde::de::DeserializeOwned>(
+    payload: &Value,
+    prefix: &str,
+) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(payload).map_err(|e| {
+        let path = e.path().to_string();
+        shape_error(prefix, &path, e.into_inner().to_string())
+    })
 }
 
 /// A payload that does not have the shape of its kind (serde's first failure), named by field.

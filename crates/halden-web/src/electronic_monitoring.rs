@@ -412,17 +412,7 @@ fn read<T: serde::de::DeserializeOwned>(
     payload: &Value,
     prefix: &str,
 ) -> Result<T, Vec<FieldError>> {
-    serde_path_to_error::deserialize(payload).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = halden_storage::facts::field_path(prefix, &path, &message);
-        vec![FieldError::bilingual(
-            field,
-            None,
-            message,
-            "mangler, har feil form eller er ukjent",
-        )]
-    })
+    halden_storage::facts::read_payload(payload, prefix).map_err(|e| vec![e])
 }
 
 fn choice<T>(

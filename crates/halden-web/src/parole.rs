@@ -364,17 +364,7 @@ struct DatedPayload {
 }
 
 fn read<T: serde::de::DeserializeOwned>(payload: &Value) -> Result<T, Vec<FieldError>> {
-    serde_path_to_error::deserialize(payload).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = halden_storage::facts::field_path("payload", &path, &message);
-        vec![FieldError::bilingual(
-            field,
-            None,
-            message,
-            "mangler, har feil form eller er ukjent",
-        )]
-    })
+    halden_storage::facts::read_payload(payload, "payload").map_err(|e| vec![e])
 }
 
 fn unknown_condition(text: &str, field: &str) -> Vec<FieldError> {

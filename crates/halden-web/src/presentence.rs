@@ -334,17 +334,7 @@ async fn request_api(
 
 /// Reads `T` from `value`, the failing field named under `prefix`.
 fn read<T: serde::de::DeserializeOwned>(value: &Value, prefix: &str) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = halden_storage::facts::field_path(prefix, &path, &message);
-        ApiError::Invalid(vec![FieldError::bilingual(
-            field,
-            None,
-            message,
-            "mangler, har feil form eller er ukjent",
-        )])
-    })
+    halden_storage::facts::read_payload(value, prefix).map_err(|e| ApiError::Invalid(vec![e]))
 }
 
 #[derive(Deserialize)]

@@ -382,18 +382,8 @@ struct OrderPayload {
     received: Date,
 }
 
-fn read<T: serde::de::DeserializeOwned>(payload: &Value, prefix: &str) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(payload).map_err(|e| {
-        let message = e.inner().to_string();
-        let path = e.path().to_string();
-        let field = halden_storage::facts::field_path(prefix, &path, &message);
-        ApiError::Invalid(vec![FieldError::bilingual(
-            field,
-            None,
-            message,
-            "mangler, har feil form eller er ukjent",
-        )])
-    })
+fn read<T: serde::de::DeserializeOwned>(value: &Value, prefix: &str) -> Result<T, ApiError> {
+    halden_storage::facts::read_payload(value, prefix).map_err(|e| ApiError::Invalid(vec![e]))
 }
 
 fn under_payload(problems: Vec<FieldError>) -> ApiError {
