@@ -108,21 +108,15 @@ pub(crate) fn probation_end(person: &PersonRow) -> Option<ProbationEnd> {
 /// The stored parole events as the domain's records (unreadable payloads are skipped: they were
 /// checked when written).
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {
-    events
-        .iter()
-        .filter_map(|e| {
-            let kind = e.kind.strip_prefix(PREFIX)?;
-            Some(Recorded {
-                id: e.id,
-                corrects: e.corrects,
-                event: if kind == "retraction" {
-                    None
-                } else {
-                    event_from_payload(kind, &e.payload_json()).ok()
-                },
-            })
-        })
-        .collect()
+    crate::probation::workflow_log(events, PREFIX, |kind, payload| {
+        event_from_payload(kind, payload).ok()
+    })
+    .map(|(id, corrects, event)| Recorded {
+        id,
+        corrects,
+        event,
+    })
+    .collect()
 }
 
 /// Loads a person's parole supervision for `caller` (the read is logged as `view_name`).
@@ -640,10 +634,6 @@ struct RecordBody {
     reason: Option<String>,
 }
 
-fn answer_json(answer: &(i64, i64)) -> String {
-    json!({"event": answer.0, "version": answer.1}).to_string()
-}
-
 async fn record_api(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -678,7 +668,7 @@ async fn record_api(
         &route,
         &body,
         StatusCode::CREATED,
-        answer_json,
+        crate::probation::event_answer_json,
         |key| async {
             record(
                 &state,

@@ -452,6 +452,31 @@ fn sentence_of(judgment: Judgment, anchor: Date) -> Result<Sentence, Vec<FieldEr
     })
 }
 
+/// One prefixed workflow's stored events (parole's, the programme's), oldest first, as
+/// `(id, corrects, event)`: the event read by `read` from the kind without its prefix and the
+/// payload; `None` for a retraction, or for a payload that no longer reads (it was checked when
+/// written).
+pub(crate) fn workflow_log<'a, E>(
+    events: &'a [ProbationEventRow],
+    prefix: &'a str,
+    read: impl Fn(&str, &Value) -> Option<E> + 'a,
+) -> impl Iterator<Item = (i64, Option<i64>, Option<E>)> + 'a {
+    events.iter().filter_map(move |e| {
+        let kind = e.kind.strip_prefix(prefix)?;
+        let event = if kind == "retraction" {
+            None
+        } else {
+            read(kind, &e.payload_json())
+        };
+        Some((e.id, e.corrects, event))
+    })
+}
+
+/// The answer a workflow's idempotent write keeps: the event written and the version after it.
+pub(crate) fn event_answer_json(answer: &(i64, i64)) -> String {
+    json!({"event": answer.0, "version": answer.1}).to_string()
+}
+
 /// Reads the stored events into the domain's records (unreadable payloads are skipped: they
 /// were checked when written).
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {

@@ -99,21 +99,15 @@ fn programme_supervision(entries: &[halden_storage::EntryRow]) -> Option<Supervi
 /// The stored programme events as the domain's records (unreadable payloads are skipped: they
 /// were checked when written).
 fn records(events: &[ProbationEventRow]) -> Vec<Recorded> {
-    events
-        .iter()
-        .filter_map(|e| {
-            let kind = e.kind.strip_prefix(PREFIX)?;
-            Some(Recorded {
-                id: e.id,
-                corrects: e.corrects,
-                event: if kind == "retraction" {
-                    None
-                } else {
-                    event_from_payload(kind, &e.payload_json()).ok()
-                },
-            })
-        })
-        .collect()
+    crate::probation::workflow_log(events, PREFIX, |kind, payload| {
+        event_from_payload(kind, payload).ok()
+    })
+    .map(|(id, corrects, event)| Recorded {
+        id,
+        corrects,
+        event,
+    })
+    .collect()
 }
 
 /// The stage of one person's programme from their probation events (any kinds), for the
@@ -555,10 +549,6 @@ struct RecordBody {
     reason: Option<String>,
 }
 
-fn answer_json(answer: &(i64, i64)) -> String {
-    json!({"event": answer.0, "version": answer.1}).to_string()
-}
-
 async fn record_api(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -593,7 +583,7 @@ async fn record_api(
         &route,
         &body,
         StatusCode::CREATED,
-        answer_json,
+        crate::probation::event_answer_json,
         |key| async {
             record(
                 &state,
